@@ -1,0 +1,115 @@
+"""The ``zgw`` command line: parses arguments, calls the library, maps errors to exit codes.
+
+This is the only place that turns an error into an exit code. Errors derived
+from :class:`zgwlib.errors.ZgwError` are printed as a short message without a
+traceback; anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .errors import Problem, ZgwError
+
+
+def _print_problems(problems: list[Problem]) -> None:
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity != "error"]
+    if errors:
+        print(f"{len(errors)} problem{'s' if len(errors) != 1 else ''}:", file=sys.stderr)
+        for p in errors:
+            print(f"  - {p.describe()}", file=sys.stderr)
+    if warnings:
+        print(f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''}:", file=sys.stderr)
+        for p in warnings:
+            print(f"  - {p.describe()}", file=sys.stderr)
+
+
+def _cmd_sample(args: argparse.Namespace) -> int:
+    from .sample import build_sample
+    from .snapshot import read_meta
+
+    out = build_sample(args.out, zaken=args.zaken, seed=args.seed, start=args.start, months=args.months)
+    meta = read_meta(out)
+    counts = ", ".join(f"{n} {t}" for t, n in meta["aantallen"].items())
+    print(f"{meta['gemeente']}: {counts}")
+    print(f"Snapshot written to {out}")
+    return 0
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from .imports import import_export
+
+    out, problems = import_export(args.source, args.out, mapping=args.mapping)
+    _print_problems(problems)
+    print(f"Snapshot written to {out}")
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from .validate import validate_snapshot
+
+    problems = validate_snapshot(args.snapshot)
+    _print_problems(problems)
+    if any(p.severity == "error" for p in problems):
+        return 2
+    print(f"{args.snapshot}: valid" + (f" ({len(problems)} warnings)" if problems else ""))
+    return 0
+
+
+def _cmd_contract(args: argparse.Namespace) -> int:
+    from .contract import render_markdown
+
+    sys.stdout.write(render_markdown())
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``zgw`` with all its subcommands."""
+    parser = argparse.ArgumentParser(
+        prog="zgw", description="Reporting kit for zaakgericht werken: data, reports and publication."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("sample", help="generate the sample municipality 'Gemeente Voorbeeld' as a snapshot")
+    p.add_argument("--out", required=True, type=Path, help="snapshot directory to write")
+    p.add_argument("--zaken", type=int, default=None, help="number of zaken (default about 60,000)")
+    p.add_argument("--seed", type=int, default=None, help="random seed; the same seed gives the same data")
+    p.add_argument("--start", default=None, help="first month, YYYY-MM (default 2024-11)")
+    p.add_argument("--months", type=int, default=None, help="number of months (default 24)")
+    p.set_defaults(func=_cmd_sample)
+
+    p = sub.add_parser("import", help="turn an export (CSV folder, Excel workbook, Parquet folder) into a snapshot")
+    p.add_argument("source", type=Path, help="folder of CSV or Parquet files, or an .xlsx workbook")
+    p.add_argument("--out", required=True, type=Path, help="snapshot directory to write")
+    p.add_argument("--mapping", type=Path, default=None, help="YAML file renaming a vendor's headers and values")
+    p.set_defaults(func=_cmd_import)
+
+    p = sub.add_parser("validate", help="check a snapshot against the data contract")
+    p.add_argument("snapshot", type=Path, help="snapshot directory")
+    p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser("contract", help="print the data contract as Markdown")
+    p.set_defaults(func=_cmd_contract)
+
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``zgw`` with ``argv`` and return its exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except ZgwError as exc:
+        print(f"zgw {args.command}: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print(f"zgw {args.command}: interrupted; nothing was replaced.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

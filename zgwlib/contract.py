@@ -1,0 +1,386 @@
+"""The data contract: every table of a snapshot, its columns, types and allowed values.
+
+This module is the single source of truth. Validation, imports, the sample
+generator, the API client and ``docs/data-contract.md`` (generated from
+:func:`render_markdown`, a test keeps it current) all read it from here.
+
+Column kinds and their pandas dtypes:
+
+========  ====================  ===========================================
+kind      pandas dtype          notes
+========  ====================  ===========================================
+str       ``str``               empty string is stored as missing
+int       ``Int64``             nullable integer
+float     ``float64``           missing is NaN
+bool      ``boolean``           nullable boolean
+date      ``datetime64[us]``    always midnight; imports drop a time part
+datetime  ``datetime64[us]``    local time, no timezone
+========  ====================  ===========================================
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+#: Version of this contract, written into every snapshot's ``meta.json``.
+#: Raise the major number when a snapshot of the old version cannot be read.
+CONTRACT_VERSION = "1.0"
+
+#: pandas dtype for each column kind.
+DTYPES: dict[str, str] = {
+    "str": "str",
+    "int": "Int64",
+    "float": "float64",
+    "bool": "boolean",
+    "date": "datetime64[us]",
+    "datetime": "datetime64[us]",
+}
+
+# ZGW enumerations (Zaken API 1.5.1, Documenten API 1.5.0).
+ARCHIEFNOMINATIE = ("blijvend_bewaren", "vernietigen")
+ARCHIEFSTATUS = ("nog_te_archiveren", "gearchiveerd", "gearchiveerd_procestermijn_onbekend", "overgedragen")
+VERTROUWELIJKHEIDAANDUIDING = (
+    "openbaar",
+    "beperkt_openbaar",
+    "intern",
+    "zaakvertrouwelijk",
+    "vertrouwelijk",
+    "confidentieel",
+    "geheim",
+    "zeer_geheim",
+)
+DOCUMENT_STATUS = ("in_bewerking", "ter_vaststelling", "definitief", "gearchiveerd")
+# Cleanup (opschoonactie) and survey vocabularies: the kit's own, see docs/data-contract.md.
+OPSCHONING_ACTIE = ("inventarisatie", "gedigitaliseerd", "vernietigd", "overgebracht", "gearchiveerd")
+OPSCHONING_EENHEID = ("strekkende_meters", "dossiers")
+ENQUETE_METING = ("nulmeting", "evaluatie")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a contract table.
+
+    Parameters
+    ----------
+    name : str
+        Column name (ZGW field name in snake_case).
+    kind : str
+        One of the keys of :data:`DTYPES`.
+    description : str
+        What the column means, for the data-contract page.
+    source : str
+        Where it comes from in the ZGW APIs (or ``"-"`` when it is not there).
+    nullable : bool
+        Whether a row may leave it empty.
+    allowed : tuple of str, optional
+        The only values allowed (enumerations).
+    unique : bool
+        Whether every value must differ (primary key).
+    references : tuple of (table, column), optional
+        Foreign key: every non-empty value must exist there.
+    max_length : int, optional
+        Longest allowed text.
+    min_value, max_value : float, optional
+        Bounds for numbers.
+    """
+
+    name: str
+    kind: str
+    description: str
+    source: str = "-"
+    nullable: bool = True
+    allowed: tuple[str, ...] | None = None
+    unique: bool = False
+    references: tuple[str, str] | None = None
+    max_length: int | None = None
+    min_value: float | None = None
+    max_value: float | None = None
+
+    @property
+    def dtype(self) -> str:
+        """The pandas dtype of this column."""
+        return DTYPES[self.kind]
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table of a snapshot.
+
+    Parameters
+    ----------
+    name : str
+        Table name; also the Parquet file name, CSV file name and Excel sheet name.
+    description : str
+        What one row is.
+    columns : tuple of Column
+        The columns in their canonical order.
+    required : bool
+        Whether a snapshot must have rows in it. Optional tables are written
+        empty when a source does not have them.
+    """
+
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    required: bool = True
+
+    @property
+    def column_names(self) -> list[str]:
+        """Column names in canonical order."""
+        return [c.name for c in self.columns]
+
+    def column(self, name: str) -> Column:
+        """Return the column called ``name``."""
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(f"table {self.name} has no column {name}")
+
+    @property
+    def dtypes(self) -> dict[str, str]:
+        """Mapping of column name to pandas dtype."""
+        return {c.name: c.dtype for c in self.columns}
+
+    def empty(self) -> pd.DataFrame:
+        """An empty frame with this table's columns and dtypes."""
+        return pd.DataFrame({c.name: pd.Series([], dtype=c.dtype) for c in self.columns})
+
+
+C = Column
+
+ZAKEN = Table(
+    "zaken",
+    "One zaak (case) as registered in the zaaksysteem.",
+    (
+        C("identificatie", "str", "Zaaknummer, unique within the municipality.", "Zaak.identificatie",
+          nullable=False, unique=True, max_length=40),
+        C("zaaktype", "str", "Identificatie of the zaaktype.", "Zaak.zaaktype -> ZaakType.identificatie",
+          nullable=False, references=("zaaktypen", "identificatie")),
+        C("afdeling", "str", "Department that handles the zaak.",
+          "Rol with betrokkeneType organisatorische_eenheid -> identificatie", nullable=False),
+        C("behandelaar", "str", "Medewerker identificatie of the handler; empty when nobody is assigned.",
+          "Rol with betrokkeneType medewerker, omschrijvingGeneriek behandelaar -> identificatie",
+          references=("medewerkers", "identificatie")),
+        C("registratiedatum", "date", "Date the zaak was registered in the system.", "Zaak.registratiedatum",
+          nullable=False),
+        C("startdatum", "date", "Date the zaak started (request received).", "Zaak.startdatum", nullable=False),
+        C("einddatum", "date", "Date the zaak was closed; empty while open.", "Zaak.einddatum"),
+        C("einddatum_gepland", "date", "Planned end date from the service norm.", "Zaak.einddatumGepland"),
+        C("uiterlijke_einddatum_afdoening", "date", "Legal deadline.", "Zaak.uiterlijkeEinddatumAfdoening"),
+        C("resultaat", "str", "Outcome (resultaattype omschrijving); empty when none was recorded.",
+          "Zaak.resultaat -> Resultaat.resultaattype -> ResultaatType.omschrijving"),
+        C("archiefnominatie", "str", "Whether the dossier is kept or destroyed.", "Zaak.archiefnominatie",
+          allowed=ARCHIEFNOMINATIE),
+        C("archiefstatus", "str", "Archive state of the dossier.", "Zaak.archiefstatus", nullable=False,
+          allowed=ARCHIEFSTATUS),
+        C("archiefactiedatum", "date", "Date the archive action (destroy, transfer) is due.",
+          "Zaak.archiefactiedatum"),
+        C("vertrouwelijkheidaanduiding", "str", "Confidentiality level.", "Zaak.vertrouwelijkheidaanduiding",
+          allowed=VERTROUWELIJKHEIDAANDUIDING),
+        C("communicatiekanaal", "str", "Channel the request came in by (e-formulier, balie, telefoon, ...).",
+          "Zaak.communicatiekanaalNaam"),
+        C("omschrijving", "str", "Free text from the zaaksysteem. Untrusted: always escaped in reports.",
+          "Zaak.omschrijving", max_length=80),
+    ),
+)
+
+STATUSSEN = Table(
+    "statussen",
+    "One status a zaak reached (the zaak's event log).",
+    (
+        C("zaak", "str", "Identificatie of the zaak.", "Status.zaak -> Zaak.identificatie", nullable=False,
+          references=("zaken", "identificatie")),
+        C("statustype", "str", "Statustype omschrijving (Geregistreerd, In behandeling, Afgehandeld, ...).",
+          "Status.statustype -> StatusType.omschrijving", nullable=False),
+        C("volgnummer", "int", "Position of the statustype in its zaaktype's sequence.",
+          "StatusType.volgnummer", nullable=False, min_value=1),
+        C("datum_status_gezet", "datetime", "When the status was set.", "Status.datumStatusGezet",
+          nullable=False),
+        C("is_eindstatus", "bool", "Whether this is the zaaktype's final status.", "StatusType.isEindstatus",
+          nullable=False),
+        C("gezet_door", "str", "Medewerker identificatie of who set the status, when known.",
+          "Status.gezetdoor -> Rol -> medewerker identificatie", references=("medewerkers", "identificatie")),
+    ),
+)
+
+DOCUMENTEN = Table(
+    "documenten",
+    "One document (enkelvoudig informatieobject), linked to a zaak or not.",
+    (
+        C("identificatie", "str", "Document identificatie.", "EnkelvoudigInformatieObject.identificatie",
+          nullable=False, unique=True),
+        C("zaak", "str", "Identificatie of the zaak it belongs to; empty for a document outside any zaak.",
+          "ZaakInformatieObject.zaak -> Zaak.identificatie", references=("zaken", "identificatie")),
+        C("informatieobjecttype", "str", "Document type omschrijving (Aanvraag, Besluit, ...).",
+          "EnkelvoudigInformatieObject.informatieobjecttype -> omschrijving", nullable=False),
+        C("creatiedatum", "date", "Date the document was created.", "EnkelvoudigInformatieObject.creatiedatum",
+          nullable=False),
+        C("status", "str", "Document status.", "EnkelvoudigInformatieObject.status", allowed=DOCUMENT_STATUS),
+    ),
+)
+
+ZAAKTYPEN = Table(
+    "zaaktypen",
+    "One zaaktype from the catalogue.",
+    (
+        C("identificatie", "str", "Zaaktype identificatie.", "ZaakType.identificatie", nullable=False,
+          unique=True),
+        C("omschrijving", "str", "Name of the zaaktype.", "ZaakType.omschrijving", nullable=False),
+        C("afdeling", "str", "Department that owns the zaaktype.", "- (catalogue management; from the zaken)",
+          nullable=False),
+        C("doorlooptijd_dagen", "int", "Legal term in days.", "ZaakType.doorlooptijd (ISO 8601 duration)",
+          nullable=False, min_value=0),
+        C("servicenorm_dagen", "int", "Service norm in days, if the municipality set one.",
+          "ZaakType.servicenorm (ISO 8601 duration)", min_value=0),
+        C("verlenging_mogelijk", "bool", "Whether the term may be extended.", "ZaakType.verlengingMogelijk",
+          nullable=False),
+        C("verlengingstermijn_dagen", "int", "Length of one extension in days.",
+          "ZaakType.verlengingstermijn (ISO 8601 duration)", min_value=0),
+    ),
+)
+
+MEDEWERKERS = Table(
+    "medewerkers",
+    "One member of staff who may work in the zaaksysteem.",
+    (
+        C("identificatie", "str", "Medewerker identificatie (as in the behandelaar rol).",
+          "Rol.betrokkeneIdentificatie.identificatie (medewerker)", nullable=False, unique=True),
+        C("naam", "str", "Display name. Never shown in a report unless toon_namen is set.",
+          "Rol.betrokkeneIdentificatie achternaam/voorletters, or an HR export"),
+        C("afdeling", "str", "Department the person works in.", "- (HR export)", nullable=False),
+        C("team", "str", "Team within the department.", "- (HR export)"),
+        C("actief_sinds", "date", "First day in the zaaksysteem; empty for someone who never used it.",
+          "- (first appearance in a rol, or an HR export)"),
+    ),
+)
+
+OPSCHONING = Table(
+    "opschoning",
+    "One registration of the paper cleanup (opschoonactie).",
+    (
+        C("afdeling", "str", "Department that registered the work.", nullable=False),
+        C("datum", "date", "Date of the work.", nullable=False),
+        C("actie", "str", "What was done.", nullable=False, allowed=OPSCHONING_ACTIE),
+        C("eenheid", "str", "Unit of the amount.", nullable=False, allowed=OPSCHONING_EENHEID),
+        C("hoeveelheid", "float", "Amount in the unit.", nullable=False, min_value=0),
+        C("locatie", "str", "Where the paper was (archive room, cupboard).",),
+        C("omschrijving", "str", "Free text. Untrusted: always escaped in reports.", max_length=200),
+    ),
+    required=False,
+)
+
+OPSCHONING_DOELEN = Table(
+    "opschoning_doelen",
+    "The inventoried starting amount and target date of one department's cleanup.",
+    (
+        C("afdeling", "str", "Department.", nullable=False, unique=True),
+        C("strekkende_meters", "float", "Inventoried paper in linear metres of shelf.", min_value=0),
+        C("dossiers", "int", "Inventoried number of dossiers.", min_value=0),
+        C("streefdatum", "date", "Date the cleanup should be finished."),
+    ),
+    required=False,
+)
+
+ENQUETE = Table(
+    "enquete",
+    "One answer of one respondent to one survey question (5-point scale).",
+    (
+        C("respondent", "str", "Anonymous respondent code.", nullable=False),
+        C("afdeling", "str", "Department of the respondent.", nullable=False),
+        C("meting", "str", "Which round: before go-live or at the evaluation.", nullable=False,
+          allowed=ENQUETE_METING),
+        C("datum", "date", "Date of the answer.", nullable=False),
+        C("vraag", "str", "The question (statement) in Dutch.", nullable=False),
+        C("score", "int", "1 = helemaal oneens ... 5 = helemaal eens.", nullable=False, min_value=1,
+          max_value=5),
+    ),
+    required=False,
+)
+
+del C
+
+#: Every table of the contract, by name, in the order documents list them.
+TABLES: dict[str, Table] = {
+    t.name: t for t in (ZAKEN, STATUSSEN, DOCUMENTEN, ZAAKTYPEN, MEDEWERKERS, OPSCHONING, OPSCHONING_DOELEN, ENQUETE)
+}
+
+
+def conform(table: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Return ``frame`` with exactly the contract's columns, in order, cast to their dtypes.
+
+    Meant for frames that are already right in content (generated or validated);
+    it does not check values. Extra columns are dropped.
+
+    Parameters
+    ----------
+    table : str
+        Contract table name.
+    frame : pandas.DataFrame
+        Data with at least the contract's columns.
+    """
+    spec = TABLES[table]
+    out = {}
+    for col in spec.columns:
+        s = frame[col.name]
+        if str(s.dtype) != col.dtype:
+            s = s.astype(col.dtype)
+        out[col.name] = s
+    return pd.DataFrame(out).reset_index(drop=True)
+
+
+def render_markdown() -> str:
+    """Render the contract as the Markdown of ``docs/data-contract.md``."""
+    lines = [
+        "# The data contract",
+        "",
+        "<!-- Generated from zgwlib/contract.py by `zgw contract > docs/data-contract.md`; "
+        "a test keeps it current. -->",
+        "",
+        f"Contract version **{CONTRACT_VERSION}**.",
+        "",
+        "A snapshot is a directory with one Parquet file per table (`zaken.parquet`, ...) "
+        "and `meta.json` (municipality, source, created at, date range, row counts, contract version). "
+        "Every report reads a snapshot; imports, the ZGW API client and the sample generator write one. "
+        "Column names follow the ZGW field names in snake_case.",
+        "",
+        "Column kinds: `str` text, `int` whole number, `float` number, `bool` true/false, "
+        "`date` a calendar day, `datetime` a moment (local time). "
+        "*Empty* says whether a row may leave the column empty.",
+        "",
+    ]
+    for t in TABLES.values():
+        lines += [f"## `{t.name}`{'' if t.required else ' (optional)'}", "", t.description, ""]
+        lines += ["| column | kind | empty | rule | ZGW source | meaning |", "|---|---|---|---|---|---|"]
+        for c in t.columns:
+            rules = []
+            if c.unique:
+                rules.append("unique")
+            if c.allowed:
+                rules.append("one of " + ", ".join(f"`{a}`" for a in c.allowed))
+            if c.references:
+                rules.append(f"refers to `{c.references[0]}.{c.references[1]}`")
+            if c.max_length:
+                rules.append(f"at most {c.max_length} characters")
+            if c.min_value is not None:
+                rules.append(f">= {c.min_value:g}")
+            if c.max_value is not None:
+                rules.append(f"<= {c.max_value:g}")
+            lines.append(
+                f"| `{c.name}` | {c.kind} | {'yes' if c.nullable else 'no'} | {'; '.join(rules) or '-'} "
+                f"| {c.source} | {c.description} |"
+            )
+        lines.append("")
+    lines += [
+        "## Rules across tables",
+        "",
+        "- `zaken.einddatum` is not before `zaken.startdatum`; `startdatum` is not after `registratiedatum` "
+        "by more than a warning's worth (a zaak registered before it started is suspicious, not invalid).",
+        "- `statussen`, `documenten` point at existing zaken; `zaken.zaaktype` at an existing zaaktype; "
+        "`zaken.behandelaar` and `statussen.gezet_door` at an existing medewerker.",
+        "- Processed cleanup amounts above the inventoried starting amount are a warning (over-reporting), "
+        "not an error.",
+        "",
+    ]
+    return "\n".join(lines)

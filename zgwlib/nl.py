@@ -1,0 +1,64 @@
+"""Dutch formatting for report text: numbers as ``1.234,5``, dates as ``oktober 2026``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pandas as pd
+
+MAANDEN = (
+    "januari", "februari", "maart", "april", "mei", "juni",
+    "juli", "augustus", "september", "oktober", "november", "december",
+)
+
+
+def getal(value: float | int | None, decimalen: int = 0, leeg: str = "–") -> str:
+    """Format a number the Dutch way: ``1234.5`` -> ``"1.234,5"``.
+
+    Parameters
+    ----------
+    value : number or None
+        The number; ``None``/NaN gives ``leeg``.
+    decimalen : int
+        Digits after the comma.
+    leeg : str
+        Text for a missing value.
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return leeg
+    text = f"{float(value):,.{decimalen}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def procent(value: float | None, decimalen: int = 1, leeg: str = "–") -> str:
+    """Format a fraction (0..1) as a Dutch percentage: ``0.875`` -> ``"87,5%"``."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return leeg
+    return f"{getal(100 * float(value), decimalen)}%"
+
+
+def _as_date(value: dt.date | str | pd.Timestamp | pd.Period) -> dt.date:
+    if isinstance(value, pd.Period):
+        return value.start_time.date()
+    if isinstance(value, str):
+        return pd.Timestamp(value).date()
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value
+
+
+def maand(value: dt.date | str | pd.Timestamp | pd.Period) -> str:
+    """Name a month in Dutch: ``"2026-10"`` -> ``"oktober 2026"``."""
+    d = _as_date(value)
+    return f"{MAANDEN[d.month - 1]} {d.year}"
+
+
+def datum(value: dt.date | str | pd.Timestamp | None, leeg: str = "–") -> str:
+    """Format a date in Dutch: ``2026-10-03`` -> ``"3 oktober 2026"``."""
+    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+        return leeg
+    d = _as_date(value)
+    return f"{d.day} {MAANDEN[d.month - 1]} {d.year}"
