@@ -375,8 +375,9 @@ def render_markdown() -> str:
     lines += [
         "## Rules across tables",
         "",
-        "- `zaken.einddatum` is not before `zaken.startdatum`; `startdatum` is not after `registratiedatum` "
-        "by more than a warning's worth (a zaak registered before it started is suspicious, not invalid).",
+        "- `zaken.einddatum` is not before `zaken.startdatum` (an error). A `startdatum` after the "
+        "`registratiedatum` is suspicious but usable (a warning): a zaak is normally registered on or after "
+        "the day it started.",
         "- `statussen`, `documenten` point at existing zaken; `zaken.zaaktype` at an existing zaaktype; "
         "`zaken.behandelaar` and `statussen.gezet_door` at an existing medewerker.",
         "- Processed cleanup amounts above the inventoried starting amount are a warning (over-reporting), "

@@ -1,0 +1,45 @@
+"""The set-up files agree with each other and with the code."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import yaml
+
+from zgwlib.contract import render_markdown
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _name(requirement: str) -> str:
+    return re.split(r"[<>=!~ ;\[]", requirement, maxsplit=1)[0].strip().lower().replace("_", "-")
+
+
+def test_environment_yml_lists_the_same_dependencies_as_pyproject() -> None:
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
+    pip_section = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict) and "pip" in d)
+    conda_python = [d for d in env["dependencies"] if isinstance(d, str) and d.startswith("python")]
+    assert sorted(pip_section) == sorted(pyproject["project"]["dependencies"]), (
+        "environment.yml and pyproject.toml list different dependencies or versions"
+    )
+    assert {_name(r) for r in pip_section} == {_name(r) for r in pyproject["project"]["dependencies"]}
+    assert conda_python and conda_python[0].replace("python", "") == pyproject["project"]["requires-python"]
+
+
+def test_data_contract_page_is_generated_from_the_contract() -> None:
+    page = (ROOT / "docs" / "data-contract.md").read_text(encoding="utf-8")
+    assert page == render_markdown(), "docs/data-contract.md is stale: run `zgw contract > docs/data-contract.md`"
+
+
+def test_committed_notebooks_have_no_outputs_and_a_parameters_cell() -> None:
+    import nbformat
+
+    notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
+    for path in notebooks:
+        nb = nbformat.read(path, as_version=4)
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        assert all(not c.get("outputs") and c.get("execution_count") is None for c in code), f"{path.name} has outputs"
+        assert any("parameters" in c.metadata.get("tags", []) for c in code), f"{path.name} has no parameters cell"

@@ -1,0 +1,110 @@
+"""Snapshot writing is atomic and reading fails with clear messages."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from zgwlib import contract
+from zgwlib.errors import SnapshotError
+from zgwlib.snapshot import build_meta, load_snapshot, read_meta, write_snapshot
+
+
+def _tables() -> dict[str, pd.DataFrame]:
+    zaken = pd.DataFrame(
+        {
+            "identificatie": ["Z1", "Z2"],
+            "zaaktype": ["ZT-A", "ZT-A"],
+            "afdeling": ["Publiekszaken", "Publiekszaken"],
+            "behandelaar": ["M1", None],
+            "registratiedatum": pd.to_datetime(["2024-02-28", "2024-02-29"]),
+            "startdatum": pd.to_datetime(["2024-02-28", "2024-02-29"]),
+            "einddatum": pd.to_datetime(["2024-03-04", None]),
+            "einddatum_gepland": pd.to_datetime(["2024-03-10", "2024-03-11"]),
+            "uiterlijke_einddatum_afdoening": pd.to_datetime(["2024-04-10", "2024-04-11"]),
+            "resultaat": ["Toegekend", None],
+            "archiefnominatie": ["vernietigen", None],
+            "archiefstatus": ["nog_te_archiveren", "nog_te_archiveren"],
+            "archiefactiedatum": pd.to_datetime([None, None]),
+            "vertrouwelijkheidaanduiding": ["openbaar", "intern"],
+            "communicatiekanaal": ["balie", "e-formulier"],
+            "omschrijving": ["<b>test</b>", None],
+        }
+    )
+    zaaktypen = pd.DataFrame(
+        {
+            "identificatie": ["ZT-A"],
+            "omschrijving": ["Aanvraag A"],
+            "afdeling": ["Publiekszaken"],
+            "doorlooptijd_dagen": [56],
+            "servicenorm_dagen": [None],
+            "verlenging_mogelijk": [False],
+            "verlengingstermijn_dagen": [None],
+        }
+    )
+    medewerkers = pd.DataFrame(
+        {"identificatie": ["M1"], "naam": ["A. Jansen"], "afdeling": ["Publiekszaken"], "team": ["Balie"],
+         "actief_sinds": pd.to_datetime(["2024-01-15"])}
+    )
+    return {
+        "zaken": zaken,
+        "zaaktypen": zaaktypen,
+        "medewerkers": medewerkers,
+        "statussen": contract.TABLES["statussen"].empty(),
+        "documenten": contract.TABLES["documenten"].empty(),
+    }
+
+
+def test_round_trip_keeps_values_and_contract_dtypes(tmp_path: Path) -> None:
+    tables = _tables()
+    out = write_snapshot(tables, tmp_path / "snap", build_meta(tables, "Gemeente Test", "test"))
+    snap = load_snapshot(out)
+    assert snap.gemeente == "Gemeente Test"
+    for name, spec in contract.TABLES.items():
+        assert list(snap[name].columns) == spec.column_names
+        assert {c: str(t) for c, t in snap[name].dtypes.items()} == spec.dtypes, name
+    assert snap.zaken["einddatum"].isna().tolist() == [False, True]
+    assert snap.zaken.loc[1, "registratiedatum"] == pd.Timestamp("2024-02-29")
+    assert len(snap.opschoning) == 0  # optional tables are written empty
+    meta = read_meta(out)
+    assert meta["aantallen"]["zaken"] == 2
+    assert (meta["periode_van"], meta["periode_tot"]) == ("2024-02-28", "2024-03-04")
+
+
+def test_failed_write_keeps_the_previous_snapshot(tmp_path: Path) -> None:
+    tables = _tables()
+    out = write_snapshot(tables, tmp_path / "snap", build_meta(tables, "Eerste", "test"))
+    broken = dict(tables)
+    broken["zaken"] = tables["zaken"].drop(columns=["afdeling"])  # conform() fails half-way
+    with pytest.raises(KeyError):
+        write_snapshot(broken, out, build_meta(tables, "Tweede", "test"))
+    assert load_snapshot(out).gemeente == "Eerste"
+    assert [p.name for p in tmp_path.iterdir()] == ["snap"], "temporary directory left behind"
+
+
+def test_refuses_to_replace_a_directory_that_is_not_a_snapshot(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "precious.txt").write_text("keep me")
+    tables = _tables()
+    with pytest.raises(SnapshotError, match="not a snapshot"):
+        write_snapshot(tables, tmp_path / "docs", build_meta(tables, "X", "test"))
+    assert (tmp_path / "docs" / "precious.txt").read_text() == "keep me"
+
+
+def test_missing_snapshot_and_wrong_version_are_explained(tmp_path: Path) -> None:
+    with pytest.raises(SnapshotError, match="no meta.json"):
+        load_snapshot(tmp_path)
+    (tmp_path / "meta.json").write_text(json.dumps({"contract_versie": "0.3"}))
+    with pytest.raises(SnapshotError, match="contract version 0.3"):
+        load_snapshot(tmp_path)
+
+
+def test_missing_required_table_is_named(tmp_path: Path) -> None:
+    tables = _tables()
+    out = write_snapshot(tables, tmp_path / "snap", build_meta(tables, "X", "test"))
+    (out / "statussen.parquet").unlink()
+    with pytest.raises(SnapshotError, match="table statussen is missing"):
+        load_snapshot(out)
