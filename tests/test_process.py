@@ -17,7 +17,7 @@ from zgwlib import contract, process
 from zgwlib.errors import UsageError
 from zgwlib.snapshot import load_snapshot
 
-VOLG = {"Geregistreerd": 1, "Ontvangen": 2, "In behandeling": 3, "Afgehandeld": 4}
+VOLG = {"Geregistreerd": 1, "Ontvangen": 2, "In behandeling": 3, "Advies ingewonnen": 4, "Afgehandeld": 5}
 T0 = pd.Timestamp("2025-03-03 09:00")
 
 
@@ -62,7 +62,10 @@ def log() -> process.EventLog:
 
 def test_event_log_orders_each_zaak_by_time_and_measures_waits(log: process.EventLog) -> None:
     assert log.aantal_zaken == 8
-    assert log.statustypen["statustype"].tolist() == list(VOLG)
+    assert log.statustypen["statustype"].tolist() == ["Geregistreerd", "Ontvangen", "In behandeling", "Afgehandeld"]
+    # 5 of the 7 zaken that got past Ontvangen had it.
+    assert log.statustypen["aandeel_gehad"].iloc[1] == pytest.approx(5 / 7)
+    assert not log.statustypen["optioneel"].any()
     z6 = log.events[log.events["zaak"] == "Z6"]
     assert z6["statustype"].astype(str).tolist() == [s for s, _ in PADEN["Z6"]]
     assert z6["stap"].tolist() == list(range(6))
@@ -154,6 +157,23 @@ def test_the_planted_skipped_step(log: process.EventLog) -> None:
     assert list(process.zaken_met_overgeslagen_stap(log, "Ontvangen")) == ["Z5", "Z8"]
     with pytest.raises(UsageError, match="Advies"):
         process.zaken_met_overgeslagen_stap(log, "Advies")
+
+
+def test_an_optional_status_is_not_a_skipped_step() -> None:
+    advies = [("Geregistreerd", 0), ("Ontvangen", 1), ("In behandeling", 2), ("Advies ingewonnen", 5),
+              ("Afgehandeld", 9)]
+    paden = {f"N{i}": NORMAAL for i in range(7)} | {"A1": advies, "A2": advies}
+    paden["S"] = [("Geregistreerd", 0), ("In behandeling", 1), ("Advies ingewonnen", 2), ("Afgehandeld", 3)]
+    log = process.event_log(statussen(paden))
+    typen = log.statustypen.set_index("statustype")
+    assert bool(typen.loc["Advies ingewonnen", "optioneel"]) and typen.loc["Advies ingewonnen", "aandeel_gehad"] == 0.3
+    sk = process.overgeslagen_stappen(log)
+    assert sk[["statustype", "overgeslagen"]].values.tolist() == [["Ontvangen", 1]]
+    soort = process.overgangen(log).set_index(["van", "naar"])["soort"]
+    assert soort[("In behandeling", "Afgehandeld")] == process.VOORUIT  # past the optional advice
+    assert soort[("Geregistreerd", "In behandeling")] == process.SPRONG
+    assert soort[("In behandeling", "Advies ingewonnen")] == process.VOORUIT
+    assert process.wachttijden(log).set_index("statustype").loc["Advies ingewonnen", "optioneel"]
 
 
 def test_going_back(log: process.EventLog) -> None:

@@ -24,10 +24,14 @@ Definitions (also in ``docs/metrics.md``, section Verkenning):
   its next status (days, fractional). The last status of a zaak has none.
 * knelpunt: the non-final status with the longest median wachttijd among the
   statuses at least 5% of the zaken passed through.
-* overgeslagen stap: a zaak skips statustype S when it reached a status later in
-  the sequence than S without ever having had S.
-* terugstap: a transition to a status at the same or an earlier place in the
-  sequence.
+* optionele status: a status fewer than half of the zaken that got past it had
+  (for example "Advies ingewonnen" when advice is only sometimes needed). Passing
+  it by is normal, not a skip.
+* overgeslagen stap: a zaak skips a (non-optional) statustype S when it reached a
+  status later in the sequence than S without ever having had S.
+* transition kinds: ``vooruit`` to a later status with no non-optional status in
+  between; ``sprong`` to a later status past a non-optional one (a skip);
+  ``terug`` to a status at the same or an earlier place in the sequence.
 * doorlooptijd: ``einddatum - startdatum`` in days, closed zaken only.
 """
 
@@ -44,6 +48,9 @@ from .errors import UsageError
 
 #: Transition kinds: the next step in the sequence, a jump over one or more steps, back (or the same status again).
 VOORUIT, SPRONG, TERUG = "vooruit", "sprong", "terug"
+
+#: A status fewer than this share of the zaken that got past it had is optional.
+OPTIONEEL_ONDER = 0.5
 
 _DAG = pd.Timedelta(days=1)
 
@@ -208,7 +215,8 @@ class EventLog:
         missing for the last) and ``wachttijd_dagen`` (days until the next status).
     statustypen : DataFrame
         The statustypes in sequence order: ``statustype``, ``volgnummer``,
-        ``is_eindstatus``, ``positie`` (0, 1, ...).
+        ``is_eindstatus``, ``positie`` (0, 1, ...), ``aandeel_gehad`` (share of
+        the zaken that got past it that had it) and ``optioneel``.
     zaken : pandas.Index
         Zaak identificaties, in the order of the internal zaak codes.
     """
@@ -220,6 +228,9 @@ class EventLog:
     _zaak: np.ndarray
     _st: np.ndarray
     _next: np.ndarray
+    # Per zaak code: which statuses it had (zaken x statustypen) and the furthest position it reached.
+    _visited: np.ndarray
+    _furthest: np.ndarray
 
     @property
     def aantal_zaken(self) -> int:
@@ -279,6 +290,18 @@ def event_log(statussen: pd.DataFrame, zaken: pd.DataFrame | pd.Index | None = N
     starts = np.flatnonzero(np.r_[True, zaak_code[1:] != zaak_code[:-1]]) if n else np.array([], int)
     stap = np.arange(n) - np.repeat(starts, np.diff(np.r_[starts, n])) if n else np.array([], int)
 
+    k = len(typen)
+    visited = np.zeros((len(zaak_ids), k), dtype=bool)
+    visited[zaak_code, st_code] = True
+    furthest = np.maximum.reduceat(st_code, starts) if n else np.array([], dtype=np.int64)
+    voorbij = furthest[:, None] > np.arange(k)[None, :]  # zaak got past the status
+    n_voorbij = voorbij.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        gehad = np.where(n_voorbij > 0, (visited & voorbij).sum(axis=0) / np.maximum(n_voorbij, 1), np.nan)
+    typen["aandeel_gehad"] = gehad
+    # Nothing lies beyond the final status, so it can never be optional; neither can a status nobody got past.
+    typen["optioneel"] = (gehad < OPTIONEEL_ONDER) & ~np.isnan(gehad)
+
     cats = pd.CategoricalDtype(typen["statustype"].tolist(), ordered=True)
     base = st.iloc[order]
     events = pd.DataFrame(
@@ -294,14 +317,17 @@ def event_log(statussen: pd.DataFrame, zaken: pd.DataFrame | pd.Index | None = N
         }
     )
     events["zaak"] = events["zaak"].astype("str")
-    return EventLog(events, typen, pd.Index(zaak_ids, dtype="str"), zaak_code, st_code, nxt)
+    return EventLog(events, typen, pd.Index(zaak_ids, dtype="str"), zaak_code, st_code, nxt, visited, furthest)
 
 
 # --------------------------------------------------------------------------- discovery
 
 
-def _soort(delta: np.ndarray) -> np.ndarray:
-    return np.where(delta == 1, VOORUIT, np.where(delta > 1, SPRONG, TERUG))
+def _soort(log: EventLog, van: np.ndarray, naar: np.ndarray) -> np.ndarray:
+    """Kind of each transition van -> naar (positions): forward, a jump past a non-optional status, or back."""
+    verplicht = np.cumsum(~log.statustypen["optioneel"].to_numpy(dtype=bool))  # non-optional up to and incl. each
+    tussen = verplicht[np.maximum(naar - 1, 0)] - verplicht[van]  # non-optional strictly between van and naar
+    return np.where(naar <= van, TERUG, np.where(tussen > 0, SPRONG, VOORUIT))
 
 
 def overgangen(log: EventLog) -> pd.DataFrame:
@@ -331,7 +357,7 @@ def overgangen(log: EventLog) -> pd.DataFrame:
     names = log.statustypen["statustype"].to_numpy()
     out.insert(0, "naar", names[naar])
     out.insert(0, "van", names[van])
-    out["soort"] = _soort(naar - van)
+    out["soort"] = _soort(log, van, naar)
     out = out.sort_values(["aantal", "van", "naar"], ascending=[False, True, True], kind="stable")
     out["van"] = out["van"].astype("str")
     out["naar"] = out["naar"].astype("str")
@@ -345,7 +371,7 @@ def wachttijden(log: EventLog) -> pd.DataFrame:
     -------
     DataFrame
         One row per statustype in sequence order: ``statustype``, ``volgnummer``,
-        ``is_eindstatus``, ``zaken`` (zaken that had it), ``aantal`` (completed
+        ``is_eindstatus``, ``optioneel``, ``zaken`` (zaken that had it), ``aantal`` (completed
         stays), ``mediaan_dagen``, ``p90_dagen``, ``gemiddeld_dagen`` and
         ``nu_in_status`` (open zaken whose latest status it is: their wait is still
         running and not in the figures).
@@ -355,7 +381,7 @@ def wachttijden(log: EventLog) -> pd.DataFrame:
     done = log._next >= 0
     wacht = pd.Series(ev["wachttijd_dagen"].to_numpy()[done])
     g = wacht.groupby(log._st[done])
-    out = log.statustypen[["statustype", "volgnummer", "is_eindstatus"]].copy()
+    out = log.statustypen[["statustype", "volgnummer", "is_eindstatus", "optioneel"]].copy()
     out["statustype"] = out["statustype"].astype("str")
     # zaken per status: unique (zaak, status) pairs.
     uniq = np.unique(log._zaak.astype(np.int64) * k + log._st)
@@ -404,18 +430,14 @@ def knelpunt(wacht: pd.DataFrame, aantal_zaken: int, min_aandeel: float = 0.05) 
     return top
 
 
-def _zaak_matrix(log: EventLog) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per zaak: its statuses as a padded row of codes, whether it visited each status, its furthest position."""
-    nz, k = log.aantal_zaken, len(log.statustypen)
+def _paden(log: EventLog) -> np.ndarray:
+    """Per zaak its statuses in order, as a row of statustype codes padded with -1."""
     starts = log._starts()
     lengths = np.diff(np.r_[starts, len(log._zaak)])
     width = int(lengths.max()) if len(lengths) else 0
-    pad = np.full((nz, width), -1, dtype=np.int16 if k < 32_000 else np.int32)
+    pad = np.full((log.aantal_zaken, width), -1, dtype=np.int16 if len(log.statustypen) < 32_000 else np.int32)
     pad[log._zaak, log.events["stap"].to_numpy()] = log._st
-    visited = np.zeros((nz, k), dtype=bool)
-    visited[log._zaak, log._st] = True
-    furthest = np.maximum.reduceat(log._st, starts) if nz else np.array([], int)
-    return pad, visited, furthest
+    return pad
 
 
 def _doorlooptijd(zaken: pd.DataFrame) -> pd.Series:
@@ -446,7 +468,7 @@ def varianten(log: EventLog, zaken: pd.DataFrame | None = None) -> pd.DataFrame:
             "mediane_doorlooptijd_dagen", "p90_doorlooptijd_dagen"]
     if log.aantal_zaken == 0:
         return pd.DataFrame({c: [] for c in cols})
-    pad, _, _ = _zaak_matrix(log)
+    pad = _paden(log)
     uniq, inverse, counts = np.unique(pad, axis=0, return_inverse=True, return_counts=True)
     inverse = inverse.reshape(-1)
     if zaken is not None:
@@ -485,26 +507,28 @@ def varianten(log: EventLog, zaken: pd.DataFrame | None = None) -> pd.DataFrame:
 def overgeslagen_stappen(log: EventLog) -> pd.DataFrame:
     """Zaken that skipped a status: they got further in the sequence without ever having it.
 
+    Optional statuses (see :data:`OPTIONEEL_ONDER`) are not listed: passing them
+    by is the normal way.
+
     Returns
     -------
     DataFrame
-        One row per statustype that is skipped at least once: ``statustype``,
-        ``volgnummer``, ``overgeslagen`` (zaken), ``aandeel`` (of the zaken that got
-        past it), ``zonder_tussenstatus`` (of those, zaken that had no
-        intermediate status at all: only a first and a final status, the pattern of
-        registering a zaak afterwards).
+        One row per non-optional statustype that is skipped at least once:
+        ``statustype``, ``volgnummer``, ``overgeslagen`` (zaken), ``aandeel`` (of
+        the zaken that got past it), ``zonder_tussenstatus`` (of those, zaken that
+        had no intermediate status at all: only a first and a final status, the
+        pattern of registering a zaak afterwards).
     """
     cols = ["statustype", "volgnummer", "overgeslagen", "aandeel", "zonder_tussenstatus"]
     if log.aantal_zaken == 0:
         return pd.DataFrame({c: [] for c in cols})
-    _, visited, furthest = _zaak_matrix(log)
-    typen = log.statustypen
+    visited, furthest, typen = log._visited, log._furthest, log.statustypen
     eind = typen["is_eindstatus"].to_numpy(dtype=bool, na_value=False)
     tussen = ~eind.copy()
     tussen[0] = False  # the first status is not intermediate
     geen_tussen = ~visited[:, tussen].any(axis=1) & visited[:, eind].any(axis=1)
     rows = []
-    for pos in range(len(typen)):  # a handful of statustypes, vectorised over zaken
+    for pos in np.flatnonzero(~typen["optioneel"].to_numpy(dtype=bool)):  # a handful; vectorised over zaken
         voorbij = furthest > pos
         skip = voorbij & ~visited[:, pos]
         n = int(skip.sum())
@@ -520,13 +544,12 @@ def overgeslagen_stappen(log: EventLog) -> pd.DataFrame:
 
 
 def zaken_met_overgeslagen_stap(log: EventLog, statustype: str) -> pd.Index:
-    """Identificaties of the zaken that skipped ``statustype`` (see :func:`overgeslagen_stappen`)."""
+    """Identificaties of the zaken that got past ``statustype`` without having it."""
     names = log.statustypen["statustype"].astype("str").tolist()
     if statustype not in names:
         raise UsageError(f"statustype {statustype!r} does not occur in this log; it has: {', '.join(names)}")
     pos = names.index(statustype)
-    _, visited, furthest = _zaak_matrix(log)
-    return log.zaken[(furthest > pos) & ~visited[:, pos]]
+    return log.zaken[(log._furthest > pos) & ~log._visited[:, pos]]
 
 
 def terugstappen(log: EventLog) -> tuple[pd.DataFrame, int]:
@@ -648,6 +671,10 @@ def doorlooptijd_per_maand(zaken: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------- charts
 
 
+#: Dutch month abbreviations as used on axes.
+_MAAND_KORT = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
+
+
 def _platte_tekst(text: object) -> str:
     # Matplotlib reads "$...$" as mathematics; statustype names are data, not markup.
     return str(text).replace("$", r"\$")
@@ -657,9 +684,10 @@ def teken_processchema(analyse: Procesanalyse, ax=None, min_aandeel: float = 0.0
     """Draw the process as a flow chart: one box per statustype, left to right by volgnummer.
 
     Arrows carry the number of transitions and the median time in the status
-    before that transition; line width follows the count. Forward steps are
-    straight, jumps over a step arc above the boxes, steps back arc below. The
-    bottleneck's box is orange. Rare transitions (fewer than ``min_aandeel`` of
+    before that transition; line width follows the count. Steps to the next box
+    are straight, steps past a box arc above the boxes (green when they skip a
+    non-optional status), steps back arc below (red). The bottleneck's box is
+    orange; optional statuses have a dashed border. Rare transitions (fewer than ``min_aandeel`` of
     the zaken, at most ``max_pijlen`` arrows) are left out to keep it readable;
     the caption says how many.
 
@@ -681,12 +709,14 @@ def teken_processchema(analyse: Procesanalyse, ax=None, min_aandeel: float = 0.0
     knel = None if analyse.knelpunt is None else str(analyse.knelpunt["statustype"])
     for _, row in wacht.iterrows():
         s = str(row["statustype"])
+        optioneel = bool(row["optioneel"])
         box = FancyBboxPatch(
             (x[s] - bw / 2, -bh / 2), bw, bh, boxstyle="round,pad=0.05,rounding_size=0.15",
             facecolor="#f4a259" if s == knel else "#dbe9f6", edgecolor="#33475b", linewidth=1.2, zorder=3,
+            linestyle="--" if optioneel else "-",
         )
         ax.add_patch(box)
-        sub = f"{nl.getal(row['zaken'])} zaken"
+        sub = f"{nl.getal(row['zaken'])} zaken" + (" (optioneel)" if optioneel else "")
         if pd.notna(row["mediaan_dagen"]):
             sub += f"\nmediaan {nl.getal(row['mediaan_dagen'], 1)} d"
         ax.text(x[s], 0.18, _platte_tekst(s), ha="center", va="center", fontsize=9.5, weight="bold", zorder=4,
@@ -708,12 +738,12 @@ def teken_processchema(analyse: Procesanalyse, ax=None, min_aandeel: float = 0.0
         span = pos[b] - pos[a]
         # Curves are built in data coordinates (not matplotlib's arc3, which bends in pixels),
         # so the label can sit exactly on the curve's middle.
-        if t["soort"] == VOORUIT:
+        if span == 1:
             verts = [(x[a] + bw / 2 + 0.05, 0.0), (x[b] - bw / 2 - 0.05, 0.0)]
             codes = [Path.MOVETO, Path.LINETO]
             lx, ly = (verts[0][0] + verts[1][0]) / 2, 0.42
         elif span != 0:
-            up = span > 0  # jumps arc above the boxes, steps back below
+            up = span > 0  # forward past a box arcs above the boxes, steps back below
             y0 = bh / 2 + 0.05 if up else -bh / 2 - 0.05
             h = (0.5 + 0.45 * abs(span)) * (1 if up else -1)
             # Leave right of centre, arrive left of it (mirrored going back); longer spans further out so
@@ -737,7 +767,10 @@ def teken_processchema(analyse: Procesanalyse, ax=None, min_aandeel: float = 0.0
     ax.set_ylim(ymin, ymax)
     ax.set_aspect("auto")
     ax.axis("off")
-    caption = "Pijlen: aantal overgangen en mediane wachttijd ervoor. Zwart vooruit, groen stap overgeslagen, rood terug."
+    caption = (
+        "Pijlen: aantal overgangen en mediane wachttijd ervoor. Donker vooruit, groen stap overgeslagen, rood terug;"
+        " gestippeld vak: optionele status."
+    )
     if hidden:
         caption += f" {nl.getal(hidden)} zeldzame overgang(en) niet getekend."
     ax.set_title(caption, fontsize=8.5, loc="left")
@@ -777,7 +810,7 @@ def teken_doorlooptijd(
         ax.bxp(stats, showfliers=False, patch_artist=True,
                boxprops={"facecolor": "#dbe9f6", "edgecolor": "#33475b"},
                medianprops={"color": "#33475b", "linewidth": 2})
-    labels = [f"{nl.MAANDEN[p.month - 1][:3]} {p.year}" for p in data.index]
+    labels = [f"{_MAAND_KORT[p.month - 1]} {p.year}" for p in data.index]
     ax.set_xticks(range(1, len(labels) + 1), labels, rotation=60, ha="right", fontsize=8)
     if zaaktype is not None:
         term = zaaktype.get("doorlooptijd_dagen")
@@ -793,9 +826,50 @@ def teken_doorlooptijd(
             ax.axhline(float(norm), color="#2a9d8f", linestyle="--", linewidth=1.5,
                        label=f"servicenorm ({nl.getal(norm)} d)")
         if ax.get_legend_handles_labels()[0]:
-            ax.legend(loc="upper left", fontsize=8, frameon=False)
+            # Outside the plot: inside it would cover the lines it explains.
+            ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
     ax.set_ylabel("doorlooptijd (dagen)")
     ax.set_xlabel("maand van registratie")
     ax.set_ylim(bottom=0)
     ax.grid(axis="y", alpha=0.3)
     return ax
+
+
+# --------------------------------------------------------------------------- display
+
+
+def nl_tabel(
+    df: pd.DataFrame,
+    kolommen: dict[str, str] | None = None,
+    getallen: dict[str, int] | None = None,
+    procenten: list[str] | tuple[str, ...] = (),
+    datums: list[str] | tuple[str, ...] = (),
+    ja_nee: list[str] | tuple[str, ...] = (),
+) -> pd.DataFrame:
+    """A copy of ``df`` for showing: Dutch number, percentage and date text, Dutch column titles.
+
+    Only the columns named in ``kolommen`` are kept (in that order) when it is
+    given. The result is a plain DataFrame, whose HTML pandas escapes, so free
+    text in it is safe to display.
+
+    Parameters
+    ----------
+    kolommen : dict, optional
+        Column name to title.
+    getallen : dict, optional
+        Column name to number of decimals.
+    procenten, datums, ja_nee : list of str
+        Columns holding shares (0..1), dates, and booleans.
+    """
+    out = df.copy()
+    for col, dec in (getallen or {}).items():
+        out[col] = [nl.getal(v, dec) for v in out[col].astype(object)]
+    for col in procenten:
+        out[col] = [nl.procent(v) for v in out[col].astype(float)]
+    for col in datums:
+        out[col] = [nl.datum(v) if pd.notna(v) else "–" for v in out[col]]
+    for col in ja_nee:
+        out[col] = ["ja" if v is True or v == 1 else "nee" if v is False or v == 0 else "–" for v in out[col]]
+    if kolommen:
+        out = out[list(kolommen)].rename(columns=kolommen)
+    return out.reset_index(drop=True).rename(index=lambda i: i + 1)
