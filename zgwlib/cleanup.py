@@ -342,8 +342,8 @@ def prognose(
     return out.astype({"afdeling": "str", "eenheid": "str", "oordeel": "str", "toelichting": "str"})
 
 
-def _hoeveel(x: float, e: str) -> str:
-    """An amount with its unit: metres to one decimal when they have one, dossiers whole."""
+def hoeveel(x: float, e: str) -> str:
+    """An amount with its short unit, Dutch: ``12.5`` m -> ``"12,5 m"``; dossiers whole."""
     d = 1 if e == METERS and round(x, 1) != round(x) else 0
     return f"{nl.getal(x, d)} {EENHEID_KORT[e]}"
 
@@ -359,10 +359,10 @@ def _oordeel(
     if gedaan >= sv:
         tekst = "Alles is verwerkt."
         if gedaan > sv:
-            tekst += (f" Er is {_hoeveel(gedaan - sv, e)} méér verwerkt dan geïnventariseerd: "
+            tekst += (f" Er is {hoeveel(gedaan - sv, e)} méér verwerkt dan geïnventariseerd: "
                       "controleer de registratie of de startvoorraad.")
         return KLAAR, tekst
-    rest = _hoeveel(sv - gedaan, e)
+    rest = hoeveel(sv - gedaan, e)
     if pd.isna(streef):
         extra = f" Bij het huidige tempo is het klaar op {nl.datum(verwacht)}." if pd.notna(verwacht) else ""
         return GEEN_DOEL, f"Er is geen streefdatum vastgelegd; nog {rest} te doen.{extra}"
@@ -377,9 +377,9 @@ def _oordeel(
         return ACHTER, (f"In de laatste {weken} weken is niets verwerkt; nog {rest} te doen vóór "
                         f"{nl.datum(streef)}.")
     if verwacht <= streef:
-        return OP_SCHEMA, (f"Bij het huidige tempo ({_hoeveel(per_dag * 7, e)} per week) is het klaar op "
+        return OP_SCHEMA, (f"Bij het huidige tempo ({hoeveel(per_dag * 7, e)} per week) is het klaar op "
                            f"{nl.datum(verwacht)}, vóór de streefdatum {nl.datum(streef)}.")
-    return ACHTER, (f"Bij het huidige tempo ({_hoeveel(per_dag * 7, e)} per week) is het pas klaar op "
+    return ACHTER, (f"Bij het huidige tempo ({hoeveel(per_dag * 7, e)} per week) is het pas klaar op "
                     f"{nl.datum(verwacht)}, {nl.getal((verwacht - streef).days)} dagen na de streefdatum "
                     f"{nl.datum(streef)}.")
 
@@ -426,8 +426,8 @@ def aandacht(prog: pd.DataFrame, v: pd.DataFrame, maximum: int | None = None) ->
     oordeel_van = dict(zip(prog["afdeling"], prog["oordeel"], strict=True))
     for r in v[v["overmeld"] > 0].itertuples(index=False):
         add(r.afdeling, (2, -float(r.overmeld / r.startvoorraad) if r.startvoorraad else 0.0),
-            f"Meer verwerkt dan geïnventariseerd: {_hoeveel(r.gedaan, r.eenheid)} verwerkt tegen een "
-            f"startvoorraad van {_hoeveel(r.startvoorraad, r.eenheid)}; controleer de registratie.",
+            f"Meer verwerkt dan geïnventariseerd: {hoeveel(r.gedaan, r.eenheid)} verwerkt tegen een "
+            f"startvoorraad van {hoeveel(r.startvoorraad, r.eenheid)}; controleer de registratie.",
             oordeel_van.get(r.afdeling, ""))
     ordered = sorted(items.values(), key=lambda x: (x["rang"], x["afdeling"]))
     out = pd.DataFrame(
@@ -881,12 +881,13 @@ def _nl_as(ax: Any, axis: str = "y", decimalen: int = 0) -> None:
 
 
 def _nl_datums(ax: Any) -> None:
-    """Month names in Dutch on a date x-axis (matplotlib's own follow the system locale)."""
+    """Month ticks with Dutch names on a date x-axis (matplotlib's own follow the system locale)."""
     import matplotlib.dates as mdates
     from matplotlib.ticker import FuncFormatter
 
-    loc = mdates.AutoDateLocator(minticks=3, maxticks=8)
-    ax.xaxis.set_major_locator(loc)
+    lo, hi = ax.get_xlim()
+    maanden = max((hi - lo) / 30.4, 1.0)
+    ax.xaxis.set_major_locator(mdates.MonthLocator(interval=max(1, math.ceil(maanden / 8))))
     ax.xaxis.set_major_formatter(FuncFormatter(
         lambda x, _pos: (lambda d: f"{nl.MAANDEN[d.month - 1][:3]} {d.year}")(mdates.num2date(x))))
 
@@ -928,7 +929,7 @@ def teken_burnup(
         if streef is not None and pd.notna(streef) and streef > einde and pd.notna(sv):
             ax.plot([einde, streef], [bu["plan"].iloc[-1], sv], color=KLEUR["plan"], lw=1.2, ls="--")
     if pd.notna(sv):
-        ax.axhline(sv, color="black", lw=1, label=f"startvoorraad ({_hoeveel(sv, eenheid)})")
+        ax.axhline(sv, color="black", lw=1, label=f"startvoorraad ({hoeveel(sv, eenheid)})")
     ax.set_ylabel(EENHEID_LABEL[eenheid])
     ax.set_ylim(bottom=0)
     _nl_as(ax)
@@ -995,3 +996,95 @@ def teken_documenten(per_maand: pd.DataFrame, begin: Any = None, einde: Any = No
     _nl_datums(ax)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), fontsize=8, frameon=False, ncols=2)
     return ax
+
+
+# --------------------------------------------------------------------------- tables for the report
+
+# Display-ready copies with Dutch titles and Dutch number text. pandas escapes the HTML of a DataFrame, so
+# free text (omschrijving, locatie) in these tables is shown as text, never as markup.
+
+
+def _getal_dec(eenheid: str) -> int:
+    return 1 if eenheid == METERS else 0
+
+
+def tabel_afdelingen(prog: pd.DataFrame) -> pd.DataFrame:
+    """The afdelingen side by side: verdict, progress, pace and forecast (one row each)."""
+    from .process import nl_tabel
+
+    t = prog.copy()
+    t["eenheid"] = t["eenheid"].map(EENHEID_KORT)
+    for c in ("startvoorraad", "gedaan", "te_doen", "overmeld", "tempo_per_week"):
+        t[c] = [nl.getal(x, 1 if e == "m" else 0) for x, e in zip(t[c], t["eenheid"], strict=True)]
+    return nl_tabel(
+        t,
+        {"afdeling": "afdeling", "oordeel": "oordeel", "eenheid": "eenheid", "startvoorraad": "startvoorraad",
+         "gedaan": "gedaan", "aandeel_gedaan": "% gedaan", "te_doen": "te doen",
+         "overmeld": "meer dan geïnventariseerd", "tempo_per_week": "tempo per week", "streefdatum": "streefdatum",
+         "verwachte_einddatum": "verwacht klaar"},
+        procenten=["aandeel_gedaan"], datums=["streefdatum", "verwachte_einddatum"],
+    )
+
+
+def tabel_voortgang(v: pd.DataFrame) -> pd.DataFrame:
+    """Done and to do split by action, per afdeling and unit."""
+    from .process import nl_tabel
+
+    t = v.copy()
+    for c in ("startvoorraad", *VERWERKT, "gedaan", "te_doen", "overmeld"):
+        t[c] = [nl.getal(x, _getal_dec(e)) for x, e in zip(t[c], t["eenheid"], strict=True)]
+    t["eenheid"] = t["eenheid"].map(EENHEID_LABEL)
+    kolommen = {"afdeling": "afdeling", "eenheid": "eenheid", "startvoorraad": "startvoorraad"}
+    kolommen.update({a: ACTIE_LABEL[a] for a in VERWERKT})
+    kolommen.update({"gedaan": "gedaan", "te_doen": "te doen", "overmeld": "meer dan geïnventariseerd",
+                     "aandeel_gedaan": "% gedaan"})
+    return nl_tabel(t, kolommen, procenten=["aandeel_gedaan"])
+
+
+def tabel_acties(tot: pd.DataFrame) -> pd.DataFrame:
+    """What happened to the paper: amount and share of each action, per unit (from :func:`totalen`)."""
+    rows = []
+    for a in VERWERKT:
+        row = {"actie": ACTIE_LABEL[a]}
+        for e in EENHEDEN:
+            row[EENHEID_LABEL[e]] = nl.getal(tot.at[e, a], _getal_dec(e))
+            row[f"aandeel ({EENHEID_KORT[e]})"] = nl.procent(tot.at[e, f"aandeel_{a}"])
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    return out.rename(index=lambda i: i + 1)
+
+
+def tabel_aandacht(att: pd.DataFrame) -> pd.DataFrame:
+    """The attention list with Dutch titles."""
+    return att.rename(columns={"afdeling": "afdeling", "oordeel": "oordeel", "reden": "waarom"}).rename(
+        index=lambda i: i + 1)
+
+
+def tabel_registraties(regs: pd.DataFrame) -> pd.DataFrame:
+    """Registrations as a person reads them (free text kept as text)."""
+    from .process import nl_tabel
+
+    t = regs.copy()
+    t["hoeveelheid"] = [nl.getal(x, _getal_dec(e)) for x, e in zip(t["hoeveelheid"], t["eenheid"], strict=True)]
+    t["actie"] = t["actie"].map(ACTIE_LABEL)
+    t["eenheid"] = t["eenheid"].map(EENHEID_LABEL)
+    t[["locatie", "omschrijving"]] = t[["locatie", "omschrijving"]].fillna("")
+    return nl_tabel(
+        t,
+        {"datum": "datum", "actie": "actie", "hoeveelheid": "hoeveelheid", "eenheid": "eenheid",
+         "locatie": "locatie", "omschrijving": "omschrijving"},
+        datums=["datum"],
+    )
+
+
+def tabel_voor_na(vn: pd.DataFrame) -> pd.DataFrame:
+    """Before and after the cleanup: months and shares."""
+    rows = []
+    for naam, r in vn.iterrows():
+        rows.append({
+            "": "vóór de opschoonactie" if naam == "voor" else "na de opschoonactie",
+            "maanden": f"{nl.maand(r['van'])} t/m {nl.maand(r['tot'])}",
+            "nieuwe documenten buiten een zaak (organisatie)": nl.procent(r["aandeel_buiten_zaak"]),
+            "afgesloten zaken zonder documenten (afdeling)": nl.procent(r["aandeel_zonder_documenten"]),
+        })
+    return pd.DataFrame(rows).set_index("")
