@@ -189,6 +189,18 @@ def test_repeating_a_status_counts_as_going_back() -> None:
     assert n == 1 and back["van"].tolist() == ["Ontvangen"] and back["naar"].tolist() == ["Ontvangen"]
 
 
+def test_very_long_paths_still_group_into_variants() -> None:
+    # 40 steps back and forth do not fit the integer key; the row-sorting route must give the same answer.
+    heen_en_weer = [("Geregistreerd", 0)] + [
+        (("Ontvangen", "In behandeling")[i % 2], 1 + i) for i in range(40)
+    ] + [("Afgehandeld", 50)]
+    log = process.event_log(statussen({"L1": heen_en_weer, "L2": heen_en_weer, "K": NORMAAL}))
+    v = process.varianten(log)
+    assert v["aantal"].tolist() == [2, 1] and v["stappen"].tolist() == [42, 4]
+    assert v["variant"].iloc[0].count("Ontvangen → In behandeling") == 20
+    assert process.terugstappen(log)[1] == 2
+
+
 def test_empty_log_gives_empty_tables() -> None:
     log = process.event_log(contract.STATUSSEN.empty())
     assert log.aantal_zaken == 0
@@ -305,3 +317,13 @@ def test_planted_bottleneck_and_skipped_step_are_found_in_the_sample(small_sampl
     # Zaken registered afterwards skip every intermediate status; the planted skip is the rest.
     row = sk.loc[skip["statustype"]]
     assert row["overgeslagen"] - row["zonder_tussenstatus"] == skip["aantal"]
+
+
+def test_isin_matches_pandas_and_never_matches_missing() -> None:
+    values = pd.Series(["a", None, "c", "d"], dtype="str")
+    pool = pd.Series(["c", None, "a"], dtype="str")
+    assert process.isin(values, pool).tolist() == [True, False, True, False]
+    assert process.isin(values, []).tolist() == [False] * 4
+    assert process.isin(pd.Series(["x", None], dtype=object), ["x"]).tolist() == [True, False]
+    assert process.isin(pd.Series([None, None], dtype=object), ["x"]).tolist() == [False, False]
+    assert process.isin(pd.Index(["b", "a"], dtype="str"), {"a"}).tolist() == [False, True]

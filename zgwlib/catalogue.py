@@ -20,6 +20,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .errors import UsageError
+from .process import isin
 
 #: Share above which a zaaktype's closed zaken "mostly" miss documents or a resultaat.
 MEESTAL = 0.5
@@ -137,7 +138,7 @@ def zaaktypen_onvolledig(
         van, tot = venster(peildatum, maanden)
         closed = closed[(closed["einddatum"] >= van) & (closed["einddatum"] <= tot)]
     # Same definitions as the monthly report's signals (see docs/metrics.md).
-    zonder_docs = ~closed["identificatie"].isin(documenten["zaak"].dropna())
+    zonder_docs = ~isin(closed["identificatie"], documenten["zaak"])
     zonder_res = closed["resultaat"].isna()
     g = pd.DataFrame({"zaaktype": closed["zaaktype"], "d": zonder_docs, "r": zonder_res}).groupby("zaaktype")
     per = pd.DataFrame({"gesloten": g.size(), "zonder_documenten": g["d"].sum(), "zonder_resultaat": g["r"].sum()})

@@ -38,10 +38,13 @@ Definitions (also in ``docs/metrics.md``, section Verkenning):
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import nl
 from .errors import UsageError
@@ -53,6 +56,30 @@ VOORUIT, SPRONG, TERUG = "vooruit", "sprong", "terug"
 OPTIONEEL_ONDER = 0.5
 
 _DAG = pd.Timedelta(days=1)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def isin(values: pd.Series | pd.Index, pool: pd.Series | pd.Index | Iterable[str]) -> np.ndarray:
+    """``values.isin(pool)`` for text columns, fast on millions of rows.
+
+    pandas' own ``isin`` on its Arrow-backed ``str`` dtype walks the values as
+    Python objects (seconds per million rows); pyarrow's ``is_in`` does not.
+    Missing values are never in the pool.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+    """
+    left = pa.array(values, from_pandas=True)
+    if isinstance(left, pa.ChunkedArray):
+        left = left.combine_chunks()
+    right = pd.Series(pool if isinstance(pool, (pd.Series, pd.Index)) else list(pool), dtype="str")
+    if not pa.types.is_string(left.type) and not pa.types.is_large_string(left.type):
+        left = left.cast(pa.large_string())  # an all-missing column arrives as type null
+    value_set = pa.array(right.dropna().unique(), from_pandas=True).cast(left.type)
+    return pc.is_in(left, value_set=value_set).to_numpy(zero_copy_only=False)
 
 
 # --------------------------------------------------------------------------- selection
@@ -256,7 +283,7 @@ def event_log(statussen: pd.DataFrame, zaken: pd.DataFrame | pd.Index | None = N
     st = statussen
     if zaken is not None:
         ids = zaken["identificatie"] if isinstance(zaken, pd.DataFrame) else pd.Series(zaken)
-        st = st[st["zaak"].isin(ids)]
+        st = st[isin(st["zaak"], ids)]
     cols = ["zaak", "statustype", "volgnummer", "datum_status_gezet", "is_eindstatus"]
     st = st[cols]
 
@@ -383,9 +410,7 @@ def wachttijden(log: EventLog) -> pd.DataFrame:
     g = wacht.groupby(log._st[done])
     out = log.statustypen[["statustype", "volgnummer", "is_eindstatus", "optioneel"]].copy()
     out["statustype"] = out["statustype"].astype("str")
-    # zaken per status: unique (zaak, status) pairs.
-    uniq = np.unique(log._zaak.astype(np.int64) * k + log._st)
-    out["zaken"] = np.bincount(uniq % k, minlength=k)
+    out["zaken"] = log._visited.sum(axis=0)
     out["aantal"] = np.bincount(log._st[done], minlength=k)
     out["mediaan_dagen"] = g.median().reindex(range(k)).to_numpy()
     out["p90_dagen"] = g.quantile(0.9).reindex(range(k)).to_numpy()
@@ -469,8 +494,18 @@ def varianten(log: EventLog, zaken: pd.DataFrame | None = None) -> pd.DataFrame:
     if log.aantal_zaken == 0:
         return pd.DataFrame({c: [] for c in cols})
     pad = _paden(log)
-    uniq, inverse, counts = np.unique(pad, axis=0, return_inverse=True, return_counts=True)
-    inverse = inverse.reshape(-1)
+    base = len(log.statustypen) + 1
+    if pad.shape[1] * np.log2(base) < 62:
+        # Each path as one integer (digits in base k+1), so grouping is a 1-D factorize instead of a row sort.
+        key = ((pad.astype(np.int64) + 1) * base ** np.arange(pad.shape[1], dtype=np.int64)).sum(axis=1)
+        inverse = pd.factorize(key)[0]
+        counts = np.bincount(inverse)
+        first = np.zeros(len(counts), dtype=np.int64)
+        first[inverse[::-1]] = np.arange(len(inverse))[::-1]  # a zaak of each variant, to read its path
+        uniq = pad[first]
+    else:  # very long paths (many steps back): sort the rows themselves
+        uniq, inverse, counts = np.unique(pad, axis=0, return_inverse=True, return_counts=True)
+        inverse = inverse.reshape(-1)
     if zaken is not None:
         lead = _doorlooptijd(zaken).reindex(log.zaken).to_numpy()
     else:
@@ -552,8 +587,14 @@ def zaken_met_overgeslagen_stap(log: EventLog, statustype: str) -> pd.Index:
     return log.zaken[(log._furthest > pos) & ~log._visited[:, pos]]
 
 
-def terugstappen(log: EventLog) -> tuple[pd.DataFrame, int]:
+def terugstappen(log: EventLog, ov: pd.DataFrame | None = None) -> tuple[pd.DataFrame, int]:
     """Steps back: transitions to the same or an earlier status.
+
+    Parameters
+    ----------
+    log : EventLog
+    ov : DataFrame, optional
+        :func:`overgangen` of ``log`` when already computed.
 
     Returns
     -------
@@ -561,7 +602,7 @@ def terugstappen(log: EventLog) -> tuple[pd.DataFrame, int]:
         The backward rows of :func:`overgangen`, and the number of zaken with at
         least one step back.
     """
-    ov = overgangen(log)
+    ov = overgangen(log) if ov is None else ov
     back = ov[ov["soort"] == TERUG].reset_index(drop=True)
     has = log._next >= 0
     is_back = np.zeros(len(log._st), dtype=bool)
@@ -587,10 +628,11 @@ def analyseer(statussen: pd.DataFrame, zaken: pd.DataFrame) -> Procesanalyse:
     """Run every process analysis on the statussen of ``zaken`` (one zaaktype)."""
     log = event_log(statussen, zaken)
     wacht = wachttijden(log)
-    back, n_back = terugstappen(log)
+    ov = overgangen(log)
+    back, n_back = terugstappen(log, ov)
     return Procesanalyse(
         log=log,
-        overgangen=overgangen(log),
+        overgangen=ov,
         wachttijden=wacht,
         knelpunt=knelpunt(wacht, log.aantal_zaken),
         varianten=varianten(log, zaken),
@@ -615,21 +657,23 @@ def doorlooptijden(zaken: pd.DataFrame) -> pd.DataFrame:
         extension) and ``binnen_servicenorm`` (on or before ``einddatum_gepland``);
         both missing while open or when the zaak has no such date.
     """
-    eind = zaken["einddatum"]
+    z = zaken.reset_index(drop=True)
+    eind = z["einddatum"]
     afgesloten = eind.notna()
 
     def binnen(grens: pd.Series) -> pd.Series:
-        ok = (eind <= grens).astype("boolean")
-        return ok.where(afgesloten & grens.notna(), pd.NA)
+        ok = pd.array(eind.to_numpy() <= grens.to_numpy(), dtype="boolean")
+        ok[~(afgesloten & grens.notna()).to_numpy()] = pd.NA
+        return pd.Series(ok)
 
     return pd.DataFrame(
         {
-            "identificatie": zaken["identificatie"].to_numpy(),
-            "registratiemaand": zaken["registratiedatum"].dt.to_period("M").to_numpy(),
-            "afgesloten": afgesloten.to_numpy(),
-            "doorlooptijd_dagen": ((eind - zaken["startdatum"]) / _DAG).to_numpy(dtype=float, na_value=np.nan),
-            "binnen_termijn": binnen(zaken["uiterlijke_einddatum_afdoening"]).to_numpy(),
-            "binnen_servicenorm": binnen(zaken["einddatum_gepland"]).to_numpy(),
+            "identificatie": z["identificatie"],
+            "registratiemaand": z["registratiedatum"].dt.to_period("M"),
+            "afgesloten": afgesloten,
+            "doorlooptijd_dagen": ((eind - z["startdatum"]) / _DAG).astype("float64"),
+            "binnen_termijn": binnen(z["uiterlijke_einddatum_afdoening"]),
+            "binnen_servicenorm": binnen(z["einddatum_gepland"]),
         }
     )
 
@@ -649,6 +693,8 @@ def doorlooptijd_per_maand(zaken: pd.DataFrame) -> pd.DataFrame:
         that date).
     """
     d = doorlooptijden(zaken)
+    # Group on the integer month number: grouping Period objects is many times slower.
+    d["registratiemaand"] = d["registratiemaand"].array.asi8
     g = d.groupby("registratiemaand", sort=True)
     dl = g["doorlooptijd_dagen"]
     out = pd.DataFrame(
@@ -660,10 +706,12 @@ def doorlooptijd_per_maand(zaken: pd.DataFrame) -> pd.DataFrame:
             "mediaan": dl.median(),
             "p75": dl.quantile(0.75),
             "p90": dl.quantile(0.9),
-            "binnen_termijn": g["binnen_termijn"].mean().astype(float),
-            "binnen_servicenorm": g["binnen_servicenorm"].mean().astype(float),
+            # Nullable means give NA for a month without any such date; the charts want NaN.
+            "binnen_termijn": g["binnen_termijn"].mean().to_numpy(dtype=float, na_value=np.nan),
+            "binnen_servicenorm": g["binnen_servicenorm"].mean().to_numpy(dtype=float, na_value=np.nan),
         }
     )
+    out.index = pd.PeriodIndex.from_ordinals(out.index.to_numpy(), freq="M", name="registratiemaand")
     out.insert(2, "open", out["zaken"] - out["afgesloten"])
     return out
 

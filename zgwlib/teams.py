@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import UsageError
+from .process import isin
 
 #: Row label for zaken nobody was assigned to, and for staff without a team.
 GEEN_BEHANDELAAR = "(geen behandelaar)"
@@ -35,14 +36,14 @@ def achteraf_geregistreerd(zaken: pd.DataFrame, statussen: pd.DataFrame) -> pd.S
         Aligned with ``zaken``.
     """
     tussen = statussen["volgnummer"].ne(1) & ~statussen["is_eindstatus"].fillna(False).astype(bool)
-    met_tussenstatus = zaken["identificatie"].isin(statussen.loc[tussen.fillna(True), "zaak"])
+    met_tussenstatus = isin(zaken["identificatie"], statussen.loc[tussen.fillna(True), "zaak"])
     zelfde_dag = (zaken["einddatum"] == zaken["registratiedatum"]).fillna(False).astype(bool)
     return zelfde_dag & ~met_tussenstatus
 
 
 def zonder_documenten(zaken: pd.DataFrame, documenten: pd.DataFrame) -> pd.Series:
     """Flag closed zaken without any document (no row in ``documenten`` for them)."""
-    return zaken["einddatum"].notna() & ~zaken["identificatie"].isin(documenten["zaak"].dropna())
+    return zaken["einddatum"].notna() & ~isin(zaken["identificatie"], documenten["zaak"])
 
 
 def _in_periode(dates: pd.Series, van: pd.Timestamp | None, tot: pd.Timestamp | None) -> pd.Series:
