@@ -67,6 +67,29 @@ def _cmd_contract(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_run(args: argparse.Namespace) -> int:
+    from .run import run
+
+    # "--afdeling A B notebook.ipynb": argparse cannot tell where the names end.
+    afdelingen = [a for a in args.afdeling or [] if not a.endswith(".ipynb")] or None
+    notebooks = list(args.notebooks) + [Path(a) for a in args.afdeling or [] if a.endswith(".ipynb")]
+    result = run(
+        notebooks or None,
+        periode=args.periode,
+        afdelingen=afdelingen,
+        data=args.data,
+        out=args.out,
+        workers=args.workers,
+        config=args.config,
+    )
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
+    print(result.table())
+    print(f"Index: {result.index}")
+    result.raise_for_failures()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``zgw`` with all its subcommands."""
     parser = argparse.ArgumentParser(
@@ -91,6 +114,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check a snapshot against the data contract")
     p.add_argument("snapshot", type=Path, help="snapshot directory")
     p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser("run", help="run every report notebook per department and publish the HTML and index")
+    p.add_argument("notebooks", nargs="*", type=Path, metavar="NOTEBOOK",
+                   help="notebooks to run (default: every notebook in notebooks/ marked for publication)")
+    p.add_argument("--periode", default=None, help="month YYYY-MM (default: the last complete month in the data)")
+    p.add_argument("--afdeling", action="extend", nargs="+", default=None, metavar="NAME",
+                   help="only these departments; 'organisatie' is the whole organisation (default: all, plus it)")
+    p.add_argument("--data", default=None, help="snapshot directory (default: the built-in sample 'voorbeeld')")
+    p.add_argument("--out", type=Path, default=Path("outputs"), help="output directory (default: outputs)")
+    p.add_argument("--workers", type=int, default=None, help="runs at the same time (default: number of cores)")
+    p.add_argument("--config", type=Path, default=None, metavar="FILE.yaml",
+                   help="YAML file of notebook parameters, e.g. parameters/maandrapportage.yaml")
+    p.set_defaults(func=_cmd_run)
 
     p = sub.add_parser("contract", help="print the data contract as Markdown")
     p.set_defaults(func=_cmd_contract)

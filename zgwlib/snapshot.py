@@ -249,3 +249,15 @@ def load_snapshot(
             raise SnapshotError(f"{file}: cannot be read as Parquet ({exc}).") from None
         loaded[name] = frame
     return Snapshot(loaded, meta, path)
+
+
+def afdelingen(data: str | os.PathLike[str] | None = None) -> list[str]:
+    """Every department in a snapshot: the ``afdeling`` values of zaken and medewerkers, sorted.
+
+    Reads only those two columns, so it is cheap even on a large snapshot.
+    """
+    snap = load_snapshot(data, ["zaken", "medewerkers"], columns={"zaken": ["afdeling"], "medewerkers": ["afdeling"]})
+    names: set[str] = set()
+    for frame in snap.tables.values():
+        names.update(str(v).strip() for v in frame["afdeling"].dropna().unique())
+    return sorted((n for n in names if n), key=str.lower)
