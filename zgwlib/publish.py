@@ -200,8 +200,8 @@ img { max-width: 100%; height: auto; }
 .jp-InputPrompt, .jp-OutputPrompt, .jp-Collapser { display: none; }
 .jp-RenderedHTMLCommon, .jp-OutputArea-output { overflow-x: auto; max-width: 100%; }
 .jp-OutputArea-output { margin: .5rem 0; }
-table { border-collapse: collapse; font-size: .9rem; margin: .5rem 0; font-variant-numeric: tabular-nums; }
-th, td { padding: .3rem .6rem; border-bottom: 1px solid var(--rand); vertical-align: top; }
+table { border-collapse: collapse; border: 0; font-size: .9rem; margin: .5rem 0; font-variant-numeric: tabular-nums; }
+th, td { padding: .3rem .6rem; border: 0; border-bottom: 1px solid var(--rand); vertical-align: top; }
 thead th { border-bottom: 2px solid #8a8f96; text-align: left; }
 tbody tr:nth-child(even) { background: var(--zacht); }
 td { text-align: right; } td:first-child, th:first-child { text-align: left; }

@@ -538,7 +538,26 @@ def _execute(nb: ReportNotebook, afdeling: str, ctx: _Context) -> Outcome:
             ctx.pids.difference_update(pids)
         for folder in sockets:
             shutil.rmtree(folder, ignore_errors=True)
-        shutil.rmtree(tmp, ignore_errors=True) if not os.environ.get("ZGW_KEEP_TMP") else None
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _execute_isolated(nb: ReportNotebook, afdeling: str, ctx: _Context) -> Outcome:
+    """:func:`_execute` in a fresh context, closing the event loop papermill makes for this thread.
+
+    nbclient runs its coroutines on a loop it keeps in a context variable per thread
+    and never closes; a long scheduled run would otherwise leak one per worker.
+    """
+    import asyncio
+    import contextvars
+
+    context = contextvars.Context()
+    try:
+        return context.run(_execute, nb, afdeling, ctx)
+    finally:
+        for value in context.values():
+            if isinstance(value, asyncio.AbstractEventLoop) and not value.is_closed() and not value.is_running():
+                value.run_until_complete(value.shutdown_asyncgens())
+                value.close()
 
 
 def _display_path(path: Path) -> str:
@@ -702,7 +721,7 @@ def run(
 
     bar = tqdm(total=len(jobs), desc=f"zgw run {periode}", unit="rapport", disable=None if progress is None else not progress)
     pool = ThreadPoolExecutor(max_workers=workers or default_workers(), thread_name_prefix="zgw-run")
-    futures: dict[Future[Outcome], int] = {pool.submit(_execute, nb, a, ctx): i for i, (nb, a) in enumerate(jobs)}
+    futures: dict[Future[Outcome], int] = {pool.submit(_execute_isolated, nb, a, ctx): i for i, (nb, a) in enumerate(jobs)}
     try:
         pending = set(futures)
         while pending:

@@ -1,0 +1,324 @@
+"""``zgw run``: the runner on a small sample, end to end, plus its rules without kernels.
+
+The end-to-end tests share one published tree (two notebooks x two departments
+and the organisation), because every kernel start costs seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from zgwlib import nl, publish, run
+from zgwlib.cli import main
+from zgwlib.errors import UsageError
+from zgwlib.snapshot import afdelingen, load_snapshot, read_meta, write_snapshot
+
+FIXTURES = Path(__file__).parent / "notebooks"
+MARKER = "zgw-geheim-marker-4711"
+PLANTED = '<script>alert("zgw")</script> melding'
+ZGW = [sys.executable, "-c", "import sys; from zgwlib.cli import main; sys.exit(main())"]
+
+
+def zgw(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run the real command line in ``cwd`` with a secret in its environment."""
+    env = {**os.environ, "ZGW_CLIENT_SECRET": MARKER, "JUPYTER_PLATFORM_DIRS": "1"}
+    return subprocess.run(ZGW + args, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def planted(small_sample: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small sample with a script planted in one zaak's omschrijving of the first department."""
+    snap = load_snapshot(small_sample)
+    zaken = snap.zaken.copy()
+    first = afdelingen(small_sample)[0]
+    row = zaken.index[zaken["afdeling"] == first][0]
+    zaken.loc[row, "omschrijving"] = PLANTED
+    tables = dict(snap.tables, zaken=zaken)
+    return write_snapshot(tables, tmp_path_factory.mktemp("planted") / "gemeente", snap.meta)
+
+
+@pytest.fixture(scope="module")
+def site(planted: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """A kit folder with two publishable notebooks and a scratch one, run twice with the same command."""
+    root = tmp_path_factory.mktemp("kit")
+    (root / "notebooks").mkdir()
+    shutil.copy(FIXTURES / "rapport_ok.ipynb", root / "notebooks" / "rapport.ipynb")
+    shutil.copy(FIXTURES / "rapport_faalt.ipynb", root / "notebooks" / "tweede.ipynb")
+    shutil.copy(FIXTURES / "kladblok.ipynb", root / "notebooks" / "kladblok.ipynb")
+    (root / "goed.yaml").write_text("faal_voor: niemand\n", encoding="utf-8")
+    depts = afdelingen(planted)[:2]
+    args = ["run", "--data", str(planted), "--config", "goed.yaml", "--workers", "2", "--afdeling", *depts, "organisatie"]
+    first = zgw(args, root)
+    pages = {p.relative_to(root): p.read_bytes() for p in sorted((root / "outputs").rglob("rapport.html"))}
+    second = zgw(args, root)
+    periode = run.last_complete_month(read_meta(planted)["periode_tot"])
+    return {"root": root, "out": root / "outputs", "depts": depts, "first": first, "second": second,
+            "pages": pages, "periode": periode, "args": args, "data": planted}
+
+
+def test_default_run_publishes_every_marked_notebook_per_department(site: dict) -> None:
+    first, out, periode = site["first"], site["out"], site["periode"]
+    assert first.returncode == 0, first.stderr
+    slugs = [publish.slug(a) for a in site["depts"]] + ["organisatie"]
+    for s in slugs:
+        for report in ("rapport", "tweede"):
+            for ext in (".html", ".ipynb", ".json"):
+                assert (out / periode / s / f"{report}{ext}").is_file()
+    assert not list(out.rglob("kladblok*")), "a notebook not marked for publication was run"
+    assert not list((out / periode).glob(".tmp-*")), "temporary folders were left behind"
+    assert (out / periode / run.LOG_NAME).is_file()
+    assert "6 done, 0 failed" in first.stdout
+    assert f"Index: outputs/{periode}/index.html" in first.stdout
+
+
+def test_index_pages_list_reports_champion_and_data(site: dict, planted: Path) -> None:
+    out, periode = site["out"], site["periode"]
+    meta = read_meta(planted)
+    top = (out / "index.html").read_text(encoding="utf-8")
+    assert f'href="{periode}/index.html"' in top and nl.maand(periode) in top
+    page = (out / periode / "index.html").read_text(encoding="utf-8")
+    assert f"Rapportages {nl.maand(periode)} – {meta['gemeente']}" in page
+    assert "Hele organisatie" in page
+    for a in site["depts"]:
+        assert f"<h2>{a}</h2>" in page
+        assert f'href="{publish.slug(a)}/rapport.html"' in page
+    # The champion the notebook put in its summary (most zaken closed in the month) is on the index.
+    zaken = load_snapshot(planted).zaken
+    closed = zaken[zaken["einddatum"].dt.to_period("M") == pd.Period(periode, "M")]
+    champion = closed["afdeling"].value_counts().index[0]
+    assert f"Kampioen van de maand: <strong>{champion}</strong>" in page
+    assert f"Gegevens: {meta['gemeente']}" in page and "Gemaakt op" in page
+    assert "Mislukte runs" not in page and 'zgw-label">mislukt' not in page
+
+
+def test_report_html_is_dutch_self_contained_without_code(site: dict, planted: Path) -> None:
+    out, periode = site["out"], site["periode"]
+    gemeente = read_meta(planted)["gemeente"]
+    dept = site["depts"][0]
+    page = (out / periode / publish.slug(dept) / "rapport.html").read_text(encoding="utf-8")
+    assert f"<title>Testrapport {dept} – {nl.maand(periode)}</title>" in page
+    assert '<html lang="nl">' in page and 'name="viewport"' in page and "@media print" in page
+    assert "Content-Security-Policy" in page
+    assert "load_snapshot(" not in page and "In&nbsp;[" not in page and "Out[" not in page
+    assert "data:image/png;base64," in page and "Nieuwe zaken per maand" in page
+    assert publish.SUMMARY_MIME not in page and '"kampioen"' not in page
+    org = (out / periode / "organisatie" / "rapport.html").read_text(encoding="utf-8")
+    assert f"Testrapport {gemeente} – {nl.maand(periode)}" in org
+    for html_file in out.rglob("*.html"):
+        text = html_file.read_text(encoding="utf-8")
+        assert '<script src="http' not in text and "<script" not in text.lower(), html_file
+        assert PLANTED not in text, html_file
+    # The planted zaak is shown, escaped, in its department's report and the organisation's.
+    escaped = "&lt;script&gt;alert("
+    assert escaped in page and escaped in org
+
+
+def test_no_secret_in_any_output(site: dict) -> None:
+    files = [p for p in site["out"].rglob("*") if p.is_file()]
+    assert len(files) > 20
+    for p in files:
+        assert MARKER not in p.read_text(encoding="utf-8", errors="replace"), p
+    # The notebook really asked for it: the kernel's environment simply did not have it.
+    executed = (site["out"] / site["periode"] / "organisatie" / "tweede.ipynb").read_text(encoding="utf-8")
+    assert "geheim: None" in executed
+
+
+def test_same_command_twice_gives_the_same_reports(site: dict) -> None:
+    second = site["second"]
+    assert second.returncode == 0, second.stderr
+    for rel, content in site["pages"].items():
+        assert (site["root"] / rel).read_bytes() == content, rel
+    assert len(site["pages"]) == 3
+
+
+@pytest.fixture(scope="module")
+def failed_run(site: dict, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The published tree copied, then 'rapport' replaced by a notebook that fails for one department."""
+    root = tmp_path_factory.mktemp("kit-fail")
+    shutil.copytree(site["root"], root, dirs_exist_ok=True)
+    shutil.copy(FIXTURES / "rapport_faalt.ipynb", root / "notebooks" / "rapport.ipynb")
+    bad = site["depts"][0]
+    (root / "faalt.yaml").write_text(f"faal_voor: {json.dumps(bad)}\n", encoding="utf-8")
+    args = ["run", "notebooks/rapport.ipynb", "--data", str(site["data"]), "--config", "faalt.yaml",
+            "--afdeling", *site["depts"], "organisatie"]
+    result = zgw(args, root)
+    return {"root": root, "out": root / "outputs", "result": result, "bad": bad, "good": site["depts"][1]}
+
+
+def test_failed_department_keeps_last_good_report(site: dict, failed_run: dict) -> None:
+    result, out, periode = failed_run["result"], failed_run["out"], site["periode"]
+    assert result.returncode == 4, result.stdout + result.stderr
+    assert "1 of 3 runs failed" in result.stderr and "Traceback" not in result.stderr
+    assert "FAILED" in result.stdout and "2 done, 1 failed" in result.stdout
+    bad = out / periode / publish.slug(failed_run["bad"])
+    rel = Path("outputs") / periode / publish.slug(failed_run["bad"]) / "rapport.html"
+    assert (bad / "rapport.html").read_bytes() == site["pages"][rel], "the last good report was replaced"
+    failed_page = (bad / "rapport.mislukt.html").read_text(encoding="utf-8")
+    assert "Dit rapport is niet gelukt" in failed_page and "opzettelijke fout" in failed_page
+    assert "eerder gelukte rapport" in failed_page
+    assert "RuntimeError" in (bad / "rapport.mislukt.ipynb").read_text(encoding="utf-8")
+    # The other departments were published from the new notebook.
+    good = out / periode / publish.slug(failed_run["good"]) / "rapport.html"
+    assert "Falend testrapport" in good.read_text(encoding="utf-8")
+    index = (out / periode / "index.html").read_text(encoding="utf-8")
+    assert "Mislukte runs (1)" in index and "opzettelijke fout voor" in index
+    assert f'href="{publish.slug(failed_run["bad"])}/rapport.mislukt.html"' in index
+    assert "Het laatste goede rapport hierboven blijft staan." in index
+    for p in out.rglob("*"):
+        if p.is_file():
+            assert MARKER not in p.read_text(encoding="utf-8", errors="replace"), p
+
+
+def test_good_run_clears_the_failure(site: dict, failed_run: dict) -> None:
+    root, periode = failed_run["root"], site["periode"]
+    shutil.copy(FIXTURES / "rapport_ok.ipynb", root / "notebooks" / "rapport.ipynb")
+    result = zgw(["run", "notebooks/rapport.ipynb", "--data", str(site["data"]), "--afdeling", failed_run["bad"]], root)
+    assert result.returncode == 0, result.stderr
+    bad = failed_run["out"] / periode / publish.slug(failed_run["bad"])
+    assert not list(bad.glob("rapport.mislukt.*"))
+    assert "Mislukte runs" not in (failed_run["out"] / periode / "index.html").read_text(encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- kernel start retry
+
+
+def test_kernel_that_fails_to_start_is_retried_once(
+    planted: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A real kernelspec whose first start dies at once, like a kernel that lost papermill's port race.
+    spec = tmp_path / "jupyter" / "kernels" / "zgw-flaky"
+    spec.mkdir(parents=True)
+    once = tmp_path / "started-once"
+    launcher = tmp_path / "flaky.py"
+    launcher.write_text(
+        "import os, runpy, sys\n"
+        f"marker = {str(once)!r}\n"
+        "if not os.path.exists(marker):\n"
+        "    open(marker, 'w').close()\n"
+        "    sys.exit(1)\n"
+        "sys.argv = ['ipykernel_launcher', *sys.argv[1:]]\n"
+        "runpy.run_module('ipykernel_launcher', run_name='__main__')\n",
+        encoding="utf-8",
+    )
+    argv = [sys.executable, str(launcher), "-f", "{connection_file}"]
+    (spec / "kernel.json").write_text(json.dumps({"argv": argv, "display_name": "flaky", "language": "python"}))
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    result = run.run(
+        [FIXTURES / "rapport_faalt.ipynb"],
+        afdelingen=["organisatie"],
+        data=planted,
+        out=tmp_path / "out",
+        config=None,
+        kernel_name="zgw-flaky",
+        progress=False,
+    )
+    [outcome] = result.outcomes
+    assert once.exists() and outcome.attempts == 2
+    # It ran (and failed on purpose in its last cell): the retry reached the notebook's code.
+    assert not outcome.ok and "opzettelijke fout" in (outcome.error or "")
+    assert "(retried)" in result.table()
+    executed = (outcome.html or Path()).with_suffix(".ipynb").read_text(encoding="utf-8")
+    assert "Rapport voor organisatie" in executed
+
+
+# --------------------------------------------------------------------------- rules without kernels
+
+
+@pytest.mark.parametrize(
+    ("name", "secret"),
+    [("client_secret", True), ("ZGW_CLIENT_SECRET", True), ("api_key", True), ("accessToken", True),
+     ("wachtwoord", True), ("db_password", True), ("afdeling", False), ("toon_namen", False),
+     ("periode", False), ("kerncijfers", False), ("PWD", False), ("drempel_achteraf", False)],
+)
+def test_looks_secret(name: str, secret: bool) -> None:
+    assert run.looks_secret(name) is secret
+
+
+def test_kernel_environment_drops_secrets() -> None:
+    env = run.kernel_environment({"PATH": "/bin", "ZGW_CLIENT_SECRET": "abcdefgh", "API_TOKEN": "x"})
+    assert env == {"PATH": "/bin"}
+    assert run.secret_values({"ZGW_CLIENT_SECRET": "abcdefgh", "API_TOKEN": "x", "PATH": "/bin"}) == {
+        "ZGW_CLIENT_SECRET": "abcdefgh"
+    }
+
+
+def test_secret_parameter_is_refused_before_anything_runs(
+    planted: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "p.yaml"
+    config.write_text("toon_namen: false\nclient_secret: abc\n", encoding="utf-8")
+    code = main(["run", str(FIXTURES / "rapport_ok.ipynb"), "--data", str(planted), "--out", str(tmp_path / "o"),
+                 "--config", str(config)])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "client_secret looks like a secret" in err and str(config) in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_notebook_declaring_a_secret_parameter_is_refused(tmp_path: Path, planted: Path) -> None:
+    import nbformat
+
+    nb = nbformat.read(FIXTURES / "rapport_ok.ipynb", as_version=4)
+    params = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    params.source += '\napi_token = ""'
+    nbformat.write(nb, tmp_path / "lek.ipynb")
+    with pytest.raises(UsageError, match="api_token looks like a secret"):
+        run.run([tmp_path / "lek.ipynb"], data=planted, out=tmp_path / "o")
+
+
+def test_unknown_department_and_bad_month_are_refused(planted: Path, tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="Nergenshuis: not in the data") as exc:
+        run.run([FIXTURES / "rapport_ok.ipynb"], afdelingen=["Nergenshuis"], data=planted, out=tmp_path)
+    assert afdelingen(planted)[0] in str(exc.value)
+    with pytest.raises(UsageError, match="YYYY-MM"):
+        run.run([FIXTURES / "rapport_ok.ipynb"], periode="oktober", data=planted, out=tmp_path)
+
+
+def test_notebook_without_required_parameters_is_refused(tmp_path: Path, planted: Path) -> None:
+    with pytest.raises(UsageError, match="lacks afdeling, periode, data"):
+        run.run([FIXTURES / "kladblok.ipynb"], data=planted, out=tmp_path)
+
+
+def test_discover_only_marked_notebooks() -> None:
+    assert [nb.name for nb in run.discover(FIXTURES)] == ["rapport_faalt", "rapport_ok"]
+    assert run.read_report_notebook(FIXTURES / "rapport_ok.ipynb").titel == "Testrapport"
+
+
+@pytest.mark.parametrize(
+    ("tot", "expected"),
+    [("2026-10-31", "2026-10"), ("2026-11-15", "2026-10"), ("2026-11-01", "2026-10"), ("2026-12-31", "2026-12"),
+     ("2027-01-10", "2026-12")],
+)
+def test_last_complete_month(tot: str, expected: str) -> None:
+    assert run.last_complete_month(tot) == expected
+
+
+def test_names_and_titles() -> None:
+    assert publish.slug("Beheer Openbare Ruimte") == "beheer-openbare-ruimte"
+    assert publish.slug("Financiën & Control") == "financien-control"
+    assert publish.page_title("Maandrapportage", "Vergunningverlening", "2026-10") == (
+        "Maandrapportage Vergunningverlening – oktober 2026"
+    )
+    assert publish.page_title("Maandrapportage", "organisatie", "2026-03", "Gemeente Voorbeeld") == (
+        "Maandrapportage Gemeente Voorbeeld – maart 2026"
+    )
+
+
+def test_self_contained_neutralises_active_and_remote_content() -> None:
+    page = (
+        '<p>x</p><script src="https://cdn.example/x.js"></script><SCRIPT>alert(1)</SCRIPT>'
+        '<link rel="stylesheet" href="https://cdn.example/x.css"><img src="http://example.org/a.png">'
+        '<iframe src="//example.org"></iframe><div style="background: url(https://example.org/b.png)"></div>'
+    )
+    clean = publish.self_contained(page)
+    assert "<script" not in clean.lower() and "<iframe" not in clean and "<link" not in clean
+    assert "example.org" not in clean and "cdn.example" not in clean
+    assert "&lt;script" in clean and "<p>x</p>" in clean
