@@ -66,6 +66,9 @@ def test_event_log_orders_each_zaak_by_time_and_measures_waits(log: process.Even
     # 5 of the 7 zaken that got past Ontvangen had it.
     assert log.statustypen["aandeel_gehad"].iloc[1] == pytest.approx(5 / 7)
     assert not log.statustypen["optioneel"].any()
+    assert {c: str(t) for c, t in log.events.dtypes.items() if c in ("zaak", "volgnummer", "is_eindstatus")} == {
+        "zaak": "str", "volgnummer": "Int64", "is_eindstatus": "boolean"
+    }
     z6 = log.events[log.events["zaak"] == "Z6"]
     assert z6["statustype"].astype(str).tolist() == [s for s, _ in PADEN["Z6"]]
     assert z6["stap"].tolist() == list(range(6))

@@ -333,17 +333,17 @@ def event_log(statussen: pd.DataFrame, zaken: pd.DataFrame | pd.Index | None = N
     base = st.iloc[order]
     events = pd.DataFrame(
         {
-            "zaak": base["zaak"].to_numpy(),
+            # .array keeps the contract dtypes (str, Int64, boolean) where .to_numpy() would give objects.
+            "zaak": base["zaak"].array,
             "statustype": pd.Categorical.from_codes(st_code, dtype=cats),
-            "volgnummer": base["volgnummer"].to_numpy(),
-            "datum_status_gezet": base["datum_status_gezet"].to_numpy(),
-            "is_eindstatus": base["is_eindstatus"].to_numpy(),
+            "volgnummer": base["volgnummer"].array,
+            "datum_status_gezet": base["datum_status_gezet"].array,
+            "is_eindstatus": base["is_eindstatus"].array,
             "stap": stap,
             "volgende": pd.Categorical.from_codes(nxt, dtype=cats),
             "wachttijd_dagen": wait,
         }
     )
-    events["zaak"] = events["zaak"].astype("str")
     return EventLog(events, typen, pd.Index(zaak_ids, dtype="str"), zaak_code, st_code, nxt, visited, furthest)
 
 
