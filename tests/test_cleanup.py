@@ -1,4 +1,4 @@
-"""The opschoonactie figures on small hand-made registrations whose answers are worked out by hand, and on the sample."""
+"""The opschoonactie figures on small hand-made registrations with answers worked out by hand, and on the sample."""
 
 from __future__ import annotations
 
@@ -200,6 +200,11 @@ def test_forecast_on_a_known_linear_pace() -> None:
     r = rij(cleanup.prognose(reg, doelen([("L", 200.0, None, "2025-09-30")]), TOT), "L")
     assert r["oordeel"] == cleanup.ACHTER and r["vertraging_dagen"] == 17
     assert "17 dagen na de streefdatum" in r["toelichting"]
+    # A target already passed: behind, with the forecast in the explanation.
+    r = rij(cleanup.prognose(reg, doelen([("L", 200.0, None, "2025-06-15")]), TOT), "L")
+    assert r["oordeel"] == cleanup.ACHTER and r["vertraging_dagen"] == 124
+    assert r["toelichting"] == ("De streefdatum 15 juni 2025 is verstreken en er is nog 109 m te doen. "
+                                "Bij het huidige tempo (7 m per week) is het klaar op 17 oktober 2025.")
 
 
 def test_pace_uses_the_recent_window_only() -> None:
@@ -387,6 +392,24 @@ def test_charts_draw_over_reporting_visibly() -> None:
     plt.close(ax.figure)
 
 
+def test_tables_escape_free_text_and_keep_over_reporting() -> None:
+    reg = REG.copy()
+    reg.loc[1, "omschrijving"] = '<script>alert("x")</script> kast'
+    reg.loc[1, "locatie"] = "<b>Archief</b>"
+    a = cleanup.maak_rapport(_snap(reg, DOEL, "2025-06-30"), "A")
+    html_regs = cleanup.tabel_registraties(a.registraties)
+    assert "<script" not in html_regs and "<b>" not in html_regs
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; kast" in html_regs and "&lt;b&gt;Archief" in html_regs
+    assert "10 mei 2025" in html_regs and "gedigitaliseerd" in html_regs
+    org = cleanup.maak_rapport(_snap(reg, DOEL, "2025-06-30"))
+    voortgang = cleanup.tabel_voortgang(org.voortgang)
+    b_row = next(r for r in voortgang.split("<tr") if "<td>B</td>" in r)
+    assert "<td>120%</td>" in b_row and "<td>10,0</td>" in b_row  # 10 m more than inventoried, shown as is
+    assert "<td>1.000</td>" in voortgang  # A's dossiers: no decimals
+    acties = cleanup.tabel_acties(org.totalen)
+    assert "<td>84%</td>" in acties  # destroyed: 80 of 95 m
+
+
 # --------------------------------------------------------------------------- the sample municipality
 
 
@@ -406,5 +429,21 @@ def test_sample_finds_the_planted_departments(sample: tuple[cleanup.Opschoonrapp
     assert rapport.aandacht.iloc[0]["afdeling"] == achter
     full = cleanup.aandacht(prog, rapport.voortgang)
     assert "Meer verwerkt dan geïnventariseerd" in rij(full, overmeld)["reden"]
-    # Exactly one department has no target.
+    # At the end of the data every other department with a target has finished; exactly one has no target.
+    assert set(prog.loc[prog["oordeel"] == cleanup.ACHTER, "afdeling"]) == {achter}
     assert (prog["oordeel"] == cleanup.GEEN_DOEL).sum() == 1
+    assert set(rapport.papierloos["afdeling"]) == set(prog.loc[prog["oordeel"] == cleanup.KLAAR, "afdeling"])
+
+
+def test_sample_department_behind_is_first_mid_cleanup(small_sample: Path, sample: tuple) -> None:
+    _, geplant = sample
+    snap = load_snapshot(small_sample, ["opschoning", "opschoning_doelen", "zaken", "documenten"])
+    mid = cleanup.maak_rapport(snap, periode="2025-09")
+    assert mid.peildatum == TS("2025-09-30")
+    assert rij(mid.prognose, geplant["opschoning_achter"])["oordeel"] == cleanup.ACHTER
+    assert mid.aandacht.iloc[0]["afdeling"] == geplant["opschoning_achter"]
+    # The organisation's burn-up never falls and ends at what the departments with a start have processed.
+    bu = mid.burnup()
+    assert bu["gedaan"].is_monotonic_increasing
+    assert bu["gedaan"].iloc[-1] == pytest.approx(
+        mid.voortgang.loc[(mid.voortgang["eenheid"] == M) & mid.voortgang["startvoorraad"].notna(), "gedaan"].sum())

@@ -260,11 +260,8 @@ def _hoofdeenheid(v: pd.DataFrame) -> dict[str, str]:
     """Per afdeling the unit verdict and forecast use: metres when their start is known, else dossiers."""
     out: dict[str, str] = {}
     for afd, g in v.groupby("afdeling", sort=True):
-        bekend = set(g.loc[g["startvoorraad"].notna(), "eenheid"])
-        if METERS in bekend or (not bekend and METERS in set(g["eenheid"])):
-            out[str(afd)] = METERS
-        else:
-            out[str(afd)] = DOSSIERS if (DOSSIERS in bekend or DOSSIERS in set(g["eenheid"])) else METERS
+        bekend = set(g.loc[g["startvoorraad"].notna(), "eenheid"]) or set(g["eenheid"])
+        out[str(afd)] = METERS if METERS in bekend or not bekend else DOSSIERS
     return out
 
 
@@ -317,12 +314,9 @@ def prognose(
         eigen = reg[(reg["afdeling"] == afd) & (reg["eenheid"] == e)]
         per_dag, eerste = _tempo(eigen, tot, inst)
         verwacht = pd.NaT
-        if not math.isnan(te_doen):
-            if te_doen <= 0:
-                verwacht = pd.NaT
-            elif per_dag > 0:
-                verwacht = tot + pd.Timedelta(days=math.ceil(te_doen / per_dag))
-        oordeel, uitleg = _oordeel(afd, e, sv, gedaan, streef, verwacht, per_dag, eerste, tot, inst,
+        if te_doen > 0 and per_dag > 0:  # False for NaN too
+            verwacht = tot + pd.Timedelta(days=math.ceil(te_doen / per_dag))
+        oordeel, uitleg = _oordeel(e, sv, gedaan, streef, verwacht, per_dag, eerste, tot, inst,
                                    iets_geregistreerd=bool((reg["afdeling"] == afd).any()))
         vertraging = (verwacht - streef).days if pd.notna(verwacht) and pd.notna(streef) else math.nan
         rows.append({
@@ -349,7 +343,7 @@ def hoeveel(x: float, e: str) -> str:
 
 
 def _oordeel(
-    afd: str, e: str, sv: float, gedaan: float, streef: Any, verwacht: Any, per_dag: float,
+    e: str, sv: float, gedaan: float, streef: Any, verwacht: Any, per_dag: float,
     eerste: pd.Timestamp | None, tot: pd.Timestamp, inst: Instellingen, *, iets_geregistreerd: bool,
 ) -> tuple[str, str]:
     """Verdict and its one-sentence Dutch explanation (order of the checks: see the module docstring)."""
@@ -367,7 +361,13 @@ def _oordeel(
         extra = f" Bij het huidige tempo is het klaar op {nl.datum(verwacht)}." if pd.notna(verwacht) else ""
         return GEEN_DOEL, f"Er is geen streefdatum vastgelegd; nog {rest} te doen.{extra}"
     if streef < tot:
-        return ACHTER, f"De streefdatum {nl.datum(streef)} is verstreken en er is nog {rest} te doen."
+        tekst = f"De streefdatum {nl.datum(streef)} is verstreken en er is nog {rest} te doen."
+        if pd.notna(verwacht):
+            tekst += (f" Bij het huidige tempo ({hoeveel(per_dag * 7, e)} per week) is het klaar op "
+                      f"{nl.datum(verwacht)}.")
+        elif eerste is not None:
+            tekst += f" In de laatste {weken} weken is niets verwerkt."
+        return ACHTER, tekst
     if eerste is None:
         if not iets_geregistreerd:
             return NIET_GESTART, (f"Er is nog niets geregistreerd; {rest} moet vóór {nl.datum(streef)} "
@@ -784,7 +784,7 @@ class Opschoonrapport:
             if pd.notna(r["verwachte_einddatum"]):
                 out["Verwacht klaar"] = nl.datum(r["verwachte_einddatum"])
         if m is not None and (m["gedaan"] > 0 or pd.notna(m["startvoorraad"])):
-            out["Strekkende meter opgeruimd"] = nl.getal(m["gedaan"], 0)
+            out["Strekkende meter opgeruimd"] = hoeveel(m["gedaan"], METERS).removesuffix(" m")
             if pd.notna(m["aandeel_gedaan"]):
                 out["Gedaan (meters)"] = nl.procent(m["aandeel_gedaan"], 0)
         if m is not None and m["overmeld"] > 0:
@@ -841,33 +841,28 @@ def maak_rapport(
 
 # --------------------------------------------------------------------------- charts
 
-#: One colour per action (colour-blind safe, Okabe-Ito), and for what is left and what is over-reported.
-KLEUR = {
-    "gedigitaliseerd": "#0072B2",
-    "vernietigd": "#E69F00",
-    "overgebracht": "#009E73",
-    "gearchiveerd": "#CC79A7",
-    "te_doen": "#D9D9D9",
-    "overmeld": "#D55E00",
-    "plan": "#555555",
-}
+def _kleuren() -> dict[str, str]:
+    """One colour per action (the house palette), and for what is left and what is over-reported."""
+    from . import plots
+
+    return {
+        "gedigitaliseerd": plots.PALET[0],
+        "vernietigd": plots.PALET[1],
+        "overgebracht": plots.PALET[2],
+        "gearchiveerd": plots.PALET[3],
+        "te_doen": "#D9D9D9",
+        "overmeld": plots.PALET[5],
+        "plan": plots.NEUTRAAL,
+    }
 
 
 def _assen(ax: Any, figsize: tuple[float, float]) -> Any:
-    """The axes to draw on, in the house style (``zgwlib.plots`` when present, else a minimal local one)."""
+    """The axes to draw on, in the house style."""
     import matplotlib.pyplot as plt
 
-    try:  # the shared house style, when the kit has it
-        from . import plots  # type: ignore[attr-defined]
+    from . import plots
 
-        stijl = getattr(plots, "stijl", None) or getattr(plots, "huisstijl", None)
-        if callable(stijl):
-            stijl()
-    except ImportError:
-        import seaborn as sns
-
-        sns.set_theme(style="whitegrid", context="notebook", rc={"axes.spines.top": False,
-                                                                "axes.spines.right": False})
+    plots.stijl()
     if ax is None:
         _, ax = plt.subplots(figsize=figsize, layout="constrained")
     return ax
@@ -908,12 +903,13 @@ def teken_burnup(
         forecast when they are in ``eenheid``.
     """
     ax = _assen(ax, (8, 3.8))
+    kleur = _kleuren()
     if bu.empty:
         ax.text(0.5, 0.5, "Nog niets geregistreerd", ha="center", va="center", transform=ax.transAxes)
         return ax
     x = bu["datum"]
     ax.stackplot(x, *[bu[a] for a in VERWERKT], labels=[ACTIE_LABEL[a] for a in VERWERKT],
-                 colors=[KLEUR[a] for a in VERWERKT], alpha=0.85, step=None)
+                 colors=[kleur[a] for a in VERWERKT], alpha=0.85, step=None)
     sv = bu["startvoorraad"].iloc[-1]
     einde = x.iloc[-1]
     if rij is not None and rij["eenheid"] == eenheid:
@@ -921,13 +917,13 @@ def teken_burnup(
             ax.plot([einde, rij["verwachte_einddatum"]], [bu["gedaan"].iloc[-1], sv], ls=":", color="black",
                     label=f"prognose (klaar {nl.datum(rij['verwachte_einddatum'])})")
         if pd.notna(rij["streefdatum"]):
-            ax.axvline(rij["streefdatum"], color=KLEUR["overmeld"], lw=1, ls="--",
+            ax.axvline(rij["streefdatum"], color=kleur["overmeld"], lw=1, ls="--",
                        label=f"streefdatum {nl.datum(rij['streefdatum'])}")
     if bu["plan"].notna().any():
-        ax.plot(x, bu["plan"], color=KLEUR["plan"], lw=1.2, ls="--", label="doellijn")
+        ax.plot(x, bu["plan"], color=kleur["plan"], lw=1.2, ls="--", label="doellijn")
         streef = rij["streefdatum"] if rij is not None else None
         if streef is not None and pd.notna(streef) and streef > einde and pd.notna(sv):
-            ax.plot([einde, streef], [bu["plan"].iloc[-1], sv], color=KLEUR["plan"], lw=1.2, ls="--")
+            ax.plot([einde, streef], [bu["plan"].iloc[-1], sv], color=kleur["plan"], lw=1.2, ls="--")
     if pd.notna(sv):
         ax.axhline(sv, color="black", lw=1, label=f"startvoorraad ({hoeveel(sv, eenheid)})")
     ax.set_ylabel(EENHEID_LABEL[eenheid])
@@ -948,6 +944,7 @@ def teken_afdelingen(v: pd.DataFrame, prog: pd.DataFrame, eenheid: str = METERS,
     """
     g = v[v["eenheid"] == eenheid].set_index("afdeling")
     ax = _assen(ax, (8, 0.45 * max(len(g), 3) + 1.2))
+    kleur = _kleuren()
     if g.empty:
         ax.text(0.5, 0.5, "Geen gegevens", ha="center", va="center", transform=ax.transAxes)
         return ax
@@ -959,10 +956,10 @@ def teken_afdelingen(v: pd.DataFrame, prog: pd.DataFrame, eenheid: str = METERS,
     schaal = np.divide(binnen, g["gedaan"].to_numpy(), out=np.zeros(len(g)), where=g["gedaan"].to_numpy() > 0)
     for a in VERWERKT:
         w = g[a].to_numpy() * schaal
-        ax.barh(y, w, left=left, color=KLEUR[a], label=ACTIE_LABEL[a], height=0.7)
+        ax.barh(y, w, left=left, color=kleur[a], label=ACTIE_LABEL[a], height=0.7)
         left += w
-    ax.barh(y, g["te_doen"].fillna(0).to_numpy(), left=left, color=KLEUR["te_doen"], label="te doen", height=0.7)
-    ax.barh(y, g["overmeld"].fillna(0).to_numpy(), left=left, color=KLEUR["overmeld"], hatch="//",
+    ax.barh(y, g["te_doen"].fillna(0).to_numpy(), left=left, color=kleur["te_doen"], label="te doen", height=0.7)
+    ax.barh(y, g["overmeld"].fillna(0).to_numpy(), left=left, color=kleur["overmeld"], hatch="//",
             label="meer dan geïnventariseerd", height=0.7)
     sv = g["startvoorraad"].to_numpy()
     ok = ~np.isnan(sv)
@@ -978,18 +975,19 @@ def teken_documenten(per_maand: pd.DataFrame, begin: Any = None, einde: Any = No
                      afdeling: str | None = None) -> Any:
     """Documents outside zaken (organisation) and closed zaken without documents per month, cleanup shaded."""
     ax = _assen(ax, (8, 3.2))
+    kleur = _kleuren()
     if per_maand.empty:
         ax.text(0.5, 0.5, "Geen documenten", ha="center", va="center", transform=ax.transAxes)
         return ax
     x = per_maand.index.to_timestamp()
-    ax.plot(x, 100 * per_maand["aandeel_buiten_zaak"], marker="o", ms=3, color=KLEUR["gedigitaliseerd"],
+    ax.plot(x, 100 * per_maand["aandeel_buiten_zaak"], marker="o", ms=3, color=kleur["gedigitaliseerd"],
             label="nieuwe documenten buiten een zaak (hele organisatie)")
     wie = f"afdeling {afdeling}" if afdeling else "hele organisatie"
-    ax.plot(x, 100 * per_maand["aandeel_zonder_documenten"], marker="s", ms=3, color=KLEUR["vernietigd"],
+    ax.plot(x, 100 * per_maand["aandeel_zonder_documenten"], marker="s", ms=3, color=kleur["vernietigd"],
             label=f"afgesloten zaken zonder documenten ({wie})")
     if begin is not None and pd.notna(begin):
         ax.axvspan(pd.Timestamp(begin), pd.Timestamp(einde) if einde is not None and pd.notna(einde) else x[-1],
-                   color=KLEUR["te_doen"], alpha=0.5, label="opschoonactie")
+                   color=kleur["te_doen"], alpha=0.5, label="opschoonactie")
     ax.set_ylabel("procent")
     ax.set_ylim(bottom=0)
     _nl_as(ax)
@@ -1000,91 +998,108 @@ def teken_documenten(per_maand: pd.DataFrame, begin: Any = None, einde: Any = No
 
 # --------------------------------------------------------------------------- tables for the report
 
-# Display-ready copies with Dutch titles and Dutch number text. pandas escapes the HTML of a DataFrame, so
-# free text (omschrijving, locatie) in these tables is shown as text, never as markup.
+# HTML tables in the house style (zgwlib.plots.tabel_html escapes every cell, so free text such as
+# omschrijving and locatie is shown as text, never as markup). Amounts are formatted per row, because
+# metres get one decimal and dossiers none.
 
 
-def _getal_dec(eenheid: str) -> int:
-    return 1 if eenheid == METERS else 0
+def _per_eenheid(df: pd.DataFrame, kolommen: tuple[str, ...], eenheid: str = "eenheid") -> pd.DataFrame:
+    out = df.copy()
+    for c in kolommen:
+        out[c] = [nl.getal(x, 1 if e == METERS else 0) if pd.notna(x) else None
+                  for x, e in zip(out[c], out[eenheid], strict=True)]
+    return out
 
 
-def tabel_afdelingen(prog: pd.DataFrame) -> pd.DataFrame:
-    """The afdelingen side by side: verdict, progress, pace and forecast (one row each)."""
-    from .process import nl_tabel
+def _datum(v: Any) -> str:
+    return nl.datum(v)
 
-    t = prog.copy()
+
+def _procent(v: Any) -> str:
+    return nl.procent(v, 0)
+
+
+def tabel_afdelingen(prog: pd.DataFrame) -> str:
+    """HTML: the afdelingen side by side with verdict, progress, pace and forecast (from :func:`prognose`)."""
+    from . import plots
+
+    t = _per_eenheid(prog, ("startvoorraad", "gedaan", "te_doen", "overmeld", "tempo_per_week"))
     t["eenheid"] = t["eenheid"].map(EENHEID_KORT)
-    for c in ("startvoorraad", "gedaan", "te_doen", "overmeld", "tempo_per_week"):
-        t[c] = [nl.getal(x, 1 if e == "m" else 0) for x, e in zip(t[c], t["eenheid"], strict=True)]
-    return nl_tabel(
-        t,
-        {"afdeling": "afdeling", "oordeel": "oordeel", "eenheid": "eenheid", "startvoorraad": "startvoorraad",
-         "gedaan": "gedaan", "aandeel_gedaan": "% gedaan", "te_doen": "te doen",
-         "overmeld": "meer dan geïnventariseerd", "tempo_per_week": "tempo per week", "streefdatum": "streefdatum",
-         "verwachte_einddatum": "verwacht klaar"},
-        procenten=["aandeel_gedaan"], datums=["streefdatum", "verwachte_einddatum"],
-    )
+    return plots.tabel_html(t, {
+        "afdeling": ("Afdeling", None), "oordeel": ("Oordeel", None), "eenheid": ("Eenheid", None),
+        "startvoorraad": ("Startvoorraad", None), "gedaan": ("Gedaan", None), "aandeel_gedaan": ("% gedaan", _procent),
+        "te_doen": ("Te doen", None), "overmeld": ("Meer dan geïnventariseerd", None),
+        "tempo_per_week": ("Tempo per week", None), "streefdatum": ("Streefdatum", _datum),
+        "verwachte_einddatum": ("Verwacht klaar", _datum),
+    }, markeer=list(prog["oordeel"] == ACHTER))
 
 
-def tabel_voortgang(v: pd.DataFrame) -> pd.DataFrame:
-    """Done and to do split by action, per afdeling and unit."""
-    from .process import nl_tabel
+def tabel_voortgang(v: pd.DataFrame) -> str:
+    """HTML: done and to do split by action, per afdeling and unit (from :func:`voortgang`)."""
+    from . import plots
 
-    t = v.copy()
-    for c in ("startvoorraad", *VERWERKT, "gedaan", "te_doen", "overmeld"):
-        t[c] = [nl.getal(x, _getal_dec(e)) for x, e in zip(t[c], t["eenheid"], strict=True)]
+    t = _per_eenheid(v, ("startvoorraad", *VERWERKT, "gedaan", "te_doen", "overmeld"))
     t["eenheid"] = t["eenheid"].map(EENHEID_LABEL)
-    kolommen = {"afdeling": "afdeling", "eenheid": "eenheid", "startvoorraad": "startvoorraad"}
-    kolommen.update({a: ACTIE_LABEL[a] for a in VERWERKT})
-    kolommen.update({"gedaan": "gedaan", "te_doen": "te doen", "overmeld": "meer dan geïnventariseerd",
-                     "aandeel_gedaan": "% gedaan"})
-    return nl_tabel(t, kolommen, procenten=["aandeel_gedaan"])
+    kolommen: dict[str, Any] = {"afdeling": ("Afdeling", None), "eenheid": ("Eenheid", None),
+                                "startvoorraad": ("Startvoorraad", None)}
+    kolommen.update({a: (ACTIE_LABEL[a].capitalize(), None) for a in VERWERKT})
+    kolommen.update({"gedaan": ("Gedaan", None), "te_doen": ("Te doen", None),
+                     "overmeld": ("Meer dan geïnventariseerd", None), "aandeel_gedaan": ("% gedaan", _procent)})
+    return plots.tabel_html(t, kolommen, markeer=list(v["overmeld"].fillna(0) > 0))
 
 
-def tabel_acties(tot: pd.DataFrame) -> pd.DataFrame:
-    """What happened to the paper: amount and share of each action, per unit (from :func:`totalen`)."""
+def tabel_acties(tot: pd.DataFrame) -> str:
+    """HTML: what happened to the paper, amount and share of each action per unit (from :func:`totalen`)."""
+    from . import plots
+
     rows = []
     for a in VERWERKT:
-        row = {"actie": ACTIE_LABEL[a]}
+        row: dict[str, Any] = {"actie": ACTIE_LABEL[a].capitalize()}
         for e in EENHEDEN:
-            row[EENHEID_LABEL[e]] = nl.getal(tot.at[e, a], _getal_dec(e))
-            row[f"aandeel ({EENHEID_KORT[e]})"] = nl.procent(tot.at[e, f"aandeel_{a}"])
+            row[e] = nl.getal(tot.at[e, a], 1 if e == METERS else 0)
+            row[f"aandeel_{e}"] = tot.at[e, f"aandeel_{a}"]
         rows.append(row)
-    out = pd.DataFrame(rows)
-    return out.rename(index=lambda i: i + 1)
+    kolommen: dict[str, Any] = {"actie": ("Actie", None)}
+    for e in EENHEDEN:
+        kolommen[e] = (EENHEID_LABEL[e].capitalize(), None)
+        kolommen[f"aandeel_{e}"] = (f"Aandeel ({EENHEID_KORT[e]})", _procent)
+    return plots.tabel_html(pd.DataFrame(rows), kolommen)
 
 
-def tabel_aandacht(att: pd.DataFrame) -> pd.DataFrame:
-    """The attention list with Dutch titles."""
-    return att.rename(columns={"afdeling": "afdeling", "oordeel": "oordeel", "reden": "waarom"}).rename(
-        index=lambda i: i + 1)
+def tabel_aandacht(att: pd.DataFrame) -> str:
+    """HTML: the attention list (from :func:`aandacht`), most urgent first."""
+    from . import plots
+
+    t = att.assign(plaats=[str(i + 1) for i in range(len(att))])
+    return plots.tabel_html(t, {"plaats": ("", None), "afdeling": ("Afdeling", None), "oordeel": ("Oordeel", None),
+                                "reden": ("Waarom", None)})
 
 
-def tabel_registraties(regs: pd.DataFrame) -> pd.DataFrame:
-    """Registrations as a person reads them (free text kept as text)."""
-    from .process import nl_tabel
+def tabel_registraties(regs: pd.DataFrame) -> str:
+    """HTML: registrations as a person reads them; locatie and omschrijving escaped."""
+    from . import plots
 
-    t = regs.copy()
-    t["hoeveelheid"] = [nl.getal(x, _getal_dec(e)) for x, e in zip(t["hoeveelheid"], t["eenheid"], strict=True)]
+    t = _per_eenheid(regs, ("hoeveelheid",))
     t["actie"] = t["actie"].map(ACTIE_LABEL)
     t["eenheid"] = t["eenheid"].map(EENHEID_LABEL)
-    t[["locatie", "omschrijving"]] = t[["locatie", "omschrijving"]].fillna("")
-    return nl_tabel(
-        t,
-        {"datum": "datum", "actie": "actie", "hoeveelheid": "hoeveelheid", "eenheid": "eenheid",
-         "locatie": "locatie", "omschrijving": "omschrijving"},
-        datums=["datum"],
-    )
+    return plots.tabel_html(t, {
+        "datum": ("Datum", _datum), "actie": ("Actie", None), "hoeveelheid": ("Hoeveelheid", None),
+        "eenheid": ("Eenheid", None), "locatie": ("Locatie", None), "omschrijving": ("Omschrijving", None),
+    })
 
 
-def tabel_voor_na(vn: pd.DataFrame) -> pd.DataFrame:
-    """Before and after the cleanup: months and shares."""
-    rows = []
-    for naam, r in vn.iterrows():
-        rows.append({
-            "": "vóór de opschoonactie" if naam == "voor" else "na de opschoonactie",
-            "maanden": f"{nl.maand(r['van'])} t/m {nl.maand(r['tot'])}",
-            "nieuwe documenten buiten een zaak (organisatie)": nl.procent(r["aandeel_buiten_zaak"]),
-            "afgesloten zaken zonder documenten (afdeling)": nl.procent(r["aandeel_zonder_documenten"]),
-        })
-    return pd.DataFrame(rows).set_index("")
+def tabel_voor_na(vn: pd.DataFrame) -> str:
+    """HTML: the months before and after the cleanup, with both shares (from :func:`voor_en_na`)."""
+    from . import plots
+
+    t = pd.DataFrame({
+        "periode": ["vóór de opschoonactie" if n == "voor" else "na de opschoonactie" for n in vn.index],
+        "maanden": [f"{nl.maand(a)} t/m {nl.maand(b)}" for a, b in zip(vn["van"], vn["tot"], strict=True)],
+        "buiten": vn["aandeel_buiten_zaak"].to_numpy(),
+        "zonder": vn["aandeel_zonder_documenten"].to_numpy(),
+    })
+    return plots.tabel_html(t, {
+        "periode": ("", None), "maanden": ("Maanden", None),
+        "buiten": ("Nieuwe documenten buiten een zaak (organisatie)", lambda v: nl.procent(v, 1)),
+        "zonder": ("Afgesloten zaken zonder documenten (afdeling)", lambda v: nl.procent(v, 1)),
+    })
