@@ -47,8 +47,8 @@ MIN_MONTHS, MAX_MONTHS = 6, 120
 
 #: The one planted omschrijving that reports must escape.
 SCRIPT_OMSCHRIJVING = '<script>alert("zgw")</script> melding'
-#: Closed zaken a month needs before its median doorlooptijd counts for the halving (same as the report's default).
-HALVERING_MIN_ZAKEN = 5
+#: Closed zaken each window (start months, last months) needs before its median doorlooptijd counts for the halving.
+HALVERING_MIN_ZAKEN = 10
 
 _MIN_PER_DAG = 1440
 _MIN_TO_US = 60_000_000
@@ -393,12 +393,13 @@ def _text(values: pa.Array) -> pd.api.extensions.ExtensionArray:
 
 def _take(vocab: list[str] | tuple[str, ...], codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
     """Text column from a small vocabulary and integer codes (-1 = empty)."""
-    idx = pa.array(codes.astype(np.int64), mask=codes < 0)
-    return _text(pa.array(list(vocab), type=pa.string()).take(idx))
+    idx = pa.array(codes.astype(np.int32), mask=codes < 0)
+    # large_string is what pandas keeps for "str": no cast afterwards.
+    return _text(pa.array(list(vocab), type=pa.large_string()).take(idx))
 
 
-def _ids(prefix: str, numbers: np.ndarray, digits: int, years: np.ndarray | None = None) -> pa.Array:
-    """Fixed-width identificaties like ``ZAAK-2025-0000123``, written as bytes (no string per row)."""
+def _id_bytes(prefix: str, numbers: np.ndarray, digits: int, years: np.ndarray | None = None) -> np.ndarray:
+    """Fixed-width identificaties like ``ZAAK-2025-0000123`` as an (n, width) byte matrix."""
     n = len(numbers)
     head = prefix.encode("ascii")
     width = len(head) + (5 if years is not None else 0) + digits
@@ -410,12 +411,23 @@ def _ids(prefix: str, numbers: np.ndarray, digits: int, years: np.ndarray | None
             buf[:, pos + k] = 48 + (years // 10 ** (3 - k)) % 10
         buf[:, pos + 4] = ord("-")
         pos += 5
-    for k in range(digits):
-        buf[:, pos + k] = 48 + (numbers // 10 ** (digits - 1 - k)) % 10
-    big = n * width >= 2**31
-    offsets = np.arange(0, (n + 1) * width, width, dtype=np.int64 if big else np.int32)
-    kind = pa.LargeStringArray if big else pa.StringArray
-    return kind.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(buf))
+    q = numbers.astype(np.uint64)
+    for k in range(digits - 1, -1, -1):
+        q, r = np.divmod(q, np.uint64(10))
+        buf[:, pos + k] = 48 + r
+    return buf
+
+
+def _bytes_text(buf: np.ndarray) -> pa.Array:
+    """An Arrow string array from an (n, width) byte matrix of fixed-width ASCII text."""
+    n, width = buf.shape
+    offsets = np.arange(0, (n + 1) * width, width, dtype=np.int64)
+    return pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(np.ascontiguousarray(buf)))
+
+
+def _ids(prefix: str, numbers: np.ndarray, digits: int, years: np.ndarray | None = None) -> pa.Array:
+    """Fixed-width identificaties like ``MDW-0001``, written as bytes (no string per row)."""
+    return _bytes_text(_id_bytes(prefix, numbers, digits, years))
 
 
 def _dates(days: np.ndarray, present: np.ndarray | None = None) -> np.ndarray:
@@ -543,6 +555,11 @@ class _Zaken:
     advice: np.ndarray
     zonder_docs: np.ndarray
     ids: pa.Array
+    id_bytes: np.ndarray
+
+    def ids_of(self, rows: np.ndarray) -> pa.Array:
+        """Identificaties of the zaken at ``rows`` (a row gather of fixed-width bytes: cheaper than a take)."""
+        return _bytes_text(self.id_bytes[rows])
 
 
 def _zaken(rng: np.random.Generator, tl: _Tijdlijn, staf: _Staf, n: int) -> tuple[_Zaken, dict[str, Any]]:
@@ -571,7 +588,8 @@ def _zaken(rng: np.random.Generator, tl: _Tijdlijn, staf: _Staf, n: int) -> tupl
     # Identificatie: ZAAK-<year>-<number within the year>, in order of registration.
     year = reg.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970
     seq = np.arange(n) - np.searchsorted(year, year, side="left") + 1
-    ids = _ids("ZAAK-", seq, max(7, len(str(int(seq.max())))), year)
+    id_bytes = _id_bytes("ZAAK-", seq, max(7, len(str(int(seq.max())))), year)
+    ids = _bytes_text(id_bytes)
 
     gd = tl.afd_golive[afd]
     migrated = reg < tl.golive
@@ -594,7 +612,7 @@ def _zaken(rng: np.random.Generator, tl: _Tijdlijn, staf: _Staf, n: int) -> tupl
     mediaan = np.array([z.factor * z.termijn for z in ZAAKTYPEN])[zt]
     lag = np.where(u() < 0.65, 0, rng.integers(1, 8, n))
     start = reg - lag
-    dlt = mediaan * np.exp(0.3 * rng.standard_normal(n)) * np.where(u() < 0.12, 1.6 + 1.4 * u(), 1.0)
+    dlt = mediaan * np.exp(0.3 * rng.standard_normal(n)) * np.where(u() < 0.2, 1.5 + 2.0 * u(), 1.0)
     halveert = np.array([z.halvering for z in ZAAKTYPEN])[zt]
     voortgang = np.clip((start - gd - 60) / 240, 0, 1)  # from two months after go-live, over eight months
     snelheid = np.where(halveert, 1 - 0.68 * voortgang, np.where(start >= gd, 0.93, 1.0))
@@ -663,14 +681,16 @@ def _zaken(rng: np.random.Generator, tl: _Tijdlijn, staf: _Staf, n: int) -> tupl
     vert = np.where(u() < 0.03, contract.VERTROUWELIJKHEIDAANDUIDING.index("beperkt_openbaar"), vert)
 
     z = _Zaken(zt, afd, team, reg, start, eind, closed, uiterlijk, beh, res, migrated, achteraf, forgotten, skip,
-               advice, zonder_docs, ids)
+               advice, zonder_docs, ids, id_bytes)
     extra = {"gepland": gepland, "kanaal": kanaal, "oms": oms, "oms_vocab": vocab, "vert": vert,
              "res_vocab": res_vocab, "html": html}
     return z, extra
 
 
-def _statussen(rng: np.random.Generator, tl: _Tijdlijn, staf: _Staf, z: _Zaken) -> tuple[dict[str, Any], np.ndarray]:
-    """Status history; returns the table's columns and the (zaken x 5) presence mask."""
+def _statussen(
+    rng: np.random.Generator, tl: _Tijdlijn, staf: _Staf, z: _Zaken
+) -> tuple[dict[str, Any], np.ndarray, np.ndarray]:
+    """Status history; returns the table's columns, the (zaken x 5) presence mask and gezet_door codes."""
     n = len(z.zt)
     t_reg = z.reg * _MIN_PER_DAG + 480 + (rng.random(n) * 120).astype(np.int64)
     later = z.eind > z.reg
@@ -704,14 +724,14 @@ def _statussen(rng: np.random.Generator, tl: _Tijdlijn, staf: _Staf, z: _Zaken) 
     door = np.where(own, z.beh[zi], other)
     door[z.migrated[zi]] = -1  # the old system did not record who set a status
     cols = {
-        "zaak": _text(z.ids.take(pa.array(zi))),
+        "zaak": _text(z.ids_of(zi)),
         "statustype": _take(STATUSTYPEN, slot),
         "volgnummer": pd.array(volgnummer, dtype="Int64"),
         "datum_status_gezet": (times[zi, slot] * _MIN_TO_US).astype("datetime64[us]"),
         "is_eindstatus": pd.array(slot == 4, dtype="boolean"),
         "gezet_door": _take(staf.frame["identificatie"].tolist(), door),
     }
-    return cols, mask
+    return cols, mask, door
 
 
 def _documenten(
@@ -759,7 +779,7 @@ def _documenten(
     total = len(zi) + k
     cols = {
         "identificatie": _text(_ids("DOC-", np.arange(1, total + 1), max(9, len(str(total))))),
-        "zaak": _text(pa.concat_arrays([z.ids.take(pa.array(zi)), pa.nulls(k, type=z.ids.type)])),
+        "zaak": _text(pa.concat_arrays([z.ids_of(zi), pa.nulls(k, type=pa.large_string())])),
         "informatieobjecttype": _take(types, np.r_[code[z.zt[zi], slot], o_type]),
         "creatiedatum": _dates(np.r_[dday, o_day]),
         "status": _take(contract.DOCUMENT_STATUS, np.r_[status, o_status]),
@@ -868,21 +888,14 @@ def _halvering(tl: _Tijdlijn, z: _Zaken) -> list[str]:
             continue  # the start months and the last months overlap
         mine = (z.zt == i) & z.closed
         begin = dlt[mine & (maand >= g) & (maand < g + 3)]
-        if len(begin) < HALVERING_MIN_ZAKEN:
-            continue
-        ok = True
-        for m in range(tl.months - 3, tl.months):
-            late = dlt[mine & (maand == m)]
-            if len(late) < HALVERING_MIN_ZAKEN or np.median(late) > 0.5 * np.median(begin):
-                ok = False
-                break
-        if ok:
+        late = dlt[mine & (maand >= tl.months - 3)]
+        if min(len(begin), len(late)) >= HALVERING_MIN_ZAKEN and np.median(late) <= 0.5 * np.median(begin):
             out.append(zt.ident)
     return out
 
 
 def _geplant(
-    tl: _Tijdlijn, z: _Zaken, staf: _Staf, mask: np.ndarray, door: pd.Series, docs_per_zaak: np.ndarray,
+    tl: _Tijdlijn, z: _Zaken, staf: _Staf, mask: np.ndarray, door: np.ndarray, docs_per_zaak: np.ndarray,
     buiten: int, extra: dict[str, Any],
 ) -> dict[str, Any]:
     n = len(z.zt)
@@ -890,8 +903,8 @@ def _geplant(
     achteraf = z.closed & (z.eind == z.reg) & ~tussen
     gezien = np.zeros(len(staf.actief), dtype=bool)
     gezien[z.beh[z.beh >= 0]] = True
+    gezien[door[door >= 0]] = True
     ids = staf.frame["identificatie"]
-    gezien |= ids.isin(door.dropna().unique()).to_numpy()
     nooit = ids[(staf.actief < 0) & ~gezien].tolist()
     skip_n = int(((z.zt == _MOR) & mask[:, 2] & ~mask[:, 1]).sum())
     out: dict[str, Any] = {
@@ -949,7 +962,7 @@ def generate(
         np.array([staf.teams[t][0] for t in staf.team_id]), minlength=len(AFDELINGEN)
     ).astype(float)
     z, extra = _zaken(rng, tl, staf, n)
-    st_cols, mask = _statussen(rng, tl, staf, z)
+    st_cols, mask, door = _statussen(rng, tl, staf, z)
 
     # Archive: closed long enough ago, with documents and a resultaat; a few are completely archived.
     eligible = z.closed & (z.res >= 0) & ~z.zonder_docs & (z.eind >= tl.golive) & (z.eind <= tl.einde - 182)
@@ -1007,7 +1020,7 @@ def generate(
         "opschoning_doelen": doelen,
         "enquete": _enquete(rng, tl, staf_per_afd),
     }
-    geplant = _geplant(tl, z, staf, mask, tables["statussen"]["gezet_door"], per_zaak, buiten, extra)
+    geplant = _geplant(tl, z, staf, mask, door, per_zaak, buiten, extra)
     meta = {
         "periode_van": _iso(tl.maand_dag[0]),
         "periode_tot": _iso(tl.einde),
