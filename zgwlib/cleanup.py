@@ -701,6 +701,8 @@ class Opschoonrapport:
     registraties : DataFrame
         The afdeling's latest registrations up to the peildatum, newest first
         (free text included: escape it when showing).
+    opschoning, doelen : DataFrame
+        The input tables (all registrations, also after the peildatum).
     """
 
     afdeling: str
@@ -714,8 +716,8 @@ class Opschoonrapport:
     documenten: pd.DataFrame
     voor_na: pd.DataFrame
     registraties: pd.DataFrame
-    _opschoning: pd.DataFrame
-    _doelen: pd.DataFrame
+    opschoning: pd.DataFrame
+    doelen: pd.DataFrame
 
     @property
     def is_organisatie(self) -> bool:
@@ -747,7 +749,7 @@ class Opschoonrapport:
 
     def burnup(self, eenheid: str = METERS) -> pd.DataFrame:
         """:func:`burnup` for this report's afdeling (the organisation: all afdelingen with a startvoorraad)."""
-        return burnup(self._opschoning, self._doelen, self.peildatum,
+        return burnup(self.opschoning, self.doelen, self.peildatum,
                       None if self.is_organisatie else self.afdeling, eenheid)
 
     def eenheden(self) -> list[str]:
@@ -835,7 +837,7 @@ def maak_rapport(
     return Opschoonrapport(
         afdeling=afdeling, peildatum=tot, instellingen=inst, voortgang=v, prognose=prog, aandacht=att,
         totalen=totalen(eigen_v), papierloos=pl, documenten=docs, voor_na=vn,
-        registraties=regs.reset_index(drop=True), _opschoning=reg, _doelen=doelen,
+        registraties=regs.reset_index(drop=True), opschoning=reg, doelen=doelen,
     )
 
 
