@@ -344,8 +344,14 @@ def test_documents_outside_zaken_per_month_and_before_after() -> None:
     assert (vn.loc["na", "van"], vn.loc["na", "tot"], vn.loc["na", "maanden"]) == (
         pd.Period("2025-05"), pd.Period("2025-06"), 2)
     assert vn.loc["na", "aandeel_buiten_zaak"] == pytest.approx(1 / 2)
-    # Not finished yet: no "after"; a partial last month is not an "after" month.
-    assert list(cleanup.voor_en_na(pm, TS("2025-03-10"), None, TS("2025-06-30"), 2).index) == ["voor"]
+    # Not finished yet: the last complete months since the start instead of "after".
+    nu = cleanup.voor_en_na(pm, TS("2025-03-10"), None, TS("2025-06-30"), 2)
+    assert list(nu.index) == ["voor", "nu"]
+    assert (nu.loc["nu", "van"], nu.loc["nu", "tot"]) == (pd.Period("2025-05"), pd.Period("2025-06"))
+    assert nu.loc["nu", "aandeel_zonder_documenten"] == 0.0
+    # ... never the month the cleanup started in; and a partial last month is not an "after" month.
+    kort = cleanup.voor_en_na(pm, TS("2025-05-10"), None, TS("2025-06-30"), 3)
+    assert (kort.loc["nu", "van"], kort.loc["nu", "maanden"]) == (pd.Period("2025-06"), 1)
     assert cleanup.voor_en_na(pm, TS("2025-03-10"), TS("2025-05-20"), TS("2025-06-15"), 2).index.tolist() == ["voor"]
 
 

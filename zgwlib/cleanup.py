@@ -637,12 +637,14 @@ def voor_en_na(
     ``voor`` = the ``maanden`` full months before the month of ``begin`` (the
     first processed registration); ``na`` = the ``maanden`` months after the
     month of ``einde`` (papierloos), up to ``tot``'s month and only complete
-    months. Shares are pooled (sum of counts over sum of totals).
+    months; without an ``einde`` instead ``nu`` = the last ``maanden``
+    complete months after the month of ``begin``. Shares are pooled (sum of
+    counts over sum of totals).
 
     Returns
     -------
     DataFrame
-        Index ``("voor", "na")`` (a row only when it has months), columns
+        Index ``voor`` and ``na`` or ``nu`` (a row only when it has months), columns
         ``van``, ``tot`` (Periods), ``maanden``, ``aandeel_buiten_zaak``,
         ``aandeel_zonder_documenten``.
     """
@@ -655,6 +657,9 @@ def voor_en_na(
     if einde is not None and pd.notna(einde):
         e = pd.Timestamp(einde).to_period("M")
         ranges["na"] = (e + 1, min(e + maanden, laatste))
+    elif begin is not None and pd.notna(begin):
+        # Still busy: the latest complete months since the cleanup started show the trend so far.
+        ranges["nu"] = (max(laatste - maanden + 1, pd.Timestamp(begin).to_period("M") + 1), laatste)
     rows = []
     for naam, (van, tm) in ranges.items():
         sel = per_maand[(per_maand.index >= van) & (per_maand.index <= tm)]
@@ -1095,7 +1100,8 @@ def tabel_voor_na(vn: pd.DataFrame) -> str:
     from . import plots
 
     t = pd.DataFrame({
-        "periode": ["vóór de opschoonactie" if n == "voor" else "na de opschoonactie" for n in vn.index],
+        "periode": [{"voor": "vóór de opschoonactie", "na": "na de opschoonactie",
+                     "nu": "de laatste maanden (nog bezig)"}[n] for n in vn.index],
         "maanden": [f"{nl.maand(a)} t/m {nl.maand(b)}" for a, b in zip(vn["van"], vn["tot"], strict=True)],
         "buiten": vn["aandeel_buiten_zaak"].to_numpy(),
         "zonder": vn["aandeel_zonder_documenten"].to_numpy(),
