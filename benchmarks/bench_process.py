@@ -184,7 +184,7 @@ def notebook_computations(data: Path) -> dict[str, float]:
     teams.adoptie_per_team(snap.zaken, snap.statussen, snap.documenten, snap.medewerkers, sel.van, sel.tot,
                            afdelingen=afdelingen)
     lap("adoption per team")
-    peil = catalogue.laatste_dag(snap.zaken)
+    peil = catalogue.laatste_dag(snap.zaken, snap.meta)
     catalogue.zaaktypen_zonder_zaken(snap.zaken, snap.zaaktypen, peil, 6)
     catalogue.documenttypen(snap.documenten, peil, 6)
     catalogue.zaaktypen_onvolledig(snap.zaken, snap.documenten, snap.zaaktypen, peil, 6)

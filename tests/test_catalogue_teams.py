@@ -22,18 +22,19 @@ def t() -> dict[str, pd.DataFrame]:
     Z1: closed the day it was registered with only a first and final status, no documents (afterwards).
     Z2: an ordinary closed zaak. Z3: closed the same day but with an intermediate status (not afterwards).
     Z4: open, nobody assigned. Z5: Juridische Zaken, January, closed without documents.
+    Z6: VTH, registered in February, closed in March by M5 of Juridische Zaken (another afdeling).
     """
     d = pd.to_datetime
     zaken = pd.DataFrame(
         {
-            "identificatie": ["Z1", "Z2", "Z3", "Z4", "Z5"],
-            "zaaktype": ["ZT-A", "ZT-A", "ZT-A", "ZT-A", "ZT-B"],
-            "afdeling": ["VTH"] * 4 + ["Juridische Zaken"],
-            "behandelaar": ["M1", "M1", "M3", None, "M5"],
-            "registratiedatum": d(["2025-03-03", "2025-03-04", "2025-03-05", "2025-03-06", "2025-01-10"]),
-            "startdatum": d(["2025-03-03", "2025-03-04", "2025-03-05", "2025-03-06", "2025-01-10"]),
-            "einddatum": d(["2025-03-03", "2025-03-20", "2025-03-05", None, "2025-01-30"]),
-            "resultaat": [None, "Verleend", None, None, "Ongegrond"],
+            "identificatie": ["Z1", "Z2", "Z3", "Z4", "Z5", "Z6"],
+            "zaaktype": ["ZT-A", "ZT-A", "ZT-A", "ZT-A", "ZT-B", "ZT-A"],
+            "afdeling": ["VTH"] * 4 + ["Juridische Zaken", "VTH"],
+            "behandelaar": ["M1", "M1", "M3", None, "M5", "M5"],
+            "registratiedatum": d(["2025-03-03", "2025-03-04", "2025-03-05", "2025-03-06", "2025-01-10", "2025-02-20"]),
+            "startdatum": d(["2025-03-03", "2025-03-04", "2025-03-05", "2025-03-06", "2025-01-10", "2025-02-20"]),
+            "einddatum": d(["2025-03-03", "2025-03-20", "2025-03-05", None, "2025-01-30", "2025-03-10"]),
+            "resultaat": [None, "Verleend", None, None, "Ongegrond", None],
         }
     )
     zaken = zaken.reindex(columns=contract.ZAKEN.column_names)
@@ -53,17 +54,20 @@ def t() -> dict[str, pd.DataFrame]:
         ("Z5", "Geregistreerd", 1, "2025-01-10 09:00", False, "M5"),
         ("Z5", "In behandeling", 3, "2025-01-11 09:00", False, "M5"),
         ("Z5", "Afgehandeld", 4, "2025-01-30 09:00", True, "M5"),
+        ("Z6", "Geregistreerd", 1, "2025-02-20 09:00", False, "M5"),
+        ("Z6", "In behandeling", 3, "2025-02-21 09:00", False, "M5"),
+        ("Z6", "Afgehandeld", 4, "2025-02-28 09:00", True, "M5"),
     ]
     statussen = pd.DataFrame(s, columns=["zaak", "statustype", "volgnummer", "datum_status_gezet", "is_eindstatus",
                                          "gezet_door"])
     statussen["datum_status_gezet"] = d(statussen["datum_status_gezet"])
     documenten = pd.DataFrame(
         {
-            "identificatie": ["D1", "D2", "D3", "D4"],
-            "zaak": ["Z2", "Z3", None, "Z2"],
-            "informatieobjecttype": ["Aanvraag", "Besluit", "Brief", "Besluit"],
-            "creatiedatum": d(["2025-03-05", "2025-03-06", "2024-12-01", "2025-03-19"]),
-            "status": ["definitief"] * 4,
+            "identificatie": ["D1", "D2", "D3", "D4", "D5"],
+            "zaak": ["Z2", "Z3", None, "Z2", "Z6"],
+            "informatieobjecttype": ["Aanvraag", "Besluit", "Brief", "Besluit", "Aanvraag"],
+            "creatiedatum": d(["2025-03-05", "2025-03-06", "2024-12-01", "2025-03-19", "2025-02-20"]),
+            "status": ["definitief"] * 5,
         }
     )
     medewerkers = pd.DataFrame(
@@ -96,8 +100,8 @@ def t() -> dict[str, pd.DataFrame]:
 
 
 def test_flags_afterwards_and_without_documents(t: dict[str, pd.DataFrame]) -> None:
-    assert teams.achteraf_geregistreerd(t["zaken"], t["statussen"]).tolist() == [True, False, False, False, False]
-    assert teams.zonder_documenten(t["zaken"], t["documenten"]).tolist() == [True, False, False, False, True]
+    assert teams.achteraf_geregistreerd(t["zaken"], t["statussen"]).tolist() == [True] + [False] * 5
+    assert teams.zonder_documenten(t["zaken"], t["documenten"]).tolist() == [True, False, False, False, True, False]
 
 
 def test_adoptie_per_team_in_a_period(t: dict[str, pd.DataFrame]) -> None:
@@ -114,7 +118,10 @@ def test_adoptie_per_team_in_a_period(t: dict[str, pd.DataFrame]) -> None:
     assert (nobody["medewerkers"], nobody["zaken"], nobody["gesloten"]) == (0, 1, 0)
     assert np.isnan(nobody["aandeel_achteraf"]) and np.isnan(nobody["aandeel_actief"])
     jz = a.loc[("Juridische Zaken", teams.GEEN_TEAM)]
-    assert (jz["medewerkers"], jz["actief"], jz["zaken"]) == (1, 0, 0)  # Z5 lies in January
+    # Z5 lies in January; M5 is active in March only because Z6 (of VTH) was closed then with M5 as behandelaar.
+    assert (jz["medewerkers"], jz["actief"], jz["zaken"], jz["gesloten"]) == (1, 1, 0, 0)
+    other = a.loc[("VTH", teams.ANDERE_AFDELING)]  # Z6: registered in February, closed in March
+    assert (other["medewerkers"], other["zaken"], other["gesloten"], other["zonder_documenten"]) == (0, 0, 1, 0)
     assert "naam" not in a.columns and not a.astype(str).apply(lambda c: c.str.contains("Vries")).any().any()
 
 
@@ -124,6 +131,10 @@ def test_adoptie_per_team_whole_data_and_afdeling_filter(t: dict[str, pd.DataFra
     assert a[["team", "medewerkers", "actief", "zaken", "zonder_documenten"]].values.tolist() == [
         [teams.GEEN_TEAM, 1, 1, 1, 1]
     ]
+    feb = teams.adoptie_per_team(t["zaken"], t["statussen"], t["documenten"], t["medewerkers"],
+                                 pd.Timestamp("2025-02-01"), pd.Timestamp("2025-02-28")).set_index(["afdeling", "team"])
+    assert feb.loc[("VTH", teams.ANDERE_AFDELING), ["zaken", "gesloten"]].tolist() == [1, 0]
+    assert feb.loc[("VTH", "Team A"), "actief"] == 0
 
 
 def test_names_only_with_toon_namen(t: dict[str, pd.DataFrame]) -> None:
@@ -141,6 +152,8 @@ def test_names_only_with_toon_namen(t: dict[str, pd.DataFrame]) -> None:
 def test_venster_and_laatste_dag(t: dict[str, pd.DataFrame]) -> None:
     assert catalogue.venster("2026-10-31", 6) == (pd.Timestamp("2026-05-01"), pd.Timestamp("2026-10-31"))
     assert catalogue.laatste_dag(t["zaken"]) == pd.Timestamp("2025-03-20")
+    assert catalogue.laatste_dag(t["zaken"], {"periode_tot": "2025-03-31"}) == pd.Timestamp("2025-03-31")
+    assert catalogue.laatste_dag(t["zaken"], {"periode_tot": None}) == pd.Timestamp("2025-03-20")
     with pytest.raises(UsageError):
         catalogue.venster("2026-10-31", 0)
 
@@ -157,8 +170,9 @@ def test_zaaktypen_zonder_zaken(t: dict[str, pd.DataFrame]) -> None:
 
 def test_documenttypen_in_use_and_unused(t: dict[str, pd.DataFrame]) -> None:
     out = catalogue.documenttypen(t["documenten"], "2025-03-31", maanden=2).set_index("informatieobjecttype")
-    assert out.index.tolist() == ["Brief", "Besluit", "Aanvraag"]  # the unused one first
+    assert out.index.tolist() == ["Brief", "Aanvraag", "Besluit"]  # the unused one first, then most used (ties by name)
     assert out["in_gebruik"].tolist() == [False, True, True]
+    assert out.loc["Aanvraag", ["documenten", "recent", "zaken"]].tolist() == [2, 2, 2]
     assert out.loc["Brief", ["documenten", "recent", "zaken", "buiten_zaak"]].tolist() == [1, 0, 0, 1]
     assert out.loc["Besluit", ["documenten", "recent", "zaken"]].tolist() == [2, 2, 2]
 
@@ -166,7 +180,7 @@ def test_documenttypen_in_use_and_unused(t: dict[str, pd.DataFrame]) -> None:
 def test_zaaktypen_onvolledig(t: dict[str, pd.DataFrame]) -> None:
     out = catalogue.zaaktypen_onvolledig(t["zaken"], t["documenten"], t["zaaktypen"]).set_index("identificatie")
     a, b = out.loc["ZT-A"], out.loc["ZT-B"]
-    assert (a["gesloten"], a["zonder_documenten"], a["zonder_resultaat"]) == (3, 1, 2)
+    assert (a["gesloten"], a["zonder_documenten"], a["zonder_resultaat"]) == (4, 1, 3)
     assert bool(a["meestal_zonder_resultaat"]) and not bool(a["meestal_zonder_documenten"])
     assert bool(b["meestal_zonder_documenten"]) and not bool(b["meestal_zonder_resultaat"])
     assert "ZT-C" not in out.index

@@ -17,17 +17,26 @@ but not in the last N months.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import pandas as pd
 
 from .errors import UsageError
-from .process import isin
+from .teams import zonder_documenten
 
 #: Share above which a zaaktype's closed zaken "mostly" miss documents or a resultaat.
 MEESTAL = 0.5
 
 
-def laatste_dag(zaken: pd.DataFrame) -> pd.Timestamp:
-    """The last day the data covers: the latest registratiedatum or einddatum."""
+def laatste_dag(zaken: pd.DataFrame, meta: Mapping[str, Any] | None = None) -> pd.Timestamp:
+    """The last day the data covers.
+
+    ``meta["periode_tot"]`` of the snapshot when it is there (the same peildatum
+    as the monthly report), else the latest registratiedatum or einddatum.
+    """
+    if meta and meta.get("periode_tot"):
+        return pd.Timestamp(str(meta["periode_tot"])[:10])
     dates = pd.concat([zaken["registratiedatum"], zaken["einddatum"]]).dropna()
     if dates.empty:
         raise UsageError("there are no zaken, so there is no period to look at.")
@@ -138,7 +147,7 @@ def zaaktypen_onvolledig(
         van, tot = venster(peildatum, maanden)
         closed = closed[(closed["einddatum"] >= van) & (closed["einddatum"] <= tot)]
     # Same definitions as the monthly report's signals (see docs/metrics.md).
-    zonder_docs = ~isin(closed["identificatie"], documenten["zaak"])
+    zonder_docs = zonder_documenten(closed, documenten)
     zonder_res = closed["resultaat"].isna()
     g = pd.DataFrame({"zaaktype": closed["zaaktype"], "d": zonder_docs, "r": zonder_res}).groupby("zaaktype")
     per = pd.DataFrame({"gesloten": g.size(), "zonder_documenten": g["d"].sum(), "zonder_resultaat": g["r"].sum()})
