@@ -318,45 +318,81 @@ def _find(names: list[str], wanted: str) -> str | None:
     return None
 
 
-def _read_folder(source: Path, mapping: ImportMapping) -> tuple[dict[str, _Raw], list[Problem], dict[str, str]]:
+@dataclass
+class _Source:
+    """What a source holds: its tables as read, problems finding them, and an earlier export's meta."""
+
+    raws: dict[str, _Raw] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    #: Where a table not found was looked for, so its problem can name it.
+    expected: dict[str, str] = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+def _json_meta(path: Path) -> dict[str, Any]:
+    """meta.json of an earlier export, or {} when there is none."""
+    if not path.is_file():
+        return {}
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise InputFileError(f"{path}: not valid JSON; fix it or remove it.") from None
+    return meta if isinstance(meta, dict) else {}
+
+
+def _read_folder(source: Path, mapping: ImportMapping) -> _Source:
     files = sorted(p.name for p in source.iterdir() if p.is_file())
-    raws: dict[str, _Raw] = {}
-    problems: list[Problem] = []
-    expected: dict[str, str] = {}
+    found_source = _Source(meta=_json_meta(source / "meta.json"))
     for name, spec in contract.TABLES.items():
         tm = mapping.table(name)
         if tm.file:
             found = _find(files, tm.file)
             if found is None:
                 if spec.required:
-                    expected[name] = tm.file  # validation reports the missing table with this name
+                    found_source.expected[name] = tm.file  # validation reports the missing table by this name
                 else:
-                    problems.append(Problem(name, f"file named in the mapping is not in {source}", file=tm.file))
+                    found_source.problems.append(
+                        Problem(name, f"file named in the mapping is not in {source}", file=tm.file))
                 continue
         else:
             candidates = [f"{name}{suffix}" for suffix in (".csv", ".parquet", ".txt")]
             found = next((f for f in (_find(files, c) for c in candidates) if f), None)
             if found is None:
-                expected[name] = f"{name}.csv"
+                found_source.expected[name] = f"{name}.csv"
                 continue
         path = source / found
         if path.suffix.lower() == ".parquet":
-            raws[name] = read_parquet_table(path)
+            found_source.raws[name] = read_parquet_table(path)
         else:
-            raws[name] = read_csv_table(path, {**mapping.csv, **tm.csv}, tm.header_row)
-    return raws, problems, expected
+            found_source.raws[name] = read_csv_table(path, {**mapping.csv, **tm.csv}, tm.header_row)
+    return found_source
 
 
-def _read_workbook(source: Path, mapping: ImportMapping) -> tuple[dict[str, _Raw], list[Problem], dict[str, str]]:
+def _meta_sheet(frame: pd.DataFrame) -> dict[str, Any]:
+    """The ``meta`` sheet of an exported workbook (key, JSON value) as a dict."""
+    if list(frame.columns[:2]) != ["key", "value"]:
+        return {}
+    out: dict[str, Any] = {}
+    for key, value in zip(frame["key"], frame["value"], strict=True):
+        try:
+            out[str(key)] = json.loads(value)
+        except (json.JSONDecodeError, TypeError):
+            out[str(key)] = value
+    return out
+
+
+def _read_workbook(source: Path, mapping: ImportMapping) -> _Source:
     try:
         book = pd.ExcelFile(source, engine="openpyxl")
     except Exception as exc:  # openpyxl raises zipfile/KeyError/... for a damaged file
         raise InputFileError(f"{source}: cannot be read as an Excel workbook ({exc}).") from None
-    raws: dict[str, _Raw] = {}
-    problems: list[Problem] = []
-    expected: dict[str, str] = {}
+    found_source = _Source(meta=_json_meta(source.with_name(f"{source.stem}.meta.json")))
     with book:
         sheets = [str(s) for s in book.sheet_names]
+        meta_sheet = _find(sheets, "meta")
+        if meta_sheet is not None and not found_source.meta:
+            found_source.meta = _meta_sheet(
+                pd.read_excel(book, sheet_name=meta_sheet, dtype="str", keep_default_na=False))
         for name in contract.TABLES:
             tm = mapping.table(name)
             wanted = tm.sheet or (Path(tm.file).stem if tm.file else None)
@@ -364,43 +400,17 @@ def _read_workbook(source: Path, mapping: ImportMapping) -> tuple[dict[str, _Raw
             if found is None:
                 where = f"{source.name}, sheet {wanted or name}"
                 if contract.TABLES[name].required:
-                    expected[name] = where  # validation reports the missing table with this name
+                    found_source.expected[name] = where  # validation reports the missing table by this name
                 elif wanted:
-                    problems.append(Problem(name, "sheet named in the mapping is not in the workbook", file=where))
+                    found_source.problems.append(
+                        Problem(name, "sheet named in the mapping is not in the workbook", file=where))
                 continue
-            frame = book.parse(found, header=tm.header_row - 1, dtype="str", keep_default_na=False, na_values=[])
+            frame = pd.read_excel(book, sheet_name=found, header=tm.header_row - 1, dtype="str",
+                                  keep_default_na=False, na_values=[])
             frame = _clean_text(_header_names(frame))
             frame, rows = _drop_empty_rows(frame, tm.header_row + 1)
-            raws[name] = _Raw(frame, f"{source.name}, sheet {found}", rows, decimal_comma=False)
-    return raws, problems, expected
-
-
-def _source_meta(source: Path) -> dict[str, Any]:
-    """meta.json of an earlier export (in the folder, beside or inside the workbook), else {}."""
-    candidates = [source / "meta.json"] if source.is_dir() else [source.with_name(f"{source.stem}.meta.json")]
-    for p in candidates:
-        if p.is_file():
-            try:
-                meta = json.loads(p.read_text(encoding="utf-8-sig"))
-            except (json.JSONDecodeError, UnicodeDecodeError):
-                raise InputFileError(f"{p}: not valid JSON; remove it or fix it.") from None
-            return meta if isinstance(meta, dict) else {}
-    if source.is_file() and source.suffix.lower() in _EXCEL_SUFFIXES:
-        with pd.ExcelFile(source, engine="openpyxl") as book:
-            sheet = _find([str(s) for s in book.sheet_names], "meta")
-            if sheet is None:
-                return {}
-            frame = book.parse(sheet, dtype="str", keep_default_na=False)
-        if list(frame.columns[:2]) != ["key", "value"]:
-            return {}
-        out = {}
-        for key, value in zip(frame["key"], frame["value"], strict=True):
-            try:
-                out[str(key)] = json.loads(value)
-            except json.JSONDecodeError:
-                out[str(key)] = value
-        return out
-    return {}
+            found_source.raws[name] = _Raw(frame, f"{source.name}, sheet {found}", rows, decimal_comma=False)
+    return found_source
 
 
 # --------------------------------------------------------------------------- renaming
@@ -538,9 +548,9 @@ def import_export(
     if not src.exists():
         raise InputFileError(f"{src} not found.")
     if src.is_dir():
-        raws, problems, expected = _read_folder(src, spec)
+        read = _read_folder(src, spec)
     elif src.suffix.lower() in _EXCEL_SUFFIXES:
-        raws, problems, expected = _read_workbook(src, spec)
+        read = _read_workbook(src, spec)
     elif src.suffix.lower() == ".xls":
         raise InputFileError(f"{src}: old .xls workbooks cannot be read; save it as .xlsx in Excel.")
     elif src.suffix.lower() in _CSV_SUFFIXES:
@@ -550,6 +560,7 @@ def import_export(
         )
     else:
         raise InputFileError(f"{src}: not a folder of CSV or Parquet files and not an .xlsx workbook.")
+    raws, problems = read.raws, list(read.problems)
     if not raws:
         raise InputFileError(
             f"{src}: no tables found. Expected files or sheets named like the tables "
@@ -557,7 +568,7 @@ def import_export(
         )
 
     tables: dict[str, pd.DataFrame] = {}
-    files: dict[str, str] = dict(expected)
+    files: dict[str, str] = dict(read.expected)
     rows: dict[str, RowNumbers] = {}
     comma: set[str] = set()
     reported_missing: set[tuple[str, str]] = set()
@@ -578,7 +589,7 @@ def import_export(
     if errors:
         raise ValidationError(errors + warnings, source=str(src))
 
-    old = _source_meta(src)
+    old = read.meta
     gemeente = spec.gemeente or str(old.get("gemeente") or UNKNOWN_GEMEENTE)
     extra = {k: v for k, v in old.items() if k not in _META_OWN}
     meta = build_meta(converted, gemeente, f"import: {src}", **extra)
@@ -711,15 +722,21 @@ def _text_cell(ws: Any, value: str) -> Any:
 
 def _write_workbook(tables: Mapping[str, pd.DataFrame], meta: Mapping[str, Any], path: Path) -> None:
     from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
 
     wb = Workbook(write_only=True)
     for name, frame in tables.items():
         spec = contract.TABLES[name]
         ws = wb.create_sheet(name)
+        # A streamed sheet has no size in its header, so readers would scan it whole to find one
+        # (openpyxl does, once per sheet on opening): give the size, known up front.
+        ref = f"A1:{get_column_letter(len(spec.columns))}{len(frame) + 1}"
+        ws.calculate_dimension = lambda ref=ref: ref
         ws.append(spec.column_names)
         for row in zip(*_cells(frame, spec, ws), strict=True):
             ws.append(row)
     ws = wb.create_sheet("meta")
+    ws.calculate_dimension = lambda: f"A1:B{len(meta) + 1}"
     ws.append(["key", "value"])
     for key, value in meta.items():
         ws.append([key, json.dumps(value, ensure_ascii=False, default=str)])

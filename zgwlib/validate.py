@@ -175,10 +175,14 @@ def _parse_dates(text: pd.Series, present: np.ndarray) -> tuple[np.ndarray, np.n
     if not todo.any():
         return out, todo
     # Try first the formats that fit a sample, so a large column is usually parsed in one pass.
-    sample = text[todo].iloc[:500]
-    hits = {f: int(pd.to_datetime(sample, format=f, errors="coerce").notna().sum()) for f in DATE_FORMATS}
-    formats = sorted((f for f in DATE_FORMATS if hits[f]), key=lambda f: -hits[f])
-    formats += [f for f in DATE_FORMATS if not hits[f]]
+    sample = text[todo].iloc[:200]
+    hits: dict[str, int] = {}
+    for f in DATE_FORMATS:
+        hits[f] = int(pd.to_datetime(sample, format=f, errors="coerce").notna().sum())
+        if hits[f] == len(sample):
+            break  # one format reads them all: the usual case
+    formats = sorted((f for f in hits if hits[f]), key=lambda f: -hits[f])
+    formats += [f for f in DATE_FORMATS if not hits.get(f)]
     for fmt in formats:
         idx = np.flatnonzero(todo)
         if not len(idx):
@@ -206,10 +210,13 @@ def _parse_dates(text: pd.Series, present: np.ndarray) -> tuple[np.ndarray, np.n
 
 def _parse_numbers(text: pd.Series, decimal_comma: bool) -> pd.Series:
     if decimal_comma:
-        # 1.234,5 -> 1234.5; a value without a comma is read as written.
+        # 1.234,5 and 1.040 use dots to group thousands; 2,5 is two and a half; 2.5 is read as written.
+        grouped = _np(text.str.fullmatch(r"[+-]?\d{1,3}(?:\.\d{3})+(?:,\d*)?"))
+        if grouped.any():
+            text = text.where(~grouped, text.str.replace(".", "", regex=False))
         comma = _np(text.str.contains(",", regex=False))
         if comma.any():
-            text = text.where(~comma, text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False))
+            text = text.where(~comma, text.str.replace(",", ".", regex=False))
     return pd.to_numeric(text, errors="coerce").astype("float64")
 
 
