@@ -23,9 +23,17 @@ sample: $(STAMP)
 	$(BIN)/zgw validate $(SAMPLE)
 
 demo: sample
-	@echo "Sample municipality: $(SAMPLE) (validated)."
+	@echo "Sample municipality: $(SAMPLE) (validated). Publishing every report..."
+	$(BIN)/zgw run --data $(SAMPLE)
 
+# The browser test needs Debian's chromium; install it when missing and we may (root, apt).
 test: $(STAMP)
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing chromium for the browser test..."; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	      || echo "Could not install chromium; the browser test will be skipped."; \
+	  else echo "chromium is not installed (sudo apt-get install chromium); the browser test will be skipped."; fi; }
 	$(BIN)/python -m pytest
 
 lab: $(STAMP)

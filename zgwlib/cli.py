@@ -60,6 +60,39 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    from .imports import export_snapshot
+
+    fmt = args.format or ("xlsx" if args.out.suffix.lower() == ".xlsx" else "csv")
+    out = export_snapshot(args.snapshot, args.out, fmt)
+    print(f"Exported {args.snapshot} as {fmt} to {out}")
+    return 0
+
+
+def _cmd_fetch(args: argparse.Namespace) -> int:
+    from .zgw_api import fetch, summary_lines
+
+    result = fetch(
+        zaken_url=args.zaken_url,
+        catalogi_url=args.catalogi_url,
+        documenten_url=args.documenten_url,
+        client_id=args.client_id,
+        out=args.out,
+        sinds=args.sinds,
+        bronorganisatie=args.bronorganisatie,
+        medewerkers=args.medewerkers,
+        gemeente=args.gemeente,
+        full=args.full,
+        timeout=args.timeout,
+        workers=args.workers,
+    )
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
+    for line in summary_lines(result):
+        print(line)
+    return 0
+
+
 def _cmd_contract(args: argparse.Namespace) -> int:
     from .contract import render_markdown
 
@@ -86,6 +119,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         print(f"note: {note}", file=sys.stderr)
     print(result.table())
     print(f"Index: {result.index}")
+    print(f"All months: {result.out / 'index.html'}")
     result.raise_for_failures()
     return 0
 
@@ -115,6 +149,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("snapshot", type=Path, help="snapshot directory")
     p.set_defaults(func=_cmd_validate)
 
+    p = sub.add_parser("export", help="write a snapshot as CSV files or an Excel workbook that 'zgw import' reads back")
+    p.add_argument("snapshot", help="snapshot directory ('voorbeeld' for the built-in sample)")
+    p.add_argument("--out", required=True, type=Path, help="folder for CSV files, or a .xlsx file")
+    p.add_argument("--format", choices=("csv", "xlsx"), default=None,
+                   help="csv (one file per table) or xlsx (one sheet per table); default from --out")
+    p.set_defaults(func=_cmd_export)
+
     p = sub.add_parser("run", help="run every report notebook per department and publish the HTML and index")
     p.add_argument("notebooks", nargs="*", type=Path, metavar="NOTEBOOK",
                    help="notebooks to run (default: every notebook in notebooks/ marked for publication)")
@@ -127,6 +168,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--config", type=Path, default=None, metavar="FILE.yaml",
                    help="YAML file of notebook parameters, e.g. parameters/maandrapportage.yaml")
     p.set_defaults(func=_cmd_run)
+
+    p = sub.add_parser(
+        "fetch", help="read the zaaksysteem's ZGW APIs (Zaken, Catalogi, Documenten) into a snapshot",
+        epilog="The client secret comes from ZGW_CLIENT_SECRET or the file named by ZGW_CLIENT_SECRET_FILE, "
+               "never from the command line. See docs/open-zaak.md.")
+    p.add_argument("--zaken-url", required=True, help="root of the Zaken API, e.g. https://host/zaken/api/v1")
+    p.add_argument("--catalogi-url", required=True, help="root of the Catalogi API")
+    p.add_argument("--documenten-url", default=None, help="root of the Documenten API (also documents outside zaken)")
+    p.add_argument("--client-id", required=True, help="client id of the application in the zaaksysteem")
+    p.add_argument("--out", required=True, type=Path, help="snapshot directory; an earlier fetch there is updated")
+    p.add_argument("--sinds", default=None, metavar="YYYY-MM-DD",
+                   help="only zaken registered, closed or open since this day (default: since the last fetch at --out)")
+    p.add_argument("--bronorganisatie", default=None, metavar="RSIN", help="only this organisation's zaken")
+    p.add_argument("--medewerkers", type=Path, default=None, metavar="HR.csv",
+                   help="HR export of staff (identificatie, naam, afdeling, team, actief_sinds)")
+    p.add_argument("--gemeente", default=None, help="municipality name for the reports")
+    p.add_argument("--full", action="store_true", help="read everything even when an earlier fetch is at --out")
+    p.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for an answer (default 60)")
+    p.add_argument("--workers", type=int, default=4, help="requests at the same time (default 4)")
+    p.set_defaults(func=_cmd_fetch)
 
     p = sub.add_parser("contract", help="print the data contract as Markdown")
     p.set_defaults(func=_cmd_contract)
