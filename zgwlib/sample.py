@@ -432,7 +432,7 @@ def _ids(prefix: str, numbers: np.ndarray, digits: int, years: np.ndarray | None
 
 def _dates(days: np.ndarray, present: np.ndarray | None = None) -> np.ndarray:
     """Whole days to ``datetime64[us]`` at midnight; NaT where not present."""
-    out = days.astype("datetime64[D]").astype("datetime64[us]")
+    out = (days * (_MIN_PER_DAG * _MIN_TO_US)).view("datetime64[us]")
     if present is not None:
         out[~present] = np.datetime64("NaT")
     return out
@@ -715,19 +715,21 @@ def _statussen(
     mask[:, 4] = z.closed
     mask &= times <= tl.einde * _MIN_PER_DAG + _MIN_PER_DAG - 1  # open zaken: only what happened so far
 
-    zi, slot = np.nonzero(mask)
+    flat = np.flatnonzero(mask)
+    zi, slot = flat // 5, flat % 5
     advies_type = np.array([zt.advies for zt in ZAAKTYPEN])[z.zt[zi]]
     volgnummer = np.where(slot == 4, 4 + advies_type, slot + 1)
     m = len(zi)
-    own = (rng.random(m) < 0.85) & (z.beh[zi] >= 0)
-    other = staf.pick(z.team[zi], z.reg[zi], rng.random(m), np.zeros(m, dtype=bool))
-    door = np.where(own, z.beh[zi], other)
+    door = z.beh[zi]
+    colleague = np.flatnonzero((rng.random(m) >= 0.85) | (door < 0))
+    door[colleague] = staf.pick(z.team[zi[colleague]], z.reg[zi[colleague]], rng.random(len(colleague)),
+                                np.zeros(len(colleague), dtype=bool))
     door[z.migrated[zi]] = -1  # the old system did not record who set a status
     cols = {
         "zaak": _text(z.ids_of(zi)),
         "statustype": _take(STATUSTYPEN, slot),
         "volgnummer": pd.array(volgnummer, dtype="Int64"),
-        "datum_status_gezet": (times[zi, slot] * _MIN_TO_US).astype("datetime64[us]"),
+        "datum_status_gezet": (times.ravel()[flat] * _MIN_TO_US).view("datetime64[us]"),
         "is_eindstatus": pd.array(slot == 4, dtype="boolean"),
         "gezet_door": _take(staf.frame["identificatie"].tolist(), door),
     }
