@@ -1,0 +1,314 @@
+"""Every validation rule, each with a small bad file made from the hand-made export in tests/fixtures/export_csv.
+
+The good export (4 zaken, 7 statussen, 4 documenten, 3 zaaktypen, 3 medewerkers and the optional tables) is
+valid; each test breaks one thing and checks the problem names the right file, table, column, spreadsheet rows
+(header = row 1, first data row = 2), example values and count.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from zgwlib import contract
+from zgwlib.errors import Problem, ValidationError
+from zgwlib.imports import import_export
+from zgwlib.snapshot import load_snapshot
+from zgwlib.validate import convert_column, format_value, validate, validate_snapshot
+
+GOOD = Path(__file__).parent / "fixtures" / "export_csv"
+TODAY = dt.date(2026, 11, 23)
+
+
+@pytest.fixture
+def export(tmp_path: Path) -> Path:
+    """A fresh copy of the good export to break."""
+    return Path(shutil.copytree(GOOD, tmp_path / "export"))
+
+
+def read(folder: Path, table: str) -> list[list[str]]:
+    with open(folder / f"{table}.csv", encoding="utf-8", newline="") as f:
+        return list(csv.reader(f))
+
+
+def write(folder: Path, table: str, rows: list[list[str]]) -> None:
+    with open(folder / f"{table}.csv", "w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows(rows)
+
+
+def set_cell(folder: Path, table: str, row: int, column: str, value: str) -> None:
+    """Set one cell; ``row`` as in a spreadsheet (1 = header)."""
+    rows = read(folder, table)
+    rows[row - 1][rows[0].index(column)] = value
+    write(folder, table, rows)
+
+
+def problems_of(folder: Path, tmp_path: Path) -> list[Problem]:
+    """Import ``folder``; return the problems (raised as ValidationError or returned as warnings)."""
+    try:
+        _, warnings = import_export(folder, tmp_path / "snapshot", today=TODAY)
+    except ValidationError as exc:
+        assert not (tmp_path / "snapshot").exists()
+        return exc.problems
+    return warnings
+
+
+def only(problems: list[Problem], table: str, column: str | None = None, severity: str = "error") -> Problem:
+    found = [p for p in problems if p.table == table and p.column == column and p.severity == severity]
+    assert len(found) == 1, [p.describe() for p in problems]
+    return found[0]
+
+
+def test_good_export_has_no_problems(export: Path, tmp_path: Path) -> None:
+    assert problems_of(export, tmp_path) == []
+    # A zaaktype without zaken (ZT-WOO) is fine: catalogues hold more than is used.
+    snap = load_snapshot(tmp_path / "snapshot")
+    assert "ZT-WOO" not in set(snap.zaken["zaaktype"]) and "ZT-WOO" in set(snap.zaaktypen["identificatie"])
+
+
+def test_required_table_missing(export: Path, tmp_path: Path) -> None:
+    (export / "statussen.csv").unlink()
+    p = only(problems_of(export, tmp_path), "statussen")
+    assert p.file == "statussen.csv" and "required table is missing" in p.message
+
+
+def test_required_table_without_rows(export: Path, tmp_path: Path) -> None:
+    write(export, "medewerkers", read(export, "medewerkers")[:1])
+    problems = problems_of(export, tmp_path)
+    p = only(problems, "medewerkers")
+    assert p.message == "required table has no rows" and p.file.endswith("medewerkers.csv")
+    # ... and so every behandelaar now points nowhere.
+    assert only(problems, "zaken", "behandelaar").count == 3
+
+
+def test_optional_tables_may_be_missing_or_empty(export: Path, tmp_path: Path) -> None:
+    (export / "enquete.csv").unlink()
+    write(export, "opschoning", read(export, "opschoning")[:1])
+    write(export, "opschoning_doelen", read(export, "opschoning_doelen")[:1])
+    assert problems_of(export, tmp_path) == []
+    snap = load_snapshot(tmp_path / "snapshot")
+    assert snap.enquete.empty and snap.opschoning.empty
+    assert dict(snap.enquete.dtypes.astype(str)) == contract.ENQUETE.dtypes
+
+
+def test_required_column_missing(export: Path, tmp_path: Path) -> None:
+    write(export, "zaken", [r[:2] + r[3:] for r in read(export, "zaken")])  # drop afdeling
+    p = only(problems_of(export, tmp_path), "zaken", "afdeling")
+    assert p.message.startswith("column is missing") and p.file.endswith("zaken.csv") and p.count == 0
+
+
+def test_nullable_column_missing_is_a_warning_and_left_empty(export: Path, tmp_path: Path) -> None:
+    rows = read(export, "zaken")
+    i = rows[0].index("communicatiekanaal")
+    write(export, "zaken", [r[:i] + r[i + 1:] for r in rows])
+    p = only(problems_of(export, tmp_path), "zaken", "communicatiekanaal", "warning")
+    assert "left empty" in p.message
+    assert load_snapshot(tmp_path / "snapshot").zaken["communicatiekanaal"].isna().all()
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "bad", "kind"),
+    [
+        ("zaken", "registratiedatum", ["31-02-2026", "gisteren"], "date"),
+        ("statussen", "datum_status_gezet", ["2026-03-02 25:00", "2026-13-02T09:00:00"], "date and time"),
+        ("zaaktypen", "doorlooptijd_dagen", ["56.5", "acht weken"], "whole number"),
+        ("opschoning", "hoeveelheid", ["veel", "1,5"], "number"),  # ',' file: a decimal comma is not read
+        ("statussen", "is_eindstatus", ["misschien", "ja?"], "yes/no"),
+    ],
+)
+def test_values_that_do_not_parse(
+    export: Path, tmp_path: Path, table: str, column: str, bad: list[str], kind: str
+) -> None:
+    set_cell(export, table, 3, column, bad[0])
+    set_cell(export, table, 4, column, bad[1])
+    p = only(problems_of(export, tmp_path), table, column)
+    assert p.message.startswith(f"values are not a valid {kind}")
+    assert (p.file, p.rows, p.values, p.count) == (str(export / f"{table}.csv"), [3, 4], bad, 2)
+
+
+def test_required_value_empty(export: Path, tmp_path: Path) -> None:
+    set_cell(export, "zaken", 2, "afdeling", "   ")  # only spaces is empty too
+    set_cell(export, "zaken", 5, "afdeling", "")
+    p = only(problems_of(export, tmp_path), "zaken", "afdeling")
+    assert (p.message, p.rows, p.count, p.values) == ("value is empty but required", [2, 5], 2, [])
+
+
+def test_value_not_allowed(export: Path, tmp_path: Path) -> None:
+    set_cell(export, "zaken", 3, "archiefstatus", "weg")
+    set_cell(export, "documenten", 2, "status", "klaar")
+    problems = problems_of(export, tmp_path)
+    p = only(problems, "zaken", "archiefstatus")
+    assert (p.rows, p.values, p.count) == ([3], ["weg"], 1)
+    assert "nog_te_archiveren, gearchiveerd" in p.message
+    assert only(problems, "documenten", "status").values == ["klaar"]
+
+
+def test_text_too_long(export: Path, tmp_path: Path) -> None:
+    set_cell(export, "zaken", 4, "omschrijving", "x" * 81)
+    set_cell(export, "zaken", 5, "omschrijving", "y" * 80)  # exactly the limit is fine
+    p = only(problems_of(export, tmp_path), "zaken", "omschrijving")
+    assert (p.message, p.rows, p.count) == ("text is longer than 80 characters", [4], 1)
+
+
+def test_numbers_out_of_bounds(export: Path, tmp_path: Path) -> None:
+    set_cell(export, "enquete", 3, "score", "6")
+    set_cell(export, "statussen", 2, "volgnummer", "0")
+    set_cell(export, "opschoning", 4, "hoeveelheid", "-2.5")
+    problems = problems_of(export, tmp_path)
+    p = only(problems, "enquete", "score")
+    assert (p.message, p.rows, p.values) == ("value is above 5", [3], ["6"])
+    p = only(problems, "statussen", "volgnummer")
+    assert (p.message, p.rows, p.values) == ("value is below 1", [2], ["0"])
+    assert only(problems, "opschoning", "hoeveelheid").values == ["-2.5"]
+
+
+def test_unique_key_repeated(export: Path, tmp_path: Path) -> None:
+    rows = read(export, "documenten")
+    rows += [["D-0002", "", "Memo", "2026-04-03", ""], ["D-0002", "", "Memo", "2026-04-04", ""]]
+    write(export, "documenten", rows)
+    p = only(problems_of(export, tmp_path), "documenten", "identificatie")
+    # Every row holding a repeated value is named, the first one too.
+    assert (p.rows, p.values, p.count) == ([3, 6, 7], ["D-0002"], 3)
+    assert "more than once" in p.message
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "row", "value", "target"),
+    [
+        ("statussen", "zaak", 3, "Z-2026-999", "zaken"),
+        ("documenten", "zaak", 5, "Z-1999-001", "zaken"),
+        ("zaken", "zaaktype", 2, "ZT-ONBEKEND", "zaaktypen"),
+        ("zaken", "behandelaar", 3, "mw99", "medewerkers"),
+        ("statussen", "gezet_door", 4, "mw42", "medewerkers"),
+    ],
+)
+def test_reference_to_nothing(
+    export: Path, tmp_path: Path, table: str, column: str, row: int, value: str, target: str
+) -> None:
+    set_cell(export, table, row, column, value)
+    p = only(problems_of(export, tmp_path), table, column)
+    assert (p.rows, p.values, p.count) == ([row], [value], 1)
+    assert p.message.endswith(f"that is not in table {target}")
+
+
+def test_einddatum_before_startdatum_is_an_error(export: Path, tmp_path: Path) -> None:
+    set_cell(export, "zaken", 2, "einddatum", "2026-03-01")  # startdatum 2026-03-02
+    p = only(problems_of(export, tmp_path), "zaken", "einddatum")
+    assert (p.message, p.rows, p.values, p.count) == (
+        "einddatum is before startdatum", [2], ["2026-03-01 < 2026-03-02"], 1)
+
+
+def test_startdatum_after_registratiedatum_is_only_a_warning(export: Path, tmp_path: Path) -> None:
+    set_cell(export, "zaken", 5, "startdatum", "2026-04-09")  # registered 2026-04-07
+    p = only(problems_of(export, tmp_path), "zaken", "startdatum", "warning")
+    assert (p.rows, p.values) == ([5], ["2026-04-09 > 2026-04-07"])
+    assert (tmp_path / "snapshot" / "meta.json").exists()  # warnings do not stop the import
+
+
+def test_dates_in_the_future_are_warnings(export: Path, tmp_path: Path) -> None:
+    set_cell(export, "documenten", 3, "creatiedatum", "2027-01-05")
+    set_cell(export, "zaken", 3, "einddatum_gepland", "2027-01-05")  # planned dates may lie ahead
+    problems = problems_of(export, tmp_path)
+    p = only(problems, "documenten", "creatiedatum", "warning")
+    assert (p.rows, p.values) == ([3], ["2027-01-05"]) and "future" in p.message
+    assert [q for q in problems if q.severity == "error"] == []
+    assert not [q for q in problems if q.column == "einddatum_gepland"]
+
+
+def test_cleanup_over_reporting_is_a_warning(export: Path, tmp_path: Path) -> None:
+    # 12.5 metres inventoried; processing 11 more on top of the 2.25 makes 13.25.
+    rows = read(export, "opschoning")
+    rows.append(["VTH", "2026-06-15", "vernietigd", "strekkende_meters", "11", "Kelder", ""])
+    write(export, "opschoning", rows)
+    p = only(problems_of(export, tmp_path), "opschoning", "hoeveelheid", "warning")
+    assert "VTH processed 13.25 strekkende_meters, more than the 12.5 inventoried" in p.message
+    assert p.rows == [3, 5] and p.count == 2  # the processing registrations in metres
+    assert load_snapshot(tmp_path / "snapshot").opschoning["hoeveelheid"].sum() == pytest.approx(65.75)
+
+
+def test_row_numbers_count_blank_lines_like_a_spreadsheet(export: Path, tmp_path: Path) -> None:
+    text = (export / "zaken.csv").read_text(encoding="utf-8").splitlines()
+    text.insert(1, "")  # a blank row 2: data now starts in row 3
+    text[3] = text[3].replace("VTH", "")  # the second zaak (now row 4) loses its afdeling
+    (export / "zaken.csv").write_text("\n".join(text) + "\n", encoding="utf-8")
+    p = only(problems_of(export, tmp_path), "zaken", "afdeling")
+    assert p.rows == [4]
+
+
+def test_many_problems_show_five_rows_three_values_and_the_count() -> None:
+    n = 40
+    zaaktypen = pd.DataFrame({
+        "identificatie": [f"ZT{i}" for i in range(n)], "omschrijving": "x", "afdeling": "A",
+        "doorlooptijd_dagen": [str(-i) for i in range(n)],  # all but the first below 0
+        "servicenorm_dagen": None, "verlenging_mogelijk": "nee", "verlengingstermijn_dagen": None,
+    })
+    problems = validate({"zaaktypen": zaaktypen}, rows={"zaaktypen": 2}, today=TODAY)
+    p = only(problems, "zaaktypen", "doorlooptijd_dagen")
+    assert (p.rows, p.values, p.count, p.file) == ([3, 4, 5, 6, 7], ["-1", "-2", "-3"], n - 1, None)
+    assert "(39 rows; row 3, 4, 5, 6, 7, ...); e.g. '-1', '-2', '-3'" in p.describe()
+    # The required tables that were not given are named too.
+    assert {q.table for q in problems if "required table is missing" in q.message} == {
+        "zaken", "statussen", "documenten", "medewerkers"}
+
+
+def test_snapshot_problems_name_the_parquet_file_and_data_row(export: Path, tmp_path: Path) -> None:
+    import_export(export, tmp_path / "snapshot", today=TODAY)
+    snap = load_snapshot(tmp_path / "snapshot")
+    zaken = snap.zaken.copy()
+    zaken.loc[2, "identificatie"] = zaken.loc[0, "identificatie"]
+    zaken["einddatum"] = zaken["einddatum"].astype("str")  # a snapshot written by another tool, dates as text
+    zaken.loc[3, "einddatum"] = "binnenkort"
+    zaken.to_parquet(tmp_path / "snapshot" / "zaken.parquet", index=False)
+    problems = validate_snapshot(tmp_path / "snapshot", today=TODAY)
+    p = only(problems, "zaken", "identificatie")
+    assert (p.file, p.rows, p.values) == (str(tmp_path / "snapshot" / "zaken.parquet"), [1, 3], ["Z-2026-001"])
+    # The readable ISO text still counts as a date; only the unreadable one is reported.
+    p = only(problems, "zaken", "einddatum")
+    assert (p.rows, p.values, p.count) == ([4], ["binnenkort"], 1)
+    # Statussen of the now duplicated zaak still refer to an existing identificatie; Z-2026-003's do not.
+    p = only(problems, "statussen", "zaak")
+    assert p.values == ["Z-2026-003"] and p.rows == [5]
+
+
+def test_sample_is_valid(small_sample: Path) -> None:
+    problems = validate_snapshot(small_sample)
+    assert [p.describe() for p in problems if p.severity == "error"] == []
+    # The sample plants one over-reporting department: validation warns about it.
+    overmeld = load_snapshot(small_sample, ["zaken"]).meta["sample"]["geplant"]["opschoning_overmeld"]
+    assert any(p.table == "opschoning" and f"afdeling {overmeld} processed" in p.message for p in problems)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("31-12-2026", "2026-12-31"), ("2026-12-31", "2026-12-31"), ("31/12/2026", "2026-12-31"),
+        ("1-2-2026", "2026-02-01"), ("31-12-2026 14:05", "2026-12-31 14:05:00"),
+        ("2026-12-31T14:05:09", "2026-12-31 14:05:09"), ("2026-12-31T13:05:00Z", "2026-12-31 14:05:00"),
+        ("2026-06-30T14:05:00+02:00", "2026-06-30 14:05:00"),
+    ],
+)
+def test_date_formats(text: str, expected: str) -> None:
+    column = contract.STATUSSEN.column("datum_status_gezet")
+    values, bad = convert_column(pd.Series([text, None], dtype="str"), column)
+    assert not bad.any() and format_value(values[0]) == expected and pd.isna(values[1])
+    # A date column drops the time.
+    day, _ = convert_column(pd.Series([text], dtype="str"), contract.ZAKEN.column("einddatum"))
+    assert format_value(day[0]) == expected[:10]
+
+
+def test_numbers_and_booleans() -> None:
+    float_col = contract.OPSCHONING.column("hoeveelheid")
+    values, bad = convert_column(pd.Series(["1.040", "2,5", "1.234,5", " 7 ", "", "1,2,3"], dtype="str"),
+                                 float_col, decimal_comma=True)
+    assert values[:4].tolist() == [1040.0, 2.5, 1234.5, 7.0] and pd.isna(values[4])
+    assert bad.tolist() == [False] * 5 + [True]
+    bool_col = contract.STATUSSEN.column("is_eindstatus")
+    words = ["Ja", "nee", "TRUE", "false", "1", "0", "waar", "Onwaar", None, "soms"]
+    values, bad = convert_column(pd.Series(words, dtype="str"), bool_col)
+    assert values[:8].tolist() == [True, False] * 4 and pd.isna(values[8]) and pd.isna(values[9])
+    assert bad.tolist() == [False] * 9 + [True]
