@@ -320,7 +320,7 @@ def test_registering_afterwards_keeps_a_department_from_adopted(snap: Snapshot) 
 def test_signal_development_is_the_monthly_reports_signal_table(ev: ev_mod.Evaluatie, snap: Snapshot) -> None:
     v = ev.signalen
     assert sorted(v["maand"].unique()) == ev.perioden.maanden
-    juni = signals.signalen(metrics.prepare(snap), "2025-06", "organisatie")
+    juni = signals.signalen(metrics.maand(metrics.prepare(snap), "2025-06"), "organisatie")
     got = v[v["maand"] == "2025-06"].reset_index(drop=True)
     pd.testing.assert_frame_equal(got[["code", "aantal", "noemer"]], juni[["code", "aantal", "noemer"]])
 

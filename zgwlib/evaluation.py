@@ -620,9 +620,15 @@ def signaalverloop(basis: metrics.Basis, perioden: Perioden, afdeling: str = ORG
         ``maand`` (``YYYY-MM``), ``code``, ``titel``, ``aantal``, ``noemer``,
         ``noemer_tekst`` and ``aandeel``, as :func:`zgwlib.signals.signalen`.
     """
+    inst = metrics.Instellingen()
     parts = []
     for maand in perioden.maanden:
-        s = signals.signalen(basis, maand, afdeling)
+        # Only what the signal table reads: the month's zaak flags and active staff (the report month's
+        # trend tables, the expensive part of metrics.maand, are not needed here).
+        m = metrics.Maand(basis=basis, periode=maand, instellingen=inst, tabel=pd.DataFrame(), teams=pd.DataFrame(),
+                          zaken=signals.maand_flags(basis, maand, inst),
+                          actief=metrics.actief_in_maand(basis, maand).to_numpy())
+        s = signals.signalen(m, afdeling)
         parts.append(s[["code", "titel", "aantal", "noemer", "noemer_tekst", "aandeel"]].assign(maand=maand))
     out = pd.concat(parts, ignore_index=True)
     return out[["maand", "code", "titel", "aantal", "noemer", "noemer_tekst", "aandeel"]]
@@ -1248,7 +1254,7 @@ def teken_voor_na(vn: pd.DataFrame, maat: str = "doorlooptijd", ax: Any = None,
     _nl_as(ax, "x")
     handles = [Line2D([], [], color=kleur[k], marker="o", lw=3, label=v) for k, v in namen.items()]
     b = nl.getal(100 * inst.betrouwbaarheid, 0)
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -1.1 / max(len(t), 3) - 0.12), ncols=3,
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.6 / max(len(t), 3) - 0.1), ncols=3,
               fontsize=8, frameon=False, title=f"punt: schatting · lijn: {b}%-betrouwbaarheidsinterval",
               title_fontsize=8)
     return ax
@@ -1350,14 +1356,17 @@ def teken_signalen(verloop: pd.DataFrame, codes: tuple[str, ...] = KERNSIGNALEN,
 
 def teken_enquete(enq: Enquete, groep: str = ORGANISATIE, ax: Any = None) -> Any:
     """Per statement two stacked bars (nulmeting, evaluatie) of the five answers, in % of respondents."""
+    import textwrap
+
     v = enq.verdeling
     v = v[v["groep"] == groep] if len(v) else v
     vragen = list(dict.fromkeys(v["vraag"])) if len(v) else []
-    ax = _assen(ax, (8, 0.8 * max(len(vragen), 2) + 1.4))
+    ax = _assen(ax, (8, 1.25 * max(len(vragen), 2) + 1.0))
     if not vragen:
         return _leeg(ax, "Geen enquêteresultaten")
     labels, ys, pos = [], [], 0.0
     for vraag in vragen[::-1]:
+        start = pos
         for meting in (EVALUATIE, NULMETING):
             r = v[(v["vraag"] == vraag) & (v["meting"] == meting)]
             if r.empty:
@@ -1365,18 +1374,23 @@ def teken_enquete(enq: Enquete, groep: str = ORGANISATIE, ax: Any = None) -> Any
             left = 0.0
             for i in range(5):
                 w = 100 * float(r[f"score_{i + 1}"].iloc[0])
-                ax.barh(pos, w, left=left, color=SCHAAL_KLEUR[i], height=0.8,
+                ax.barh(pos, w, left=left, color=SCHAAL_KLEUR[i], height=0.75,
                         label=SCHAAL_LABEL[i] if not labels else None)
                 left += w
-            labels.append(f"{_kort(vraag, 40)}\n{meting}" if meting == NULMETING else meting)
+            labels.append(meting)
             ys.append(pos)
             pos += 1
-        pos += 0.6
+        # The statement in full above its two bars (a tick label would have to be cut short).
+        ax.text(0, pos - 0.45, "\n".join(textwrap.wrap(_kort(vraag, 160), 95)), fontsize=8.5, fontweight="bold",
+                va="bottom", ha="left")
+        pos += 0.9 + 0.3 * (len(str(vraag)) > 95) if pos > start else 0
     ax.set_yticks(ys, labels, fontsize=8)
+    ax.set_ylim(-0.6, pos - 0.3)
     ax.set_xlim(0, 100)
     ax.set_xlabel("% van de respondenten")
     ax.grid(False)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.6 / len(ys) - 0.08), ncols=5, fontsize=8, frameon=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.45 / len(ys) - 0.1), ncols=5, fontsize=8,
+              frameon=False, handlelength=1.2, columnspacing=1.0)
     return ax
 
 

@@ -1,0 +1,119 @@
+"""The evaluation notebook runs under plain papermill and under pytest --nbval-lax, on the sample.
+
+Two kernel runs in all: papermill for the organisation (outputs checked: the
+summary, the lagging department, the charts, the Excel appendix where
+``excel_uit`` says), and nbval for a department without zaken and with too few
+survey respondents (the empty and privacy branches; the Excel file lands in the
+working directory by default).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import openpyxl
+import pytest
+
+from zgwlib import run
+from zgwlib.publish import SUMMARY_MIME
+from zgwlib.snapshot import load_snapshot
+
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "evaluatie.ipynb"
+PARAMETERS = {
+    "invoeringsdatum": "None", "evaluatiedatum": "None", "afdeling": '"organisatie"', "data": '"voorbeeld"',
+    "vergelijkingsperiode_maanden": "4", "excel_uit": "None", "periode": "None",
+}
+
+pytestmark = pytest.mark.slow
+
+
+def _outputs(nb: nbformat.NotebookNode, mime: str) -> list:
+    found = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            if mime == "stream" and out.get("output_type") == "stream":
+                found.append(out["text"])
+            elif mime in out.get("data", {}):
+                found.append(out["data"][mime])
+    return found
+
+
+def test_notebook_is_committed_clean_with_its_parameters() -> None:
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    assert nb.metadata["zgw"] == {"publish": True, "titel": "Evaluatie"}
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+    assert len([c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]) == 1
+    import papermill
+
+    found = papermill.inspect_notebook(str(NOTEBOOK))
+    assert {k: v["default"] for k, v in found.items()} == PARAMETERS
+    assert all(not c.get("outputs") and c.get("execution_count") is None for c in nb.cells if c.cell_type == "code")
+    # The runner accepts it (it passes afdeling, periode and data to every published notebook).
+    report = run.read_report_notebook(NOTEBOOK)
+    assert report.publish and set(run.REQUIRED_PARAMETERS) <= set(report.parameters)
+    # The sections evaluators fill in, with clearly marked places to write.
+    markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    for kop in ("## 1. Doelen en aanpak", "## 7. Bevindingen en aanbevelingen", "### Conclusies",
+                "### Aanbevelingen aan het bestuur"):
+        assert kop in markdown
+    assert markdown.count("✏️ *Vul hier in:*") >= 6
+
+
+def test_papermill_organisation(small_sample: Path, tmp_path: Path) -> None:
+    import papermill
+
+    geplant = load_snapshot(small_sample, ["zaken"]).meta["sample"]["geplant"]
+    excel = tmp_path / "bijlage" / "evaluatie.xlsx"
+    out = tmp_path / "evaluatie.ipynb"
+    papermill.execute_notebook(
+        str(NOTEBOOK), str(out), parameters={"data": str(small_sample), "excel_uit": str(excel)},
+        kernel_name="python3", progress_bar=False, cwd=str(tmp_path),
+    )
+    nb = nbformat.read(out, as_version=4)
+    summary = _outputs(nb, SUMMARY_MIME)
+    assert len(summary) == 1
+    s = summary[0]
+    assert (s["titel"], s["afdeling"], s["periode"]) == ("Evaluatie", "organisatie", "2025-10")
+    assert s["kerncijfers"]["Afdelingen die achterblijven"] == "1"
+    assert s["kerncijfers"]["Zaaktypen sneller"].split(" van ")[0] != "0"
+
+    markdown = "\n".join(_outputs(nb, "text/markdown"))
+    assert "evaluatie op 1 november 2025" in markdown
+    assert f"**{geplant['achterblijvende_afdeling']}** blijft achter" in markdown
+    rich = "\n".join(_outputs(nb, "text/html"))
+    assert geplant["achterblijvende_afdeling"] in rich and "blijft achter" in rich
+    assert "Overige afdelingen" in rich  # the survey's small departments, merged
+    assert "<script" not in rich + markdown
+    # Adoption heatmap and users, lead time and on-time dot charts, signals, survey.
+    assert len(_outputs(nb, "image/png")) == 6
+
+    assert f"Excel-bijlage geschreven naar {excel.resolve()}" in "".join(_outputs(nb, "stream"))
+    wb = openpyxl.load_workbook(excel)
+    assert {"Toelichting", "Adoptie", "Voor en na", "Te weinig zaken", "Signalen", "Enquête verschuiving",
+            "Opschoonactie", "Bevindingen (concept)"} <= set(wb.sheetnames)
+    assert [p.name for p in tmp_path.iterdir() if p.suffix == ".xlsx"] == []  # only where excel_uit said
+
+
+def test_nbval_lax_department_without_zaken(small_sample: Path, tmp_path: Path) -> None:
+    from papermill.iorw import load_notebook_node
+    from papermill.parameterize import parameterize_notebook
+
+    nb = parameterize_notebook(load_notebook_node(str(NOTEBOOK)), {"data": str(small_sample), "afdeling": "HRM"})
+    target = tmp_path / "evaluatie_nbval.ipynb"
+    nbformat.write(nb, target)
+    (tmp_path / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")  # not the project's settings
+    env = dict(os.environ, JUPYTER_PLATFORM_DIRS="1")
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "--nbval-lax", "-q", "-p", "no:cacheprovider", str(target)],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert "passed" in result.stdout and "failed" not in result.stdout, json.dumps(result.stdout[-500:])
+    # Without excel_uit the appendix is written to the working directory, named after department and date.
+    wb = openpyxl.load_workbook(tmp_path / "evaluatie-hrm-2025-11-01.xlsx")
+    assert "Adoptie" in wb.sheetnames
