@@ -252,6 +252,8 @@ def test_script_omschrijving_and_archived_zaak(snap: Snapshot, geplant: dict) ->
     archief = z[z["archiefstatus"] == "gearchiveerd"]
     assert len(archief) > 0 and archief["resultaat"].notna().all() and archief["einddatum"].notna().all()
     assert archief["identificatie"].isin(snap.documenten["zaak"]).all()
+    docs = snap.documenten
+    assert set(docs.loc[docs["status"] == "gearchiveerd", "zaak"]) == set(archief["identificatie"])
     assert (z["archiefnominatie"].notna() == z["resultaat"].notna()).all()
 
 
