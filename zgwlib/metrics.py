@@ -1,0 +1,747 @@
+"""The monthly figures (kerncijfers) of the standard report, per department, team and zaaktype.
+
+Every figure is defined once in ``docs/metrics.md`` (section *Maandrapportage*)
+and computed once here; the report notebook only calls and shows.
+
+How it stays fast on millions of zaken: :func:`prepare` derives every per-zaak
+fact once (lead time, on time, documents, intermediate status, ...), and
+:func:`maandcijfers` computes the figures of *every* department (and the whole
+organisation) for a window of months in a handful of vectorised group-bys; a
+report then selects its rows. Months are integers (months since 1970-01), so
+"open at the end of the month" is an interval count, not a loop.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from . import nl, signals
+from .errors import UsageError
+from .publish import ORGANISATIE
+
+#: Month index of an open zaak's einddatum: later than any real month.
+OPEN = np.int64(2**40)
+
+#: Team label for staff without a team.
+GEEN_TEAM = "(geen team)"
+
+
+# --------------------------------------------------------------------------- figures
+
+
+@dataclass(frozen=True)
+class Figuur:
+    """One figure of the report.
+
+    Attributes
+    ----------
+    code : str
+        Column name in :func:`maandcijfers`.
+    label : str
+        Dutch label on tiles and in tables.
+    soort : {"aantal", "aandeel", "dagen"}
+        A count, a fraction 0..1, or a number of days.
+    richting : int
+        ``1`` higher is better, ``-1`` lower is better, ``0`` neither.
+    """
+
+    code: str
+    label: str
+    soort: str
+    richting: int
+
+    def tekst(self, waarde: float | None) -> str:
+        """The value formatted the Dutch way for this kind of figure."""
+        if self.soort == "aandeel":
+            return nl.procent(waarde, 0)
+        if self.soort == "dagen":
+            return "–" if waarde is None or pd.isna(waarde) else f"{nl.getal(waarde, 0)} dagen"
+        return nl.getal(waarde)
+
+    def verschil_tekst(self, verschil: float | None) -> str:
+        """A change formatted with its sign: ``+12``, ``−3,5 procentpunt``, ``+2 dagen``."""
+        if verschil is None or pd.isna(verschil):
+            return "–"
+        if self.soort == "aandeel":
+            v, unit, dec = 100 * verschil, " procentpunt", 1
+        elif self.soort == "dagen":
+            v, unit, dec = verschil, " dagen", 0 if float(verschil).is_integer() else 1
+        else:
+            v, unit, dec = verschil, "", 0
+        sign = "+" if v > 0 else ("−" if v < 0 else "±")
+        return f"{sign}{nl.getal(abs(v), dec)}{unit}"
+
+
+_F = Figuur
+#: Every figure of :func:`maandcijfers`, by code, in the order of the tiles.
+FIGUREN: dict[str, Figuur] = {f.code: f for f in (
+    _F("ontvangen", "Ontvangen zaken", "aantal", 0),
+    _F("gesloten", "Afgesloten zaken", "aantal", 0),
+    _F("open_einde_maand", "Open aan het eind van de maand", "aantal", -1),
+    _F("binnen_norm", "Binnen de servicenorm", "aandeel", 1),
+    _F("binnen_termijn", "Binnen de wettelijke termijn", "aandeel", 1),
+    _F("doorlooptijd_mediaan", "Doorlooptijd (mediaan)", "dagen", -1),
+    _F("doorlooptijd_p90", "Doorlooptijd (90e percentiel)", "dagen", -1),
+    _F("actieve_gebruikers", "Actieve gebruikers", "aantal", 1),
+    _F("medewerkers", "Medewerkers", "aantal", 0),
+    _F("aandeel_actief", "Actieve medewerkers", "aandeel", 1),
+    _F("met_documenten", "Afgesloten met documenten", "aandeel", 1),
+    _F("met_behandelaar", "Afgesloten met behandelaar", "aandeel", 1),
+    _F("met_resultaat", "Afgesloten met resultaat", "aandeel", 1),
+    _F("achteraf", "Achteraf geregistreerd", "aandeel", -1),
+    _F("volgens_werkwijze", "Volgens de werkwijze afgesloten", "aandeel", 1),
+)}
+del _F
+
+#: The figures shown as tiles, in order.
+KERNCIJFERS = (
+    "ontvangen", "gesloten", "open_einde_maand", "binnen_norm", "binnen_termijn", "doorlooptijd_mediaan",
+    "doorlooptijd_p90", "actieve_gebruikers", "met_documenten", "met_behandelaar", "met_resultaat",
+)
+
+#: The figures of the department comparison (table and heatmap).
+VERGELIJKING = (
+    "ontvangen", "binnen_norm", "binnen_termijn", "doorlooptijd_mediaan", "aandeel_actief", "met_documenten",
+    "achteraf", "volgens_werkwijze",
+)
+
+
+# --------------------------------------------------------------------------- months
+
+
+def maand_index(dates: pd.Series | np.ndarray) -> np.ndarray:
+    """Months since January 1970 of each date (``int64``); a missing date gives :data:`OPEN`."""
+    d = np.asarray(dates, dtype="datetime64[us]")
+    out = d.astype("datetime64[M]").astype(np.int64)
+    out[np.isnat(d)] = OPEN
+    return out
+
+
+def periode_index(periode: str) -> int:
+    """``"2026-10"`` -> months since January 1970."""
+    try:
+        p = pd.Period(str(periode), "M")
+    except (ValueError, TypeError):
+        raise UsageError(f"periode {periode!r}: expected a month as YYYY-MM, for example 2026-10.") from None
+    return (p.year - 1970) * 12 + p.month - 1
+
+
+def periode_tekst(index: int) -> str:
+    """Months since January 1970 -> ``"YYYY-MM"``."""
+    return f"{1970 + index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def maand_einde(periode: str) -> pd.Timestamp:
+    """The last day of a month: ``"2028-02"`` -> 29 February 2028."""
+    return pd.Period(str(periode), "M").end_time.normalize()
+
+
+def kies_periode(meta: Mapping[str, Any], periode: str | None = None) -> str:
+    """The report month: ``periode`` when given, else the last month the data covers completely."""
+    if periode:
+        return periode_tekst(periode_index(str(periode)))
+    from .run import last_complete_month
+
+    return last_complete_month(meta.get("periode_tot"))
+
+
+# --------------------------------------------------------------------------- settings
+
+
+@dataclass(frozen=True)
+class Instellingen:
+    """Thresholds of the monthly report (``parameters/maandrapportage.yaml``).
+
+    Attributes
+    ----------
+    dagen_zonder_statuswijziging : int
+        An open zaak whose last status is more days old than this is "stil".
+    trend_maanden : int
+        Months in the trend charts (the report month included).
+    min_gesloten_kampioen : int
+        A department (team) needs at least this many closed zaken in the month to compete.
+    min_aantal_tip : int
+        A tip needs at least this many zaken (or staff, documents) behind it.
+    max_tips : int
+        Most tips shown.
+    voorbeelden : int
+        Example zaak identificaties per signal.
+    mijlpalen_maanden : int
+        Milestones of this many months (the report month included) count as recent.
+    stap_zaken, stap_gebruikers : int
+        Milestone every this many zaken / users.
+    halvering_factor : float
+        A zaaktype's lead time "halved" when its monthly median is at most this times its start median.
+    halvering_min_zaken : int
+        Closed zaken a month needs for its median to count (start months and later months).
+    """
+
+    dagen_zonder_statuswijziging: int = 30
+    trend_maanden: int = 13
+    min_gesloten_kampioen: int = 10
+    min_aantal_tip: int = 3
+    max_tips: int = 8
+    voorbeelden: int = 3
+    mijlpalen_maanden: int = 3
+    stap_zaken: int = 10_000
+    stap_gebruikers: int = 250
+    halvering_factor: float = 0.5
+    halvering_min_zaken: int = 5
+
+
+#: Keys a parameters file may hold that are notebook parameters, not thresholds.
+_NOTEBOOK_KEYS = frozenset({"toon_namen", "data", "periode", "config"})
+
+
+def vind_config(config: str | os.PathLike[str] | None) -> Path | None:
+    """Find a parameters file wherever the notebook runs (repo root, ``notebooks/``, a papermill temp dir).
+
+    Tries ``config`` as given (absolute, or relative to the working directory),
+    then relative to the kit's folder (the parent of the installed ``zgwlib``),
+    then ``parameters/<name>`` there. ``None`` when it is nowhere.
+    """
+    if config is None or str(config) == "":
+        return None
+    p = Path(config).expanduser()
+    root = Path(__file__).resolve().parent.parent
+    for candidate in (p, root / p, root / "parameters" / p.name, Path.cwd().parent / p):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def laad_instellingen(config: str | os.PathLike[str] | None = None, **overrides: Any) -> Instellingen:
+    """Thresholds: built-in defaults, then the parameters file (when found), then ``overrides`` that are not None.
+
+    Raises
+    ------
+    UsageError
+        For an unknown key or a value of the wrong type, naming the file and key.
+    """
+    import yaml
+
+    values: dict[str, Any] = {}
+    fields = {f.name: f for f in dataclasses.fields(Instellingen)}
+    bron = vind_config(config)
+    if bron is not None:
+        try:
+            loaded = yaml.safe_load(bron.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            raise UsageError(f"{bron}: not valid YAML{f' (line {mark.line + 1})' if mark else ''}.") from None
+        if not isinstance(loaded, dict):
+            raise UsageError(f"{bron}: expected a mapping like 'dagen_zonder_statuswijziging: 30'.")
+        for key, value in loaded.items():
+            if key in _NOTEBOOK_KEYS:
+                continue
+            if key not in fields:
+                raise UsageError(f"{bron}: unknown setting {key!r}; known: {', '.join(sorted(fields))}.")
+            values[key] = value
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    checked: dict[str, Any] = {}
+    for key, value in values.items():
+        if key not in fields:
+            raise UsageError(f"unknown setting {key!r}; known: {', '.join(sorted(fields))}.")
+        default = fields[key].default
+        kind = float if isinstance(default, float) else int
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or (kind is int and value != int(value)):
+            where = f"{bron}: " if bron is not None and key not in overrides else ""
+            raise UsageError(f"{where}setting {key} must be a {'number' if kind is float else 'whole number'}, "
+                             f"not {value!r}.")
+        if value < 0 or (kind is int and key != "dagen_zonder_statuswijziging" and value < 1):
+            raise UsageError(f"setting {key} must be positive, not {value!r}.")
+        checked[key] = kind(value)
+    return Instellingen(**checked)
+
+
+# --------------------------------------------------------------------------- prepared data
+
+
+def index_in(values: pd.Series | np.ndarray, pool: pd.Series | pd.Index) -> np.ndarray:
+    """Position of each text value in ``pool`` (``-1`` when absent or missing), fast on millions of rows.
+
+    pandas' own lookups on its Arrow-backed ``str`` dtype walk Python objects;
+    pyarrow's ``index_in`` does not.
+    """
+    left = pa.array(values, from_pandas=True, type=pa.large_string())
+    right = pa.array(pd.Series(pool, dtype="str"), from_pandas=True, type=pa.large_string())
+    out = pc.index_in(left, value_set=right).to_numpy(zero_copy_only=False)
+    return np.where(pd.isna(out), -1, out).astype(np.int64)
+
+
+@dataclass
+class Basis:
+    """Everything the report's figures need, prepared once per snapshot.
+
+    Attributes
+    ----------
+    zaken : DataFrame
+        Contract zaken plus per-zaak facts: ``team`` (of the behandelaar, when in
+        the zaak's afdeling), ``m_reg``/``m_eind`` (month index, :data:`OPEN`
+        while open), ``gesloten``, ``doorlooptijd`` (days), ``binnen_norm`` and
+        ``binnen_termijn`` (1.0/0.0, NaN without that date or while open),
+        ``heeft_documenten``, ``heeft_tussenstatus``, ``achteraf``,
+        ``heeft_behandelaar``, ``heeft_resultaat``, ``volgens_werkwijze``.
+    statussen : DataFrame
+        ``zaak``, ``datum_status_gezet``, ``gezet_door``.
+    medewerkers : DataFrame
+        Contract medewerkers with ``team`` filled (:data:`GEEN_TEAM`).
+    zaaktypen : DataFrame
+        Contract zaaktypen.
+    documenten_buiten_zaak : DataFrame
+        ``identificatie``, ``creatiedatum`` of documents without a zaak.
+    documenten_per_maand : Series
+        Number of documents (all) by month index of ``creatiedatum``.
+    status_maand, status_mw : ndarray
+        Per status: month index of ``datum_status_gezet`` and the row of
+        ``gezet_door`` in ``medewerkers`` (-1 when unknown).
+    afdelingen : list of str
+        Every department in zaken or medewerkers, sorted.
+    peildatum : Timestamp
+        Last day of the data.
+    meta : dict
+        The snapshot's ``meta.json``.
+    """
+
+    zaken: pd.DataFrame
+    statussen: pd.DataFrame
+    medewerkers: pd.DataFrame
+    zaaktypen: pd.DataFrame
+    documenten_buiten_zaak: pd.DataFrame
+    documenten_per_maand: pd.Series
+    status_maand: np.ndarray
+    status_mw: np.ndarray
+    afdelingen: list[str]
+    peildatum: pd.Timestamp
+    meta: dict[str, Any] = field(default_factory=dict)
+    #: Results worth keeping between calls on the same data (activity per month window).
+    cache: dict[Any, Any] = field(default_factory=dict, repr=False)
+
+
+#: Columns :func:`laad` reads (omschrijving of zaken only for examples; statustype not needed).
+KOLOMMEN = {
+    "zaken": None,
+    "statussen": ["zaak", "volgnummer", "datum_status_gezet", "is_eindstatus", "gezet_door"],
+    "documenten": ["identificatie", "zaak", "creatiedatum"],
+    "medewerkers": None,
+    "zaaktypen": None,
+}
+
+
+def laad(data: str | os.PathLike[str] | None = "voorbeeld") -> Basis:
+    """Load the columns the report needs from a snapshot (``"voorbeeld"``: the built-in sample) and :func:`prepare` them."""
+    from .snapshot import load_snapshot
+
+    snap = load_snapshot(data, list(KOLOMMEN), columns={k: v for k, v in KOLOMMEN.items() if v is not None})
+    return prepare(snap)
+
+
+def prepare(snapshot: Any) -> Basis:
+    """Derive every per-zaak fact once (see :class:`Basis`).
+
+    Parameters
+    ----------
+    snapshot : Snapshot
+        Needs the tables zaken, statussen, documenten, medewerkers and zaaktypen.
+    """
+    t = snapshot.tables
+    zaken, statussen, documenten = t["zaken"], t["statussen"], t["documenten"]
+    mw = t["medewerkers"][["identificatie", "naam", "afdeling", "team", "actief_sinds"]].copy() if "naam" in \
+        t["medewerkers"] else t["medewerkers"].copy()
+    mw["team"] = mw["team"].fillna(GEEN_TEAM)
+    mw["nooit_actief"] = signals.nooit_actief(mw, zaken, statussen)
+
+    z = zaken.copy()
+    reg, eind = z["registratiedatum"].to_numpy("datetime64[us]"), z["einddatum"].to_numpy("datetime64[us]")
+    start = z["startdatum"].to_numpy("datetime64[us]")
+    gesloten = ~np.isnat(eind)
+    z["m_reg"] = maand_index(reg)
+    z["m_eind"] = maand_index(eind)
+    z["gesloten"] = gesloten
+    z["doorlooptijd"] = (eind - start) / np.timedelta64(1, "D")
+    for col, target in (("binnen_norm", "einddatum_gepland"), ("binnen_termijn", "uiterlijke_einddatum_afdoening")):
+        norm = z[target].to_numpy("datetime64[us]")
+        z[col] = np.where(gesloten & ~np.isnat(norm), (eind <= norm).astype("float64"), np.nan)
+    z["heeft_documenten"] = signals.heeft_documenten(z, documenten)
+    z["heeft_tussenstatus"] = signals.heeft_tussenstatus(z, statussen)
+    z["achteraf"] = signals.achteraf_geregistreerd(z, z["heeft_tussenstatus"].to_numpy())
+    z["heeft_behandelaar"] = z["behandelaar"].notna().to_numpy()
+    z["heeft_resultaat"] = z["resultaat"].notna().to_numpy()
+    z["volgens_werkwijze"] = (
+        gesloten & z["heeft_documenten"].to_numpy() & z["heeft_behandelaar"].to_numpy()
+        & z["heeft_resultaat"].to_numpy() & ~z["achteraf"].to_numpy()
+    )
+    # A zaak's team is its behandelaar's team, when that person works in the zaak's department.
+    pos = index_in(z["behandelaar"], mw["identificatie"])
+    z["mw"] = pos
+    known = pos >= 0
+    bh_afd = np.where(known, mw["afdeling"].to_numpy(dtype=object)[pos], None)
+    team = np.where(known, mw["team"].to_numpy(dtype=object)[pos], None)
+    same = known & (bh_afd == z["afdeling"].to_numpy(dtype=object))
+    z["team"] = pd.Categorical(np.where(same, team, None))
+
+    names = set(zaken["afdeling"].dropna().unique()) | set(mw["afdeling"].dropna().unique())
+    afdelingen = sorted((str(a) for a in names), key=str.lower)
+    z["afdeling"] = pd.Categorical(z["afdeling"], categories=afdelingen)
+    z["zaaktype"] = z["zaaktype"].astype("category")
+
+    meta = dict(getattr(snapshot, "meta", {}) or {})
+    if meta.get("periode_tot"):
+        peil = pd.Timestamp(str(meta["periode_tot"])[:10])
+    else:
+        both = np.concatenate([reg[~np.isnat(reg)], eind[gesloten]])
+        peil = pd.Timestamp(both.max()) if len(both) else pd.Timestamp.today().normalize()
+    st_cols = [c for c in ("zaak", "datum_status_gezet", "gezet_door") if c in statussen]
+    st_mw = index_in(statussen["gezet_door"], mw["identificatie"]) if "gezet_door" in statussen else \
+        np.full(len(statussen), -1, dtype=np.int64)
+    docs = documenten.loc[documenten["zaak"].isna(), ["identificatie", "creatiedatum"]].reset_index(drop=True)
+    per_maand = pd.Series(maand_index(documenten["creatiedatum"])).value_counts()
+    return Basis(z, statussen[st_cols], mw, t["zaaktypen"], docs, per_maand,
+                 maand_index(statussen["datum_status_gezet"]), st_mw, afdelingen, peil.normalize(), meta)
+
+
+# --------------------------------------------------------------------------- aggregation (one definition each)
+
+
+#: Per-zaak columns :func:`_gesloten_cijfers` reads.
+_GESLOTEN_KOLOMMEN = ("gesloten", "binnen_norm", "binnen_termijn", "doorlooptijd", "heeft_documenten",
+                      "heeft_behandelaar", "heeft_resultaat", "achteraf", "volgens_werkwijze")
+
+
+def _gesloten_cijfers(c: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Figures of closed zaken ``c`` grouped by ``keys``: the only place these are defined."""
+    g = c.groupby(keys, observed=True, sort=False)
+    out = g.agg(
+        gesloten=("gesloten", "size"),
+        binnen_norm=("binnen_norm", "mean"),
+        binnen_termijn=("binnen_termijn", "mean"),
+        doorlooptijd_mediaan=("doorlooptijd", "median"),
+        met_documenten=("heeft_documenten", "mean"),
+        met_behandelaar=("heeft_behandelaar", "mean"),
+        met_resultaat=("heeft_resultaat", "mean"),
+        achteraf=("achteraf", "mean"),
+        volgens_werkwijze=("volgens_werkwijze", "mean"),
+        achteraf_aantal=("achteraf", "sum"),
+    )
+    out["doorlooptijd_p90"] = g["doorlooptijd"].quantile(0.9)
+    return out
+
+
+def _open_einde(z: pd.DataFrame, keys: list[str], m0: int, m1: int) -> pd.DataFrame:
+    """Zaken open at the end of each month m0..m1 (``m_reg <= m < m_eind``), grouped by ``keys``.
+
+    Counted as intervals: +1 in the month of registration, -1 in the month of
+    closing, then a running sum; zaken closed before the window drop out first.
+    """
+    begin, stop = z["m_reg"].to_numpy(), np.maximum(z["m_reg"].to_numpy(), z["m_eind"].to_numpy())
+    keep = (stop > m0) & (begin <= m1)
+    n = m1 - m0 + 1
+    b = np.clip(begin[keep], m0, m1 + 1) - m0
+    e = np.clip(stop[keep], m0, m1 + 1) - m0
+    frame = pd.concat([z.loc[keep, keys].assign(pos=b, d=1), z.loc[keep, keys].assign(pos=e, d=-1)])
+    frame = frame[frame["pos"] < n]
+    wide = frame.groupby(keys + ["pos"], observed=True)["d"].sum().unstack("pos") if keys else \
+        frame.groupby("pos")["d"].sum().to_frame().T
+    wide = wide.reindex(columns=range(n), fill_value=0).fillna(0).cumsum(axis=1)
+    wide.columns = pd.Index([m0 + i for i in range(n)], name="maand")
+    long = wide.stack().rename("open_einde_maand").reset_index()
+    return long.drop(columns=[c for c in long.columns if c not in keys + ["maand", "open_einde_maand"]])
+
+
+def _activiteit(b: Basis, m0: int, m1: int) -> pd.DataFrame:
+    """Distinct (medewerker row, month) pairs of activity in months m0..m1.
+
+    Active in a month = set a status in it (gezet_door), or is behandelaar of a
+    zaak registered or closed in it. Only people in the medewerkers table count.
+    """
+    key = (m0, m1)
+    if key not in b.cache:
+        n = m1 - m0 + 1
+        # A person x month bitmap: one scatter per source, no sort of millions of pairs.
+        seen = np.zeros((len(b.medewerkers) + 1, n), dtype=bool)  # last row catches "unknown" (-1)
+        sources = [(b.status_mw, b.status_maand)]
+        code = b.zaken["mw"].to_numpy()
+        sources += [(code, b.zaken[col].to_numpy()) for col in ("m_reg", "m_eind")]
+        for who, when in sources:
+            sel = (when >= m0) & (when <= m1)
+            seen[who[sel], when[sel] - m0] = True
+        mw_rows, months = np.nonzero(seen[:-1])
+        b.cache[key] = pd.DataFrame({"mw": mw_rows.astype(np.int64), "maand": months.astype(np.int64) + m0})
+    return b.cache[key]
+
+
+def actief_in_maand(basis: Basis, periode: str) -> pd.Series:
+    """Per medewerker (aligned with ``basis.medewerkers``): whether they were active in ``periode``."""
+    m = periode_index(periode)
+    windows = [k for k in basis.cache if isinstance(k, tuple) and k[0] <= m <= k[1]]
+    act = basis.cache[windows[0]] if windows else _activiteit(basis, m, m)
+    flags = np.zeros(len(basis.medewerkers), dtype=bool)
+    flags[act.loc[act["maand"] == m, "mw"].to_numpy()] = True
+    return pd.Series(flags, index=basis.medewerkers.index, name="actief")
+
+
+def _flat(s: pd.Series | pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    df = s.reset_index()
+    for k in keys:
+        df[k] = df[k].astype("str")
+    return df
+
+
+def _cijfers(b: Basis, m0: int, m1: int, keys: list[str]) -> pd.DataFrame:
+    z = b.zaken
+    maanden = list(range(m0, m1 + 1))
+    r = z.loc[(z["m_reg"] >= m0) & (z["m_reg"] <= m1), keys + ["m_reg"]].rename(columns={"m_reg": "maand"})
+    ontvangen = r.groupby(keys + ["maand"], observed=True).size().rename("ontvangen")
+    c = z.loc[(z["m_eind"] >= m0) & (z["m_eind"] <= m1), keys + ["m_eind", *_GESLOTEN_KOLOMMEN]]
+    c = c.rename(columns={"m_eind": "maand"})
+    gesl = _gesloten_cijfers(c, keys + ["maand"])
+    open_ = _open_einde(z, keys, m0, m1)
+
+    mw = b.medewerkers
+    act = _activiteit(b, m0, m1)
+    if keys:
+        act = act.join(mw[keys].reset_index(drop=True), on="mw")
+    actief = act.groupby(keys + ["maand"], observed=True).size().rename("actieve_gebruikers")
+
+    # Every unit (from zaken and staff) times every month, so empty months and staff-only departments show.
+    if keys:
+        units = pd.concat([z[keys].dropna().astype("str"), mw[keys].astype("str")]).drop_duplicates()
+        units = units.sort_values(keys, key=lambda s: s.str.lower()).reset_index(drop=True)
+        out = units.merge(pd.DataFrame({"maand": maanden}), how="cross")
+    else:
+        out = pd.DataFrame({"maand": maanden})
+    on = keys + ["maand"]
+    for part in (ontvangen, gesl, open_.set_index(on), actief):
+        out = out.merge(_flat(part, keys), on=on, how="left")
+    if keys:
+        staff = _flat(mw.groupby(keys).size().rename("medewerkers"), keys)
+        out = out.merge(staff, on=keys, how="left")
+    else:
+        out["medewerkers"] = len(mw)
+    counts = ["ontvangen", "gesloten", "open_einde_maand", "actieve_gebruikers", "medewerkers", "achteraf_aantal"]
+    out[counts] = out[counts].fillna(0).astype("int64")
+    out["aandeel_actief"] = out["actieve_gebruikers"] / out["medewerkers"].where(out["medewerkers"] > 0)
+    return out
+
+
+def maandcijfers(basis: Basis, periode: str, maanden: int | None = None, niveau: str = "afdeling") -> pd.DataFrame:
+    """Every figure of :data:`FIGUREN` for every department (or team) and each of the last ``maanden`` months.
+
+    Parameters
+    ----------
+    basis : Basis
+        From :func:`prepare` or :func:`laad`.
+    periode : str
+        The report month ``YYYY-MM`` (the last month of the window).
+    maanden : int, optional
+        Length of the window; default :attr:`Instellingen.trend_maanden` (13:
+        the same month last year is in it).
+    niveau : {"afdeling", "team"}
+        ``afdeling``: one row per department and month plus the whole
+        organisation (``afdeling == "organisatie"``). ``team``: one row per
+        (afdeling, team) and month; a zaak counts for its behandelaar's team.
+
+    Returns
+    -------
+    DataFrame
+        ``afdeling`` (and ``team``), ``maand`` (``YYYY-MM``) and one column per
+        figure code, plus ``achteraf_aantal``. Months without zaken have counts 0
+        and rates NaN; departments without staff have ``aandeel_actief`` NaN.
+    """
+    n = Instellingen().trend_maanden if maanden is None else int(maanden)
+    m1 = periode_index(periode)
+    m0 = m1 - n + 1
+    if niveau == "afdeling":
+        per = _cijfers(basis, m0, m1, ["afdeling"])
+        org = _cijfers(basis, m0, m1, [])
+        org.insert(0, "afdeling", ORGANISATIE)
+        out = pd.concat([org, per], ignore_index=True)
+    elif niveau == "team":
+        out = _cijfers(basis, m0, m1, ["afdeling", "team"])
+    else:
+        raise UsageError(f"niveau must be 'afdeling' or 'team', not {niveau!r}.")
+    out["maand"] = [periode_tekst(int(m)) for m in out["maand"]]
+    for k in ("afdeling", "team"):
+        if k in out:
+            out[k] = out[k].astype("str")
+    cols = [c for c in ("afdeling", "team", "maand") if c in out] + list(FIGUREN) + ["achteraf_aantal"]
+    return out[cols]
+
+
+# --------------------------------------------------------------------------- selections for the report
+
+
+def eenheid(tabel: pd.DataFrame, afdeling: str, team: str | None = None) -> pd.DataFrame:
+    """The rows of one department (or ``"organisatie"``, or one team) of :func:`maandcijfers`, by month."""
+    sel = tabel["afdeling"] == afdeling
+    if team is not None:
+        sel &= tabel["team"] == team
+    return tabel[sel].sort_values("maand").reset_index(drop=True)
+
+
+def oordeel(figuur: Figuur, verschil: float | None) -> str | None:
+    """``"beter"``, ``"slechter"``, ``"gelijk"`` for a change, or None (no direction, or no change known)."""
+    if verschil is None or pd.isna(verschil) or figuur.richting == 0:
+        return None
+    if verschil == 0:
+        return "gelijk"
+    return "beter" if verschil * figuur.richting > 0 else "slechter"
+
+
+def kerncijfers(tabel: pd.DataFrame, afdeling: str, periode: str, codes: tuple[str, ...] = KERNCIJFERS) -> pd.DataFrame:
+    """The tiles: each figure this month, last month and the same month last year, with changes and verdicts.
+
+    Returns
+    -------
+    DataFrame
+        One row per code: ``code``, ``label``, ``soort``, ``richting``,
+        ``waarde``, ``vorige_maand``, ``vorig_jaar``, ``verschil_maand``,
+        ``verschil_jaar``, ``oordeel_maand``, ``oordeel_jaar`` and the formatted
+        ``tekst``, ``tekst_maand``, ``tekst_jaar``. Comparisons are NaN when that
+        month is outside the table or had no value.
+    """
+    rows = eenheid(tabel, afdeling).set_index("maand")
+    m = periode_index(periode)
+    vorige, jaar = periode_tekst(m - 1), periode_tekst(m - 12)
+
+    def get(month: str, code: str) -> float:
+        return float(rows.at[month, code]) if month in rows.index and pd.notna(rows.at[month, code]) else np.nan
+
+    out = []
+    for code in codes:
+        f = FIGUREN[code]
+        w, v, j = get(periode, code), get(vorige, code), get(jaar, code)
+        dm, dj = w - v, w - j
+        out.append({
+            "code": code, "label": f.label, "soort": f.soort, "richting": f.richting,
+            "waarde": w, "vorige_maand": v, "vorig_jaar": j, "verschil_maand": dm, "verschil_jaar": dj,
+            "oordeel_maand": oordeel(f, dm), "oordeel_jaar": oordeel(f, dj),
+            "tekst": f.tekst(w), "tekst_maand": f.verschil_tekst(dm), "tekst_jaar": f.verschil_tekst(dj),
+        })
+    return pd.DataFrame(out)
+
+
+def heeft_zaken(tabel: pd.DataFrame, afdeling: str, periode: str) -> bool:
+    """Whether the department had any zaak in the month: received, closed, or open at its end."""
+    rows = eenheid(tabel, afdeling)
+    row = rows[rows["maand"] == periode]
+    return bool(len(row)) and int(row[["ontvangen", "gesloten", "open_einde_maand"]].to_numpy().sum()) > 0
+
+
+def vergelijking(tabel: pd.DataFrame, periode: str) -> pd.DataFrame:
+    """Departments side by side in the month: ``afdeling`` and the :data:`VERGELIJKING` figures.
+
+    Only departments with zaken in the month (received, closed or open); the
+    organisation row last, as a reference.
+    """
+    month = tabel[tabel["maand"] == periode]
+    active = month[["ontvangen", "gesloten", "open_einde_maand"]].sum(axis=1) > 0
+    month = month[active]
+    org = month[month["afdeling"] == ORGANISATIE]
+    rest = month[month["afdeling"] != ORGANISATIE].sort_values("afdeling", key=lambda s: s.str.lower())
+    return pd.concat([rest, org])[["afdeling", *VERGELIJKING]].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- the month, computed once
+
+
+@dataclass
+class Maand:
+    """Everything of one report month, computed once for every department; reports select from it.
+
+    Attributes
+    ----------
+    basis : Basis
+    periode : str
+        ``YYYY-MM``.
+    instellingen : Instellingen
+    tabel : DataFrame
+        :func:`maandcijfers` per department and the organisation (trend window).
+    teams : DataFrame
+        :func:`maandcijfers` per team (trend window).
+    zaken : DataFrame
+        :func:`zgwlib.signals.maand_flags`: the zaken of the month with their signals.
+    actief : ndarray of bool
+        Per row of ``basis.medewerkers``: active in the month (:func:`actief_in_maand`).
+    """
+
+    basis: Basis
+    periode: str
+    instellingen: Instellingen
+    tabel: pd.DataFrame
+    teams: pd.DataFrame
+    zaken: pd.DataFrame
+    actief: np.ndarray
+
+    def selectie(self, afdeling: str) -> pd.DataFrame:
+        """The month's zaken of one department (all for ``"organisatie"``)."""
+        if afdeling == ORGANISATIE:
+            return self.zaken
+        return self.zaken[(self.zaken["afdeling"] == afdeling).to_numpy()]
+
+
+def maand(basis: Basis, periode: str | None = None, instellingen: Instellingen | None = None) -> Maand:
+    """Compute the report month for every department at once (see :class:`Maand`).
+
+    ``periode`` None: the last month the data covers completely.
+    """
+    inst = instellingen or Instellingen()
+    periode = kies_periode(basis.meta, periode)
+    return Maand(
+        basis=basis,
+        periode=periode,
+        instellingen=inst,
+        tabel=maandcijfers(basis, periode, inst.trend_maanden),
+        teams=maandcijfers(basis, periode, inst.trend_maanden, niveau="team"),
+        zaken=signals.maand_flags(basis, periode, inst),
+        actief=actief_in_maand(basis, periode).to_numpy(),
+    )
+
+
+def per_zaaktype(maand: Maand, afdeling: str = ORGANISATIE) -> pd.DataFrame:
+    """Per zaaktype in the month: volume, lead time, on time, open and overdue, and the way of working.
+
+    Returns
+    -------
+    DataFrame
+        ``zaaktype``, ``omschrijving`` (untrusted text: escape it), ``ontvangen``,
+        ``gesloten``, ``doorlooptijd_mediaan``, ``doorlooptijd_p90``,
+        ``binnen_norm``, ``binnen_termijn``, ``open_einde_maand``,
+        ``open_over_termijn``, ``met_documenten``, ``achteraf``,
+        ``volgens_werkwijze``; zaaktypes with any zaak in the month, largest first.
+    """
+    z = maand.selectie(afdeling)
+    zt = z["zaaktype"].astype("str")
+    ontvangen = z[z["ontvangen_in_maand"].to_numpy()].groupby(zt, observed=True).size().rename("ontvangen")
+    closed = z["gesloten_in_maand"].to_numpy()
+    gesl = _gesloten_cijfers(z[closed].assign(zaaktype=zt[closed]), ["zaaktype"])
+    o = z["open_einde_maand"].to_numpy()
+    open_ = pd.DataFrame({"zaaktype": zt[o], "over": z["open_over_termijn"].to_numpy()[o]}).groupby("zaaktype").agg(
+        open_einde_maand=("over", "size"), open_over_termijn=("over", "sum"))
+    out = pd.concat([ontvangen, gesl, open_], axis=1)
+    for col in ("ontvangen", *gesl.columns, "open_einde_maand", "open_over_termijn"):
+        if col not in out:
+            out[col] = np.nan
+    out.index = pd.Index(out.index, dtype="str")
+    counts = ["ontvangen", "gesloten", "open_einde_maand", "open_over_termijn"]
+    out[counts] = out[counts].fillna(0).astype("int64")
+    names = maand.basis.zaaktypen.set_index("identificatie")["omschrijving"]
+    omschrijving = pd.Series(out.index.map(names), index=out.index, dtype="str")
+    out.insert(0, "omschrijving", omschrijving.fillna(pd.Series(out.index, index=out.index, dtype="str")))
+    out = out.rename_axis("zaaktype").reset_index()
+    out = out.sort_values(["ontvangen", "open_einde_maand", "zaaktype"], ascending=[False, False, True],
+                          kind="stable")
+    cols = ["zaaktype", "omschrijving", "ontvangen", "gesloten", "doorlooptijd_mediaan", "doorlooptijd_p90",
+            "binnen_norm", "binnen_termijn", "open_einde_maand", "open_over_termijn", "met_documenten", "achteraf",
+            "volgens_werkwijze"]
+    return out[cols].reset_index(drop=True)

@@ -1,0 +1,375 @@
+"""The house style of every report: colours, charts (seaborn) and HTML pieces (tiles, tables).
+
+All HTML made here escapes every text that comes from data (zaaktype names,
+omschrijving, department and team names) with :func:`html.escape`; only the
+kit's own markup is unescaped. Styles are inline, because the published pages
+allow inline styles but no scripts (see :mod:`zgwlib.publish`).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import nl
+
+#: Main colour (the header of the published pages) and a colour-blind safe palette after it.
+HOOFDKLEUR = "#154273"
+PALET = ("#154273", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#8A8F96")
+BETER, SLECHTER, NEUTRAAL = "#1a7f37", "#a4001d", "#555555"
+#: Colour of the champion's bar and of highlighted rows.
+GOUD = "#E69F00"
+
+_OORDEEL_KLEUR = {"beter": BETER, "slechter": SLECHTER, "gelijk": NEUTRAAL, None: NEUTRAAL}
+
+
+def stijl() -> None:
+    """Apply the house style to matplotlib/seaborn (call before drawing; idempotent)."""
+    import seaborn as sns
+
+    sns.set_theme(
+        style="whitegrid",
+        context="notebook",
+        palette=list(PALET),
+        rc={
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "axes.titleweight": "bold",
+            "axes.titlesize": 12,
+            "axes.labelsize": 10,
+            "xtick.labelsize": 9,
+            "ytick.labelsize": 9,
+            "legend.fontsize": 9,
+            "legend.frameon": False,
+            "figure.dpi": 100,
+            "savefig.dpi": 100,
+            "savefig.bbox": "tight",
+        },
+    )
+
+
+#: The name another module may look for.
+huisstijl = stijl
+
+
+# --------------------------------------------------------------------------- small HTML pieces
+
+
+def e(value: Any) -> str:
+    """Escape any value for HTML (``None``/NaN become an en dash)."""
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return "–"
+    return html.escape(str(value))
+
+
+def kop(tekst: str, niveau: int = 2) -> str:
+    """A heading (escaped)."""
+    return f"<h{niveau}>{e(tekst)}</h{niveau}>"
+
+
+def alinea(tekst: str, zacht: bool = False) -> str:
+    """A paragraph (escaped); ``zacht`` for explanations in a muted colour."""
+    style = ' style="color:#4a4a4a;font-size:.92rem"' if zacht else ""
+    return f"<p{style}>{e(tekst)}</p>"
+
+
+def melding(tekst: str) -> str:
+    """A prominent note, for example "Geen zaken in oktober 2026 voor ..." (escaped)."""
+    return (f'<div style="border-left:5px solid {HOOFDKLEUR};background:#f3f5f7;padding:.75rem 1rem;'
+            f'margin:1rem 0;font-size:1.05rem">{e(tekst)}</div>')
+
+
+def lijst(items: Iterable[str], genummerd: bool = False) -> str:
+    """A bullet (or numbered) list of plain texts (escaped)."""
+    tag = "ol" if genummerd else "ul"
+    return f"<{tag}>" + "".join(f"<li>{e(i)}</li>" for i in items) + f"</{tag}>"
+
+
+# --------------------------------------------------------------------------- tiles
+
+
+def _tegel(label: str, waarde: str, sub: str, vergelijkingen: Sequence[tuple[str, str, str | None]]) -> str:
+    regels = "".join(
+        f'<div style="font-size:.78rem;color:{_OORDEEL_KLEUR[o]}">{e(wat)}: {e(tekst)}'
+        f'{"" if o in (None, "gelijk") else " (" + e(o) + ")"}</div>'
+        for wat, tekst, o in vergelijkingen
+    )
+    sub_html = f'<div style="font-size:.8rem;color:#4a4a4a">{e(sub)}</div>' if sub else ""
+    return (
+        '<div style="flex:1 1 12rem;max-width:19rem;border:1px solid #d8dde3;'
+        f'border-top:4px solid {HOOFDKLEUR};border-radius:6px;padding:.5rem .75rem;background:#fff">'
+        f'<div style="font-size:.85rem;color:#4a4a4a">{e(label)}</div>'
+        f'<div style="font-size:1.6rem;font-weight:600;color:{HOOFDKLEUR};line-height:1.3">{e(waarde)}</div>'
+        f"{sub_html}{regels}</div>"
+    )
+
+
+def tegels_html(kern: pd.DataFrame, periode: str, extra: Mapping[str, str] | None = None) -> str:
+    """The kerncijfers as tiles, each with its change against last month and last year.
+
+    Parameters
+    ----------
+    kern : DataFrame
+        :func:`zgwlib.metrics.kerncijfers`.
+    periode : str
+        The report month (names the months compared with).
+    extra : mapping, optional
+        A line under the value per code, for example
+        ``{"actieve_gebruikers": "van 41 medewerkers (83%)"}``.
+    """
+    p = pd.Period(periode, "M")
+    vorige, jaar = nl.maand(p - 1), nl.maand(p - 12)
+    tiles = []
+    for r in kern.itertuples(index=False):
+        comps = [(f"t.o.v. {vorige}", r.tekst_maand, r.oordeel_maand), (f"t.o.v. {jaar}", r.tekst_jaar,
+                                                                           r.oordeel_jaar)]
+        tiles.append(_tegel(r.label, r.tekst, (extra or {}).get(r.code, ""), comps))
+    return f'<div style="display:flex;flex-wrap:wrap;gap:.6rem;margin:.5rem 0">{"".join(tiles)}</div>'
+
+
+# --------------------------------------------------------------------------- tables
+
+
+Kolom = tuple[str, Callable[[Any], str] | None]
+
+
+def tabel_html(df: pd.DataFrame, kolommen: Mapping[str, Kolom], markeer: Sequence[bool] | None = None) -> str:
+    """An HTML table of ``df`` with Dutch headings and formatted cells; every cell escaped.
+
+    Parameters
+    ----------
+    kolommen : mapping of column to (heading, formatter)
+        The columns shown, in order; formatter turns a value into text (``None``: ``str``).
+    markeer : sequence of bool, optional
+        Rows to highlight (bold, gold left border), for example the champion.
+    """
+    head = "".join(f"<th>{e(label)}</th>" for label, _ in kolommen.values())
+    body = []
+    for i, row in enumerate(df[list(kolommen)].itertuples(index=False)):
+        cells = []
+        for value, (_, fmt) in zip(row, kolommen.values()):
+            missing = value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value))
+            cells.append(f"<td>{'–' if missing else e(fmt(value) if fmt else value)}</td>")
+        style = f' style="font-weight:600;box-shadow:inset 4px 0 0 {GOUD}"' if markeer is not None and markeer[i] else ""
+        body.append(f"<tr{style}>{''.join(cells)}</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def getal(v: Any) -> str:
+    """Formatter: a whole number, Dutch style."""
+    return nl.getal(v)
+
+
+def procent(v: Any) -> str:
+    """Formatter: a fraction as a percentage without decimals."""
+    return nl.procent(v, 0)
+
+
+def dagen(v: Any) -> str:
+    """Formatter: a number of days, no decimals."""
+    return nl.getal(v, 0)
+
+
+def zaaktype_tabel_html(per_zaaktype: pd.DataFrame) -> str:
+    """The per-zaaktype table of the report (:func:`zgwlib.metrics.per_zaaktype`)."""
+    return tabel_html(per_zaaktype, {
+        "omschrijving": ("Zaaktype", None),
+        "ontvangen": ("Ontvangen", getal),
+        "gesloten": ("Afgesloten", getal),
+        "doorlooptijd_mediaan": ("Doorlooptijd mediaan (dagen)", dagen),
+        "doorlooptijd_p90": ("Doorlooptijd p90 (dagen)", dagen),
+        "binnen_norm": ("Binnen norm", procent),
+        "binnen_termijn": ("Binnen wettelijke termijn", procent),
+        "open_einde_maand": ("Open eind maand", getal),
+        "open_over_termijn": ("Waarvan over termijn", getal),
+        "met_documenten": ("Met documenten", procent),
+        "achteraf": ("Achteraf geregistreerd", procent),
+        "volgens_werkwijze": ("Volgens werkwijze", procent),
+    })
+
+
+def signalen_html(signalen: pd.DataFrame) -> str:
+    """The signal table (:func:`zgwlib.signals.signalen`): count, share and examples (identificaties only)."""
+    df = signalen.assign(
+        _aandeel=[f"{nl.procent(a, 1)} van {nl.getal(n)} {t}" if pd.notna(a) else f"van 0 {t}"
+                  for a, n, t in zip(signalen["aandeel"], signalen["noemer"], signalen["noemer_tekst"])],
+        _vb=[", ".join(v) if len(v) else "–" for v in signalen["voorbeelden"]],
+    )
+    titels = []
+    for r in df.itertuples(index=False):
+        t = r.titel
+        if r.code == "medewerkers_niet_actief" and pd.notna(r.nooit_actief):
+            t += f" (waarvan nooit actief: {nl.getal(r.nooit_actief)})"
+        titels.append(t)
+    df["_titel"] = titels
+    return tabel_html(df, {"_titel": ("Signaal", None), "aantal": ("Aantal", getal), "_aandeel": ("Aandeel", None),
+                           "_vb": ("Voorbeelden", None)})
+
+
+def voorbeelden_html(voorbeelden: pd.DataFrame) -> str:
+    """Example zaken with their omschrijving (untrusted text, escaped here like every cell)."""
+    return tabel_html(voorbeelden, {"identificatie": ("Zaak", None), "signaal": ("Signaal", None),
+                                    "zaaktype": ("Zaaktype", None), "omschrijving": ("Omschrijving", None)})
+
+
+def tips_html(tips: pd.DataFrame, top: int = 3) -> str:
+    """The tips: the ``top`` most important as a numbered list in bold, the rest below."""
+    if tips.empty:
+        return alinea("Geen tips deze maand: geen enkel signaal kwam boven de drempel uit.")
+    first = "".join(f"<li><strong>{e(t)}</strong></li>" for t in tips["tekst"].head(top))
+    rest = "".join(f"<li>{e(t)}</li>" for t in tips["tekst"].iloc[top:])
+    more = f'<p style="margin-bottom:.2rem">Verder:</p><ul>{rest}</ul>' if rest else ""
+    return f"<ol>{first}</ol>{more}"
+
+
+def kampioen_tabel_html(scores: pd.DataFrame, soort: str = "Afdeling") -> str:
+    """The champion ranking; the champion highlighted, excluded rows with their reason."""
+    df = scores.assign(_rang=[str(int(r)) if pd.notna(r) else "–" for r in scores["rang"]],
+                       _score=[nl.getal(s, 1) if pd.notna(s) else "–" for s in scores["score"]])
+    return tabel_html(df, {
+        "_rang": ("Plaats", None), "naam": (soort, None), "_score": ("Score", None),
+        "binnen_termijn": ("Binnen wettelijke termijn", procent),
+        "volgens_werkwijze": ("Volgens werkwijze", procent),
+        "aandeel_actief": ("Actieve medewerkers", procent),
+        "gesloten": ("Afgesloten zaken", getal),
+        "uitgesloten": ("Doet niet mee omdat", lambda v: v or "–"),
+    }, markeer=list(scores["rang"] == 1))
+
+
+def vergelijking_tabel_html(vergelijking: pd.DataFrame) -> str:
+    """The department comparison table (:func:`zgwlib.metrics.vergelijking`)."""
+    from .metrics import FIGUREN, VERGELIJKING
+
+    cols: dict[str, Kolom] = {"afdeling": ("Afdeling", lambda v: "Hele organisatie" if v == "organisatie" else v)}
+    for code in VERGELIJKING:
+        f = FIGUREN[code]
+        cols[code] = (f.label, procent if f.soort == "aandeel" else (dagen if f.soort == "dagen" else getal))
+    return tabel_html(vergelijking, cols, markeer=list(vergelijking["afdeling"] == "organisatie"))
+
+
+# --------------------------------------------------------------------------- charts
+
+
+def _maand_labels(maanden: Iterable[str]) -> list[str]:
+    out = []
+    for m in maanden:
+        p = pd.Period(m, "M")
+        out.append(f"{nl.MAANDEN[p.month - 1][:3]} '{p.year % 100:02d}")
+    return out
+
+
+def _pct_as(ax: Any) -> None:
+    from matplotlib.ticker import FuncFormatter
+
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _p: nl.procent(y, 0)))
+    ax.set_ylim(0, 1.05)
+
+
+def _getal_as(ax: Any) -> None:
+    from matplotlib.ticker import FuncFormatter
+
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _p: nl.getal(y)))
+
+
+def trendgrafieken(trend: pd.DataFrame, titel: str | None = None) -> Any:
+    """Four small charts of the last months: volume, on time, lead time, way of working.
+
+    Parameters
+    ----------
+    trend : DataFrame
+        Rows of one department by month (:func:`zgwlib.metrics.eenheid`).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+
+    from .metrics import FIGUREN
+
+    stijl()
+    x = np.arange(len(trend))
+    labels = _maand_labels(trend["maand"])
+    fig, axes = plt.subplots(2, 2, figsize=(11, 6.4), sharex=True, layout="constrained")
+    panels = (
+        ("Zaken per maand", ("ontvangen", "gesloten", "open_einde_maand"), _getal_as),
+        ("Op tijd afgesloten", ("binnen_norm", "binnen_termijn"), _pct_as),
+        ("Doorlooptijd afgesloten zaken (dagen)", ("doorlooptijd_mediaan", "doorlooptijd_p90"), _getal_as),
+        ("Werkwijze", ("aandeel_actief", "met_documenten", "volgens_werkwijze"), _pct_as),
+    )
+    for ax, (name, codes, fmt) in zip(axes.flat, panels):
+        for i, code in enumerate(codes):
+            y = trend[code].to_numpy(dtype="float64")
+            ax.plot(x, y, marker="o", markersize=3.5, linewidth=2 if i == 0 else 1.6, color=PALET[i],
+                    label=FIGUREN[code].label)
+        ax.set_title(name, loc="left")
+        fmt(ax)
+        if fmt is _getal_as:
+            ax.set_ylim(bottom=0)
+        ax.legend(loc="best")
+        ax.set_xticks(x, labels, rotation=45, ha="right")
+    if titel:
+        fig.suptitle(titel, x=0.01, ha="left", fontweight="bold")
+    return fig
+
+
+def heatmap(vergelijking: pd.DataFrame, titel: str | None = None) -> Any:
+    """Departments against the main figures: green is better, red is worse (per column, by rank).
+
+    The colour of a cell is its rank within the column, turned so that better is
+    greener for every figure (lower lead time is better, higher % on time is
+    better). Figures without a direction (volumes) are left out; the values are
+    printed in each cell.
+    """
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    from .metrics import FIGUREN, VERGELIJKING
+
+    stijl()
+    codes = [c for c in VERGELIJKING if FIGUREN[c].richting != 0]
+    df = vergelijking.set_index("afdeling")[codes]
+    df.index = ["Hele organisatie" if a == "organisatie" else a for a in df.index]
+    kleur = pd.DataFrame(index=df.index, columns=codes, dtype="float64")
+    for c in codes:
+        col = df[c].astype("float64") * FIGUREN[c].richting
+        kleur[c] = col.rank(pct=True) if col.notna().sum() > 1 else 0.5
+    kleur[df.isna()] = np.nan
+    annot = np.array([[FIGUREN[c].tekst(v).replace(" dagen", " d") for c, v in zip(codes, row)]
+                      for row in df.to_numpy(dtype="float64")])
+    fig, ax = plt.subplots(figsize=(1.3 * len(codes) + 3.2, 0.42 * len(df) + 1.8), layout="constrained")
+    ax.set_facecolor("#eeeeee")
+    sns.heatmap(kleur, annot=annot, fmt="", cmap="RdYlGn", vmin=0, vmax=1, cbar=False, linewidths=0.6,
+                linecolor="white", ax=ax, annot_kws={"fontsize": 9})
+    ax.set_xticks(np.arange(len(codes)) + 0.5, [FIGUREN[c].label for c in codes], rotation=30, ha="right")
+    ax.set_ylabel("")
+    ax.tick_params(left=False, bottom=False)
+    if titel:
+        ax.set_title(titel, loc="left")
+    return fig
+
+
+def kampioen_grafiek(scores: pd.DataFrame, titel: str | None = None) -> Any:
+    """Horizontal bars of the champion scores; the champion in gold."""
+    import matplotlib.pyplot as plt
+
+    stijl()
+    ranked = scores[scores["score"].notna()]
+    fig, ax = plt.subplots(figsize=(8, 0.38 * max(len(ranked), 1) + 1.2), layout="constrained")
+    kleuren = [GOUD if r == 1 else HOOFDKLEUR for r in ranked["rang"]]
+    y = np.arange(len(ranked))
+    ax.barh(y, ranked["score"], color=kleuren)
+    ax.set_yticks(y, list(ranked["naam"]))
+    ax.invert_yaxis()
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("Score (0–100)")
+    for yi, s in zip(y, ranked["score"]):
+        ax.text(s + 1, yi, nl.getal(s, 1), va="center", fontsize=9)
+    ax.grid(axis="y", visible=False)
+    if titel:
+        ax.set_title(titel, loc="left")
+    return fig

@@ -1,0 +1,428 @@
+"""Signals: where the new way of working is not (well) applied (VNG tip 3c), and tips (tip 3b).
+
+Every signal is defined once here (and in ``docs/metrics.md``, section
+*Signalen*). The per-zaak definitions are plain functions on contract tables;
+:func:`zaak_flags` applies them to a whole snapshot (their totals reproduce the
+counts the sample generator planted), :func:`signalen` scopes them to one
+month of one department and :func:`tips` turns the biggest into Dutch advice.
+
+Scope in a monthly report (month ``M``, peildatum = last day of ``M``):
+
+* achteraf geregistreerd, zonder documenten, zonder resultaat: zaken closed in ``M``;
+* zonder behandelaar: zaken closed in ``M`` or open at the peildatum;
+* over de wettelijke termijn, lang geen statuswijziging: zaken open at the peildatum;
+* documenten buiten een zaak: documents created in ``M`` (organisation only:
+  a document without a zaak has no department);
+* medewerkers niet actief: staff of the department not active in ``M``
+  (see :func:`zgwlib.metrics.actief_in_maand`); nooit actief: never at all.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from . import nl
+from .process import isin
+
+if TYPE_CHECKING:
+    from .metrics import Basis, Instellingen, Maand
+
+
+# --------------------------------------------------------------------------- per-zaak definitions
+
+
+def _dates(s: pd.Series) -> np.ndarray:
+    return s.to_numpy(dtype="datetime64[us]")
+
+
+def heeft_tussenstatus(zaken: pd.DataFrame, statussen: pd.DataFrame) -> np.ndarray:
+    """Whether each zaak has a status other than its first (volgnummer 1) and a final one.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        Aligned with ``zaken``.
+    """
+    volgnummer = statussen["volgnummer"].to_numpy(dtype="float64", na_value=np.nan)
+    eind = statussen["is_eindstatus"].to_numpy(dtype=bool, na_value=False)
+    tussen = (volgnummer != 1) & ~eind
+    return isin(zaken["identificatie"], statussen["zaak"][tussen])
+
+
+def heeft_documenten(zaken: pd.DataFrame, documenten: pd.DataFrame) -> np.ndarray:
+    """Whether each zaak has at least one row in ``documenten``."""
+    return isin(zaken["identificatie"], documenten["zaak"])
+
+
+def achteraf_geregistreerd(zaken: pd.DataFrame, tussenstatus: np.ndarray) -> np.ndarray:
+    """Closed zaken registered afterwards: ``einddatum == registratiedatum`` and no intermediate status.
+
+    Parameters
+    ----------
+    zaken : DataFrame
+        Contract zaken.
+    tussenstatus : array of bool
+        :func:`heeft_tussenstatus` of the same zaken.
+    """
+    eind, reg = _dates(zaken["einddatum"]), _dates(zaken["registratiedatum"])
+    return ~np.isnat(eind) & (eind == reg) & ~tussenstatus
+
+
+def open_op(zaken: pd.DataFrame, peildatum: pd.Timestamp) -> np.ndarray:
+    """Zaken open at the end of ``peildatum``: registered on or before it, not closed on or before it."""
+    p = np.datetime64(pd.Timestamp(peildatum).normalize().to_datetime64(), "us")
+    eind, reg = _dates(zaken["einddatum"]), _dates(zaken["registratiedatum"])
+    return (reg <= p) & (np.isnat(eind) | (eind > p))
+
+
+def open_over_termijn(zaken: pd.DataFrame, peildatum: pd.Timestamp) -> np.ndarray:
+    """Open at ``peildatum`` with ``uiterlijke_einddatum_afdoening`` before ``peildatum`` (strictly)."""
+    p = np.datetime64(pd.Timestamp(peildatum).normalize().to_datetime64(), "us")
+    uiterlijk = _dates(zaken["uiterlijke_einddatum_afdoening"])
+    return open_op(zaken, peildatum) & ~np.isnat(uiterlijk) & (uiterlijk < p)
+
+
+def dagen_sinds_laatste_status(zaken: pd.DataFrame, statussen: pd.DataFrame, peildatum: pd.Timestamp) -> np.ndarray:
+    """Whole days from each zaak's last status set on or before ``peildatum`` to ``peildatum``.
+
+    A zaak without any status by then counts from its registratiedatum. NaN for
+    zaken registered after ``peildatum``.
+    """
+    p = pd.Timestamp(peildatum).normalize()
+    gezet = statussen["datum_status_gezet"]
+    s = statussen.loc[(gezet < p + pd.Timedelta(days=1)).to_numpy(), ["zaak", "datum_status_gezet"]]
+    s = s[isin(s["zaak"], zaken["identificatie"])]
+    laatste = s.groupby("zaak", sort=False)["datum_status_gezet"].max()
+    last = laatste.reindex(zaken["identificatie"].to_numpy()).to_numpy(dtype="datetime64[us]").astype("datetime64[D]")
+    reg = _dates(zaken["registratiedatum"]).astype("datetime64[D]")
+    last = np.where(np.isnat(last), reg, last)
+    pd_ = np.datetime64(p.date(), "D")
+    days = (pd_ - last).astype("float64")
+    days[np.isnat(last) | (reg > pd_)] = np.nan
+    return days
+
+
+def nooit_actief(medewerkers: pd.DataFrame, zaken: pd.DataFrame, statussen: pd.DataFrame) -> np.ndarray:
+    """Staff with empty ``actief_sinds`` who never appear as behandelaar or as gezet_door."""
+    ids = medewerkers["identificatie"]
+    gezien = isin(ids, zaken["behandelaar"].dropna().unique()) | isin(ids, statussen["gezet_door"].dropna().unique())
+    return medewerkers["actief_sinds"].isna().to_numpy() & ~gezien
+
+
+#: Column names of :func:`zaak_flags` (the spec's names of the planted counts).
+ZAAK_SIGNALEN = (
+    "achteraf_geregistreerd",
+    "gesloten_zonder_documenten",
+    "zonder_behandelaar",
+    "gesloten_zonder_resultaat",
+    "open_over_termijn",
+    "geen_statuswijziging",
+)
+
+
+def zaak_flags(
+    snapshot: Any, peildatum: str | pd.Timestamp | None = None, dagen_zonder_statuswijziging: int | None = None
+) -> pd.DataFrame:
+    """Every signal for every zaak of a snapshot, at one peildatum.
+
+    Parameters
+    ----------
+    snapshot : Snapshot or Basis
+        The data (a :class:`zgwlib.metrics.Basis` is reused, a snapshot prepared).
+    peildatum : date, optional
+        Day the open-zaak signals look at; default the last day of the data
+        (``meta["periode_tot"]``).
+    dagen_zonder_statuswijziging : int, optional
+        Threshold of ``geen_statuswijziging``; default from :class:`~zgwlib.metrics.Instellingen`.
+
+    Returns
+    -------
+    DataFrame
+        ``identificatie``, ``afdeling``, ``zaaktype`` and one bool column per
+        name in :data:`ZAAK_SIGNALEN`.
+    """
+    from .metrics import Basis, Instellingen, prepare
+
+    b = snapshot if isinstance(snapshot, Basis) else prepare(snapshot)
+    p = pd.Timestamp(peildatum).normalize() if peildatum is not None else b.peildatum
+    n = Instellingen().dagen_zonder_statuswijziging if dagen_zonder_statuswijziging is None else dagen_zonder_statuswijziging
+    z = b.zaken
+    gesloten = z["gesloten"].to_numpy()
+    out = pd.DataFrame({
+        "identificatie": z["identificatie"],
+        "afdeling": z["afdeling"].astype("str"),
+        "zaaktype": z["zaaktype"].astype("str"),
+        "achteraf_geregistreerd": z["achteraf"].to_numpy(),
+        "gesloten_zonder_documenten": gesloten & ~z["heeft_documenten"].to_numpy(),
+        "zonder_behandelaar": ~z["heeft_behandelaar"].to_numpy(),
+        "gesloten_zonder_resultaat": gesloten & ~z["heeft_resultaat"].to_numpy(),
+        "open_over_termijn": open_over_termijn(z, p),
+    })
+    open_nu = open_op(z, p)
+    stil = np.zeros(len(z), dtype=bool)
+    if open_nu.any():
+        dagen = dagen_sinds_laatste_status(z[open_nu], b.statussen, p)
+        stil[open_nu] = dagen > n
+    out["geen_statuswijziging"] = stil
+    return out.reset_index(drop=True)
+
+
+def medewerker_flags(snapshot: Any) -> pd.DataFrame:
+    """Per medewerker: ``identificatie``, ``afdeling``, ``team`` and ``nooit_actief`` (see :func:`nooit_actief`)."""
+    from .metrics import Basis, prepare
+
+    b = snapshot if isinstance(snapshot, Basis) else prepare(snapshot)
+    mw = b.medewerkers
+    out = mw[["identificatie", "afdeling", "team"]].copy()
+    out["nooit_actief"] = mw["nooit_actief"].to_numpy()
+    return out.reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- one month of one department
+
+
+@dataclass(frozen=True)
+class Signaal:
+    """How one signal is named, scoped and advised on in the report.
+
+    Attributes
+    ----------
+    code : str
+        Column of :func:`maand_flags` (or a staff/document signal).
+    titel : str
+        Dutch name in the signal table.
+    noemer : str
+        What the share is of (Dutch, for the table).
+    gewicht : int
+        Importance per zaak (person, document) when ranking tips.
+    """
+
+    code: str
+    titel: str
+    noemer: str
+    gewicht: int
+
+
+#: Every signal of the monthly report, in table order.
+SIGNALEN: dict[str, Signaal] = {s.code: s for s in (
+    Signaal("achteraf_geregistreerd", "Achteraf geregistreerd (zelfde dag geregistreerd en afgesloten, geen "
+            "tussenstatus)", "afgesloten zaken", 3),
+    Signaal("gesloten_zonder_documenten", "Afgesloten zonder documenten", "afgesloten zaken", 2),
+    Signaal("zonder_behandelaar", "Zonder behandelaar", "afgesloten en open zaken", 2),
+    Signaal("gesloten_zonder_resultaat", "Afgesloten zonder resultaat", "afgesloten zaken", 1),
+    Signaal("open_over_termijn", "Open na de wettelijke termijn", "open zaken", 3),
+    Signaal("geen_statuswijziging", "Lang geen statuswijziging", "open zaken", 1),
+    Signaal("documenten_buiten_zaak", "Documenten buiten een zaak", "documenten", 1),
+    Signaal("medewerkers_niet_actief", "Medewerkers die het zaaksysteem niet gebruikten", "medewerkers", 2),
+)}
+
+
+#: Per-zaak columns of :func:`maand_flags` besides the signals (the figures per zaaktype need them).
+_FEITEN = ("identificatie", "zaaktype", "afdeling", "omschrijving", "registratiedatum", "gesloten", "doorlooptijd",
+           "binnen_norm", "binnen_termijn", "heeft_documenten", "heeft_behandelaar", "heeft_resultaat", "achteraf",
+           "volgens_werkwijze")
+
+
+def maand_flags(basis: Basis, periode: str, instellingen: Instellingen | None = None) -> pd.DataFrame:
+    """The zaak signals of one month for every department at once, scoped as the module docstring says.
+
+    Returns
+    -------
+    DataFrame
+        One row per zaak registered in the month, closed in it or open at its
+        end: the per-zaak facts of :class:`~zgwlib.metrics.Basis` (``identificatie``,
+        ``zaaktype``, ``afdeling``, ``omschrijving``, ...), ``ontvangen_in_maand``,
+        ``gesloten_in_maand``, ``open_einde_maand`` and one bool column per zaak
+        signal of :data:`SIGNALEN`.
+    """
+    from .metrics import Instellingen, maand_einde, periode_index
+
+    inst = instellingen or Instellingen()
+    m, peil = periode_index(periode), maand_einde(periode)
+    z = basis.zaken
+    ontvangen = z["m_reg"].to_numpy() == m
+    closed = z["m_eind"].to_numpy() == m
+    open_nu = open_op(z, peil)
+    keep = ontvangen | closed | open_nu
+    z = z.loc[keep, [c for c in _FEITEN if c in z] + ["uiterlijke_einddatum_afdoening", "einddatum"]]
+    closed, open_nu = closed[keep], open_nu[keep]
+    out = z.drop(columns=["uiterlijke_einddatum_afdoening", "einddatum"]).reset_index(drop=True)
+    out["ontvangen_in_maand"] = ontvangen[keep]
+    out["gesloten_in_maand"] = closed
+    out["open_einde_maand"] = open_nu
+    out["achteraf_geregistreerd"] = closed & z["achteraf"].to_numpy()
+    out["gesloten_zonder_documenten"] = closed & ~z["heeft_documenten"].to_numpy()
+    out["zonder_behandelaar"] = (closed | open_nu) & ~z["heeft_behandelaar"].to_numpy()
+    out["gesloten_zonder_resultaat"] = closed & ~z["heeft_resultaat"].to_numpy()
+    out["open_over_termijn"] = open_over_termijn(z, peil) & open_nu
+    stil = np.zeros(len(z), dtype=bool)
+    if open_nu.any():
+        stil[open_nu] = dagen_sinds_laatste_status(z[open_nu], basis.statussen, peil) > inst.dagen_zonder_statuswijziging
+    out["geen_statuswijziging"] = stil
+    return out
+
+
+def _voorbeelden(frame: pd.DataFrame, mask: np.ndarray, k: int) -> list[str]:
+    hits = frame.loc[mask, ["identificatie", "registratiedatum"]]
+    hits = hits.sort_values(["registratiedatum", "identificatie"], ascending=[False, True], kind="stable")
+    return [str(i) for i in hits["identificatie"].head(k)]
+
+
+def signalen(maand: Maand, afdeling: str, *, toon_namen: bool = False) -> pd.DataFrame:
+    """The signal table of the report: every signal with its count, base, share and a few examples.
+
+    Parameters
+    ----------
+    maand : Maand
+        From :func:`zgwlib.metrics.maand`.
+    afdeling : str
+        A department, or ``"organisatie"``.
+    toon_namen : bool
+        Only then are medewerker identificaties given as examples of inactive staff.
+
+    Returns
+    -------
+    DataFrame
+        One row per code of :data:`SIGNALEN`: ``code``, ``titel``, ``aantal``,
+        ``noemer`` (the count it is a share of), ``noemer_tekst``, ``aandeel``,
+        ``voorbeelden`` (list of zaak, document or medewerker identificaties; no
+        names) and ``nooit_actief`` (only on ``medewerkers_niet_actief``).
+        ``documenten_buiten_zaak`` only for the organisation: a document
+        without a zaak has no department.
+    """
+    from .metrics import ORGANISATIE, maand_index, periode_index
+
+    inst, basis = maand.instellingen, maand.basis
+    f = maand.selectie(afdeling)
+    closed, open_nu = f["gesloten_in_maand"].to_numpy(), f["open_einde_maand"].to_numpy()
+    bases = {"afgesloten zaken": int(closed.sum()), "open zaken": int(open_nu.sum()),
+             "afgesloten en open zaken": int((closed | open_nu).sum())}
+    rows: list[tuple[str, int, int, list[str], int | None]] = []
+    for code, s in SIGNALEN.items():
+        if s.noemer in bases:
+            mask = f[code].to_numpy()
+            rows.append((code, int(mask.sum()), bases[s.noemer], _voorbeelden(f, mask, inst.voorbeelden), None))
+    m = periode_index(maand.periode)
+    if afdeling == ORGANISATIE:
+        docs = basis.documenten_buiten_zaak
+        in_maand = maand_index(docs["creatiedatum"]) == m
+        ids = sorted(docs.loc[in_maand, "identificatie"].astype("str"))[: inst.voorbeelden]
+        rows.append(("documenten_buiten_zaak", int(in_maand.sum()), int(basis.documenten_per_maand.get(m, 0)), ids,
+                     None))
+    mw = basis.medewerkers
+    eigen = np.ones(len(mw), dtype=bool) if afdeling == ORGANISATIE else (mw["afdeling"] == afdeling).to_numpy()
+    niet = eigen & ~maand.actief
+    ids = sorted(mw.loc[niet, "identificatie"].astype("str"))[: inst.voorbeelden] if toon_namen else []
+    nooit = int((eigen & mw["nooit_actief"].to_numpy()).sum())
+    rows.append(("medewerkers_niet_actief", int(niet.sum()), int(eigen.sum()), ids, nooit))
+    out = pd.DataFrame(rows, columns=["code", "aantal", "noemer", "voorbeelden", "nooit_actief"])
+    out["nooit_actief"] = out["nooit_actief"].astype("Int64")
+    out.insert(1, "titel", [SIGNALEN[c].titel for c in out["code"]])
+    out.insert(4, "noemer_tekst", [SIGNALEN[c].noemer for c in out["code"]])
+    out["aandeel"] = out["aantal"] / out["noemer"].where(out["noemer"] > 0)
+    return out
+
+
+def voorbeeldzaken(maand: Maand, afdeling: str, signaaltabel: pd.DataFrame) -> pd.DataFrame:
+    """The example zaken of the signal table with zaaktype name and omschrijving (untrusted: escape it).
+
+    Returns
+    -------
+    DataFrame
+        ``identificatie``, ``signaal`` (Dutch title), ``zaaktype`` (name), ``omschrijving``.
+    """
+    f = maand.selectie(afdeling).set_index("identificatie")
+    names = maand.basis.zaaktypen.set_index("identificatie")["omschrijving"].astype("str")
+    rows = []
+    for r in signaaltabel.itertuples(index=False):
+        if SIGNALEN[r.code].noemer in ("documenten", "medewerkers"):
+            continue
+        for zid in r.voorbeelden:
+            zt = str(f.at[zid, "zaaktype"])
+            oms = f.at[zid, "omschrijving"] if "omschrijving" in f else None
+            rows.append((zid, SIGNALEN[r.code].titel.split(" (")[0], names.get(zt, zt), oms))
+    return pd.DataFrame(rows, columns=["identificatie", "signaal", "zaaktype", "omschrijving"])
+
+
+# --------------------------------------------------------------------------- tips
+
+
+def _n(n: int, een: str, meer: str) -> str:
+    return een if n == 1 else meer
+
+
+def _tip_tekst(code: str, n: int, wat: str, inst: Instellingen, maand: str, extra: int | None = None) -> str:
+    zaak = f"{nl.getal(n)} {_n(n, 'zaak', 'zaken')}{(' ' + wat) if wat else ''}"
+    if code == "achteraf_geregistreerd":
+        return (f"{zaak} {_n(n, 'werd', 'werden')} achteraf geregistreerd: registreer de zaak bij ontvangst, "
+                "dan loopt de termijnbewaking vanaf de eerste dag.")
+    if code == "gesloten_zonder_documenten":
+        return (f"{zaak} {_n(n, 'is', 'zijn')} afgesloten zonder documenten: sla aanvraag, besluit en brieven op "
+                "in de zaak voordat u die afsluit.")
+    if code == "zonder_behandelaar":
+        return (f"{zaak} {_n(n, 'heeft', 'hebben')} geen behandelaar: wijs elke zaak bij registratie toe, "
+                "zodat duidelijk is wie hem oppakt.")
+    if code == "gesloten_zonder_resultaat":
+        return (f"{zaak} {_n(n, 'is', 'zijn')} afgesloten zonder resultaat: leg bij het afsluiten altijd het "
+                "resultaat vast (bijvoorbeeld toegekend of afgewezen).")
+    if code == "open_over_termijn":
+        return (f"{zaak} {_n(n, 'staat', 'staan')} nog open na de wettelijke termijn: bespreek ze in het "
+                "teamoverleg en handel ze met voorrang af.")
+    if code == "geen_statuswijziging":
+        return (f"{zaak} {_n(n, 'heeft', 'hebben')} al meer dan {inst.dagen_zonder_statuswijziging} dagen geen "
+                "nieuwe status: zet de status bij elke stap, dan ziet iedereen waar de zaak staat.")
+    if code == "documenten_buiten_zaak":
+        return (f"{nl.getal(n)} {_n(n, 'document werd', 'documenten werden')} in {maand} buiten een zaak "
+                "aangemaakt: koppel elk document aan de zaak waar het bij hoort.")
+    if code == "medewerkers_niet_actief":
+        return (f"{nl.getal(n)} van de {nl.getal(extra or 0)} medewerkers {_n(n, 'gebruikte', 'gebruikten')} het "
+                f"zaaksysteem in {maand} niet: bied een korte training in een kleine groep aan, of koppel "
+                f"{_n(n, 'hem of haar', 'hen')} aan een key-user als buddy.")
+    raise KeyError(code)
+
+
+def tips(maand: Maand, afdeling: str, signaaltabel: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Rule-based Dutch advice from the signals, most important first.
+
+    Zaak signals give one tip per (signal, zaaktype) with at least
+    :attr:`~zgwlib.metrics.Instellingen.min_aantal_tip` zaken; inactive staff
+    and documents outside a zaak give one tip each (same minimum). Importance =
+    the signal's :attr:`Signaal.gewicht` times the count; ties by signal order,
+    then zaaktype.
+
+    Returns
+    -------
+    DataFrame
+        ``code``, ``zaaktype``, ``aantal``, ``belang`` and ``tekst`` (plain text;
+        it holds zaaktype names, so escape it in HTML), at most
+        :attr:`~zgwlib.metrics.Instellingen.max_tips` rows.
+    """
+    inst = maand.instellingen
+    naam_maand = nl.maand(maand.periode)
+    f = maand.selectie(afdeling)
+    names = maand.basis.zaaktypen.set_index("identificatie")["omschrijving"].astype("str")
+    rows = []
+    order = {c: i for i, c in enumerate(SIGNALEN)}
+    for code, s in SIGNALEN.items():
+        if code not in f:
+            continue
+        counts = f.loc[f[code].to_numpy(), "zaaktype"].astype("str").value_counts()
+        for zt, n in counts.items():
+            if n >= inst.min_aantal_tip:
+                wat = str(names.get(zt, zt))
+                rows.append((code, str(zt), int(n), s.gewicht * int(n), _tip_tekst(code, int(n), wat, inst, naam_maand)))
+    tabel = signaaltabel if signaaltabel is not None else signalen(maand, afdeling)
+    for code in ("medewerkers_niet_actief", "documenten_buiten_zaak"):
+        row = tabel[tabel["code"] == code]
+        if len(row) and int(row["aantal"].iloc[0]) >= inst.min_aantal_tip:
+            n, total = int(row["aantal"].iloc[0]), int(row["noemer"].iloc[0])
+            rows.append((code, "", n, SIGNALEN[code].gewicht * n, _tip_tekst(code, n, "", inst, naam_maand, total)))
+    out = pd.DataFrame(rows, columns=["code", "zaaktype", "aantal", "belang", "tekst"])
+    out["_o"] = out["code"].map(order)
+    out = out.sort_values(["belang", "_o", "zaaktype"], ascending=[False, True, True], kind="stable")
+    return out.drop(columns="_o").head(inst.max_tips).reset_index(drop=True)
