@@ -1,0 +1,349 @@
+"""``zgw fetch`` against a real HTTP server that speaks the ZGW APIs (tests/zgw_server.py).
+
+The server serves the sample municipality through the standard's endpoints and
+checks every answer against the official OpenAPI files, so the client is tested
+against the standard, not against itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+import warnings
+from pathlib import Path
+
+import jwt
+import pandas as pd
+import pytest
+import requests
+from zgw_server import RemoteServer, ZgwTestServer
+
+from zgwlib import cli, contract
+from zgwlib.errors import ApiError, UsageError
+from zgwlib.snapshot import load_snapshot, read_meta
+from zgwlib.zgw_api import ZgwClient, fetch, read_secret
+from zgwlib.zgw_mapping import duration_days
+
+SECRET = "test-geheim-van-de-zgw-rapportage-0123456789"
+CLIENT_ID = "zgw-rapportage"
+KEYS = {"zaken": ["identificatie"], "statussen": ["zaak", "datum_status_gezet", "volgnummer"],
+        "documenten": ["identificatie"], "zaaktypen": ["identificatie"], "medewerkers": ["identificatie"]}
+
+
+def _sorted(frame: pd.DataFrame, table: str) -> pd.DataFrame:
+    return frame.sort_values(KEYS[table]).reset_index(drop=True)
+
+
+def assert_same(got: pd.DataFrame, want: pd.DataFrame, table: str) -> None:
+    pd.testing.assert_frame_equal(_sorted(got, table), _sorted(contract.conform(table, want), table))
+
+
+def subset(tables: dict[str, pd.DataFrame], every: int) -> dict[str, pd.DataFrame]:
+    """Every ``every``-th zaak of the sample with what belongs to it (a small municipality over the same period)."""
+    zaken = tables["zaken"].iloc[::every].reset_index(drop=True)
+    ids = set(zaken["identificatie"])
+    docs = tables["documenten"]
+    outside = docs[docs["zaak"].isna()].iloc[::every]
+    statussen = tables["statussen"][tables["statussen"]["zaak"].isin(ids)].reset_index(drop=True)
+    people = set(zaken["behandelaar"].dropna()) | set(statussen["gezet_door"].dropna())
+    return {
+        "zaken": zaken,
+        "statussen": statussen,
+        "documenten": pd.concat([docs[docs["zaak"].isin(ids)], outside]).reset_index(drop=True),
+        "zaaktypen": tables["zaaktypen"],
+        "medewerkers": tables["medewerkers"][tables["medewerkers"]["identificatie"].isin(people)].reset_index(drop=True),
+    }
+
+
+def as_of(tables: dict[str, pd.DataFrame], day: str) -> dict[str, pd.DataFrame]:
+    """The same municipality as it was at the start of ``day``: later zaken, statuses and documents did not exist."""
+    c = pd.Timestamp(day)
+    zaken = tables["zaken"][tables["zaken"]["registratiedatum"] < c].copy()
+    open_then = zaken["einddatum"] >= c
+    zaken.loc[open_then, ["einddatum", "archiefactiedatum"]] = pd.NaT
+    zaken.loc[open_then, "resultaat"] = None
+    ids = set(zaken["identificatie"])
+    st = tables["statussen"]
+    st = st[st["zaak"].isin(ids) & (st["datum_status_gezet"] < c)]
+    docs = tables["documenten"]
+    docs = docs[(docs["creatiedatum"] < c) & (docs["zaak"].isna() | docs["zaak"].isin(ids))]
+    return {**tables, "zaken": zaken.reset_index(drop=True), "statussen": st.reset_index(drop=True),
+            "documenten": docs.reset_index(drop=True)}
+
+
+@pytest.fixture(scope="session")
+def sample_tables(small_sample: Path) -> dict[str, pd.DataFrame]:
+    return load_snapshot(small_sample).tables
+
+
+@pytest.fixture(scope="session")
+def few(sample_tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """About 200 zaken spread over the sample's two years."""
+    return subset(sample_tables, 30)
+
+
+@pytest.fixture(scope="session")
+def sample_server(small_sample: Path):
+    """The whole sample, served from a process of its own (checking 80,000 objects takes a core)."""
+    with RemoteServer(small_sample, secret=SECRET, client_id=CLIENT_ID) as server:
+        yield server
+        assert server.violations == []
+
+
+@pytest.fixture
+def server(few: dict[str, pd.DataFrame]):
+    """A fresh server with the small municipality, for tests that break it."""
+    with ZgwTestServer(few, secret=SECRET, client_id=CLIENT_ID) as srv:
+        yield srv
+        assert srv.violations == []
+
+
+def args(srv: ZgwTestServer, out: Path, *extra: str) -> list[str]:
+    return ["fetch", "--zaken-url", srv.zaken_url, "--catalogi-url", srv.catalogi_url, "--documenten-url",
+            srv.documenten_url, "--client-id", CLIENT_ID, "--out", str(out), *extra]
+
+
+def quick(srv: ZgwTestServer, out: Path, **kw):
+    """fetch() with short waits, for the robustness tests."""
+    kw = {"timeout": 10.0, "retries": 2, "backoff": 0.05, "progress": False, **kw}
+    return fetch(zaken_url=srv.zaken_url, catalogi_url=srv.catalogi_url, documenten_url=srv.documenten_url,
+                 client_id=CLIENT_ID, out=out, secret=SECRET, **kw)
+
+
+# -- the whole sample -----------------------------------------------------------------------
+
+def test_full_fetch_equals_the_sample(sample_server, sample_tables, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("ZGW_CLIENT_SECRET", SECRET)
+    out = tmp_path / "opgehaald"
+    assert cli.main(args(sample_server, out, "--gemeente", "Gemeente Voorbeeld")) == 0
+    printed = capsys.readouterr()
+    assert "Snapshot written to" in printed.out and SECRET not in printed.out + printed.err
+
+    snap = load_snapshot(out)
+    for table in ("zaken", "statussen", "documenten", "zaaktypen"):
+        assert_same(snap.tables[table], sample_tables[table], table)
+    # Staff come from the rollen: everyone who handled a zaak or set a status, with the sample's name and
+    # department, active since their first rol (registration of a zaak they handle, or the first status they set).
+    z, st, mw = sample_tables["zaken"], sample_tables["statussen"], sample_tables["medewerkers"]
+    handler = z.dropna(subset=["behandelaar"]).set_index("identificatie")["behandelaar"]
+    own = st[st["gezet_door"].notna() & (st["gezet_door"] != st["zaak"].map(handler))]
+    first = pd.concat([
+        z.dropna(subset=["behandelaar"]).groupby("behandelaar")["registratiedatum"].min(),
+        own.groupby("gezet_door")["datum_status_gezet"].min().dt.normalize(),
+    ]).groupby(level=0).min()
+    got = _sorted(snap.medewerkers, "medewerkers").set_index("identificatie")
+    assert list(got.index) == sorted(first.index)
+    want = mw.set_index("identificatie").loc[got.index]
+    assert (got["naam"] == want["naam"]).all() and (got["afdeling"] == want["afdeling"]).all()
+    assert (got["actief_sinds"] == first.loc[got.index].astype("datetime64[us]")).all()
+
+    meta = read_meta(out)
+    assert meta["bron"] == f"zgw-api: {sample_server.zaken_url}" and meta["gemeente"] == "Gemeente Voorbeeld"
+    assert meta["sinds"] is None and meta["zgw_api"]["documenten_url"] == sample_server.documenten_url
+    assert not any(SECRET.encode() in f.read_bytes() for f in out.iterdir())
+
+    log = sample_server.log
+    zaken_api = [r for r in log if r.path.startswith("/zaken/api/v1/zaken")]
+    assert zaken_api and all(r.headers.get("accept-crs") == "EPSG:4326" for r in zaken_api)
+    # Large pages: 6,000 zaken in 12 requests of 500, not 60 of the standard 100.
+    assert len(zaken_api) == 12 and all(r.query.get("pageSize") == "500" for r in zaken_api)
+    signed = [r for r in log if "authorization" in r.headers]
+    claims = jwt.decode(signed[-1].headers["authorization"][7:], SECRET, algorithms=["HS256"])
+    assert claims["iss"] == claims["client_id"] == CLIENT_ID
+    assert {"user_id", "user_representation"} <= claims.keys() and abs(claims["iat"] - time.time()) < 600
+    assert not any(r.path.startswith("/referentielijsten") and "authorization" in r.headers for r in log)
+
+
+# -- incremental ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("per_zaak", [True, False], ids=["per-zaak", "whole-lists"])
+def test_incremental_fetch_brings_a_snapshot_up_to_date(few, tmp_path, per_zaak):
+    cut = "2026-03-01"
+    with ZgwTestServer(as_of(few, cut), secret=SECRET, client_id=CLIENT_ID) as srv:
+        out = tmp_path / "snap"
+        quick(srv, out)
+        # The first fetch ran on the cut-off day; the zaaksysteem moved on since.
+        meta = json.loads((out / "meta.json").read_text())
+        meta["opgehaald_op"] = f"{cut}T06:00:00"
+        (out / "meta.json").write_text(json.dumps(meta))
+        srv.set_tables(few)
+        srv.log.clear()
+        result = quick(srv, out, per_zaak=per_zaak)
+        assert srv.violations == []
+
+    assert result.merged and result.sinds == dt.date(2026, 3, 1)
+    snap = load_snapshot(out)
+    for table in ("zaken", "statussen", "documenten", "zaaktypen"):
+        assert_same(snap.tables[table], few[table], table)
+    assert set(snap.medewerkers["identificatie"]) == set(few["zaken"]["behandelaar"].dropna()) | set(
+        few["statussen"]["gezet_door"].dropna())
+    # Only what can have changed was read again: new, recently closed and open zaken.
+    zaken_queries = [r.query for r in srv.requests_to("/zaken/api/v1/zaken") if "registratiedatum__gt" in r.query
+                     or "einddatum__gt" in r.query or "einddatum__isnull" in r.query]
+    assert {k for q in zaken_queries for k in q} >= {"registratiedatum__gt", "einddatum__gt", "einddatum__isnull"}
+    assert all(q.get("registratiedatum__gt", "2026-02-28") == "2026-02-28" for q in zaken_queries)
+    old = as_of(few, cut)["zaken"]
+    unchanged = old[old["einddatum"].notna()]
+    assert 0 < len(few["zaken"]) - len(unchanged) < len(few["zaken"])
+    if per_zaak:
+        asked = {r.query.get("zaak") for r in srv.requests_to("/statussen")}
+        assert len(asked) == len(few["zaken"]) - len(unchanged)
+    assert read_meta(out)["sinds"] == cut
+
+
+def test_sinds_cannot_be_merged_into_a_snapshot_from_elsewhere(server, small_sample, tmp_path):
+    import shutil
+
+    out = tmp_path / "snap"
+    shutil.copytree(small_sample, out)
+    with pytest.raises(UsageError, match="not fetched from"):
+        quick(server, out, sinds="2026-01-01")
+
+
+def test_hr_export_replaces_derived_staff(server, few, tmp_path):
+    hr = few["medewerkers"].copy()
+    hr["actief_sinds"] = hr["actief_sinds"].dt.strftime("%d-%m-%Y")  # as Excel writes it in the Netherlands
+    path = tmp_path / "hr.csv"
+    hr.to_csv(path, sep=";", index=False)
+    quick(server, tmp_path / "snap", medewerkers=path)
+    assert_same(load_snapshot(tmp_path / "snap").medewerkers, few["medewerkers"], "medewerkers")
+
+
+# -- a server that misbehaves --------------------------------------------------------------------
+
+def test_retries_503_respecting_retry_after(server, few, tmp_path):
+    server.fail("/zaken/api/v1/zaken", [503, 503], retry_after="1")
+    quick(server, tmp_path / "snap")
+    tries = server.requests_to("/zaken/api/v1/zaken")
+    assert [r.status for r in tries[:3]] == [503, 503, 200]
+    assert tries[1].at - tries[0].at >= 0.9 and tries[2].at - tries[1].at >= 0.9
+    assert_same(load_snapshot(tmp_path / "snap").zaken, few["zaken"], "zaken")
+
+
+def test_a_server_that_never_answers_times_out(server, few, tmp_path):
+    out = tmp_path / "snap"
+    quick(server, out)
+    before = {f.name: f.read_bytes() for f in out.iterdir()}
+    server.hang("/statussen")
+    start = time.monotonic()
+    with pytest.raises(ApiError, match=r"Zaken API: .*statussen.* failed after 2 attempts: no answer within 0.3 s"):
+        quick(server, out, timeout=0.3, retries=1, full=True)
+    assert time.monotonic() - start < 10
+    assert {f.name: f.read_bytes() for f in out.iterdir()} == before  # the earlier snapshot is untouched
+    assert [p.name for p in tmp_path.iterdir()] == ["snap"]  # and nothing half-written beside it
+
+
+def test_wrong_secret_is_a_clear_message_without_traceback(server, tmp_path, monkeypatch, capsys):
+    wrong = "niet-het-goede-geheim-maar-wel-lang-genoeg-0123"
+    monkeypatch.setenv("ZGW_CLIENT_SECRET", wrong)
+    code = cli.main(args(server, tmp_path / "snap"))
+    err = capsys.readouterr().err
+    assert code == 3
+    assert "HTTP 403" in err and "secret" in err and CLIENT_ID in err and ("Zaken API" in err or "Catalogi API" in err)
+    assert "Traceback" not in err and wrong not in err and SECRET not in err
+    assert not (tmp_path / "snap").exists()
+
+
+def test_missing_scope_names_the_api(few, tmp_path):
+    with ZgwTestServer(few, secret=SECRET, client_id=CLIENT_ID, scopes={"zaken.lezen", "catalogi.lezen"}) as srv:
+        with pytest.raises(ApiError, match=r"Documenten API refused access \(HTTP 403.*documenten\.lezen"):
+            quick(srv, tmp_path / "snap")
+
+
+@pytest.mark.parametrize("kind, message", [("json", "did not return valid JSON"), ("shape", "is not a ZGW list")])
+def test_a_malformed_page_fails_cleanly(few, tmp_path, kind, message):
+    with ZgwTestServer(few, secret=SECRET, client_id=CLIENT_ID, max_page_size=100) as srv:
+        srv.malform("/statussen", kind, page="3")
+        with pytest.raises(ApiError, match=message):
+            quick(srv, tmp_path / "snap")
+        assert any(r.query.get("page") == "3" for r in srv.requests_to("/statussen"))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_falls_back_to_the_standard_page_size(few, tmp_path):
+    with ZgwTestServer(few, secret=SECRET, client_id=CLIENT_ID, accept_page_size=False) as srv:
+        quick(srv, tmp_path / "snap")
+        zaken = srv.requests_to("/zaken/api/v1/zaken")
+        assert srv.violations == []
+    assert zaken[0].status == 400 and "pageSize" in zaken[0].query
+    assert all("pageSize" not in r.query and r.status == 200 for r in zaken[1:]), [(r.query, r.status) for r in zaken]
+    assert len(zaken) - 1 == -(-len(few["zaken"]) // 100)  # pages of the standard 100
+    assert_same(load_snapshot(tmp_path / "snap").statussen, few["statussen"], "statussen")
+
+
+@pytest.mark.parametrize("status, message", [
+    (412, "requires the Accept-Crs/Content-Crs headers"),
+    (406, "does not accept Accept-Crs EPSG:4326"),
+    (401, "did not accept the credentials"),
+])
+def test_refusals_are_explained(server, tmp_path, status, message):
+    server.fail("/zaken/api/v1/zaken", [status])
+    with pytest.raises(ApiError, match=rf"Zaken API .*{message}"):
+        quick(server, tmp_path / "snap")
+
+
+def test_wrong_base_url(server, tmp_path):
+    with pytest.raises(ApiError, match=r"does not exist \(HTTP 404\)\. Is --catalogi-url .*/catalogi/api/v1"):
+        fetch(zaken_url=server.zaken_url, catalogi_url=server.base + "/catalogus/api/v1", client_id=CLIENT_ID,
+              out=tmp_path / "snap", secret=SECRET, progress=False)
+
+
+def test_the_server_enforces_the_standard(server):
+    """The test server itself: Crs header rule, JWT check, pagination shape (so the tests above mean something)."""
+    token = ZgwClient(zaken_url=server.zaken_url, catalogi_url=server.catalogi_url, client_id=CLIENT_ID,
+                      secret=SECRET).token()
+    auth = {"Authorization": f"Bearer {token}"}
+    assert requests.get(f"{server.zaken_url}/zaken", headers=auth, timeout=5).status_code == 412
+    assert requests.get(f"{server.zaken_url}/zaken", headers={**auth, "Accept-Crs": "EPSG:28992"},
+                        timeout=5).status_code == 406
+    bad = jwt.encode({"iss": CLIENT_ID, "client_id": CLIENT_ID, "iat": int(time.time()), "user_id": "x",
+                      "user_representation": "x"}, "ander-geheim-" * 4, algorithm="HS256")
+    assert requests.get(f"{server.catalogi_url}/zaaktypen", headers={"Authorization": f"Bearer {bad}"},
+                        timeout=5).status_code == 403
+    page = requests.get(f"{server.zaken_url}/statussen", headers=auth, timeout=5).json()
+    assert set(page) == {"count", "next", "previous", "results"} and len(page["results"]) == 100
+    assert page["next"].endswith("page=2") and page["previous"] is None
+    assert isinstance(requests.get(f"{server.zaken_url}/zaakinformatieobjecten", headers=auth, timeout=5).json(), list)
+
+
+# -- small parts --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("value, days", [("P56D", 56), ("P8W", 56), ("P6M", 183), ("P1Y", 365), ("P1M", 30),
+                                          ("PT36H", 2), ("P1Y2M10D", 436), (None, None), ("", None)])
+def test_durations_in_days(value, days):
+    assert duration_days(value) == days
+
+
+@pytest.mark.parametrize("bad", ["56D", "P", "PT", "P5X", "8 weken"])
+def test_bad_durations_are_refused(bad):
+    with pytest.raises(ValueError):
+        duration_days(bad)
+
+
+def test_secret_comes_only_from_the_environment(tmp_path):
+    f = tmp_path / "secret"
+    f.write_text(SECRET + "\n")
+    assert read_secret({"ZGW_CLIENT_SECRET_FILE": str(f)}) == SECRET
+    assert read_secret({"ZGW_CLIENT_SECRET": "a", "ZGW_CLIENT_SECRET_FILE": str(f)}) == "a"
+    with pytest.raises(UsageError, match="ZGW_CLIENT_SECRET"):
+        read_secret({})
+    sub = next(a for a in cli.build_parser()._actions if a.dest == "command").choices["fetch"]
+    assert not [o for a in sub._actions for o in a.option_strings if "secret" in o]
+    client = ZgwClient(zaken_url="http://a/z", catalogi_url="http://a/c", client_id="x", secret=SECRET)
+    assert SECRET not in repr(client)
+
+
+def test_tokens_are_signed_fresh_and_short_secrets_work(monkeypatch):
+    # Many zaaksystemen hand out secrets shorter than 32 bytes; signing must not warn (warnings are errors here).
+    client = ZgwClient(zaken_url="http://a/z", catalogi_url="http://a/c", client_id=CLIENT_ID, secret="kort")
+    now = [1_800_000_000]
+    monkeypatch.setattr(time, "time", lambda: now[0])
+    tokens = [client.token()]
+    now[0] += 3600
+    tokens.append(client.token())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", jwt.InsecureKeyLengthWarning)
+        claims = [jwt.decode(t, "kort", algorithms=["HS256"], options={"verify_iat": False}) for t in tokens]
+    assert [c["iat"] for c in claims] == [1_800_000_000, 1_800_003_600]
+    assert all(c["iss"] == c["client_id"] == c["user_id"] == CLIENT_ID and c["user_representation"] for c in claims)
