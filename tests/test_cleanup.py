@@ -492,8 +492,6 @@ tables:
 """
 
 
-# imports.py reads sheets with ExcelFile.parse, which pandas 3.1 deprecates; drop this once it uses pd.read_excel.
-@pytest.mark.filterwarnings("ignore:ExcelFile.parse is deprecated")
 def test_cleanup_sheet_from_excel_imports_with_the_zaaksysteem_tables(small_sample: Path, tmp_path: Path) -> None:
     import openpyxl
 

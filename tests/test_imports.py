@@ -132,6 +132,43 @@ def test_dutch_export_without_the_csv_settings_detects_them(tmp_path: Path) -> N
     assert_same_tables(load_snapshot(a), load_snapshot(b))
 
 
+def test_folder_with_an_excel_sheet_for_one_table(tmp_path: Path) -> None:
+    # The project leader keeps the cleanup registrations in a workbook beside the system's CSV export.
+    import openpyxl
+
+    folder = tmp_path / "export"
+    shutil.copytree(DUTCH, folder)
+    (folder / "Opschoonactie.csv").unlink()
+    wb = openpyxl.Workbook()
+    wb.active.title = "Instructie"
+    wb.active.append(["Vul het tabblad Registratie in."])
+    ws = wb.create_sheet("Registratie")
+    ws.append(["Registratie opschoonactie"])
+    ws.append([])
+    ws.append(["Afdeling", "Datum", "Actie", "Eenheid", "Hoeveelheid", "Locatie", "Toelichting"])
+    vth = "Vergunningen, Toezicht en Handhaving"
+    ws.append([vth, dt.datetime(2026, 5, 4), "Inventarisatie", "Strekkende meter", 12.5, "Kelder", None])
+    ws.append([vth, dt.datetime(2026, 5, 18), "Gedigitaliseerd", "Strekkende meter", 2.25, "Kelder",
+               "Bouwdossiers 1990–1995"])
+    ws.append([])
+    ws.append([vth, dt.datetime(2026, 6, 1), "Vernietigd", "Dossier", 1040, "Kast 3", None])
+    wb.save(folder / "Opschoonactie.xlsx")
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text(MAPPING.read_text(encoding="utf-8").replace(
+        "file: Opschoonactie.csv", "file: Opschoonactie.xlsx\n    sheet: Registratie"), encoding="utf-8")
+
+    expected, _ = import_export(DUTCH, tmp_path / "a", MAPPING, today=TODAY)
+    out, _ = import_export(folder, tmp_path / "b", mapping, today=TODAY)
+    assert_same_tables(load_snapshot(expected), load_snapshot(out))
+
+    mapping.write_text(mapping.read_text(encoding="utf-8").replace("sheet: Registratie", "sheet: Blad9"),
+                       encoding="utf-8")
+    with pytest.raises(InputFileError, match=r"Opschoonactie.xlsx: has no sheet 'Blad9' \(sheets: Instructie, "
+                                             r"Registratie\)"):
+        import_export(folder, tmp_path / "c", mapping, today=TODAY)
+    assert not (tmp_path / "c").exists()
+
+
 def test_mapping_header_not_in_the_file_says_which_it_expected(tmp_path: Path) -> None:
     folder = Path(shutil.copytree(DUTCH, tmp_path / "export"))
     path = folder / "Zaken export.csv"

@@ -309,6 +309,31 @@ def read_parquet_table(path: Path) -> _Raw:
     return _Raw(_clean_text(_header_names(frame)).reset_index(drop=True), str(path), 1)
 
 
+def _read_sheet(book: pd.ExcelFile, sheet: str, header_row: int, label: str) -> _Raw:
+    frame = pd.read_excel(book, sheet_name=sheet, header=header_row - 1, dtype="str",
+                          keep_default_na=False, na_values=[])
+    frame = _clean_text(_header_names(frame))
+    frame, rows = _drop_empty_rows(frame, header_row + 1)
+    return _Raw(frame, label, rows, decimal_comma=False)
+
+
+def _open_workbook(path: Path) -> pd.ExcelFile:
+    try:
+        return pd.ExcelFile(path, engine="openpyxl")
+    except Exception as exc:  # openpyxl raises zipfile/KeyError/... for a damaged file
+        raise InputFileError(f"{path}: cannot be read as an Excel workbook ({exc}).") from None
+
+
+def read_excel_table(path: Path, sheet: str | None = None, header_row: int = 1) -> _Raw:
+    """Read one sheet of a workbook as text (the named sheet, else the first one)."""
+    with _open_workbook(path) as book:
+        sheets = [str(s) for s in book.sheet_names]
+        found = _find(sheets, sheet) if sheet else (sheets[0] if sheets else None)
+        if found is None:
+            raise InputFileError(f"{path}: has no sheet {sheet!r} (sheets: {', '.join(sheets)}).")
+        return _read_sheet(book, found, header_row, f"{path}, sheet {found}")
+
+
 def _find(names: list[str], wanted: str) -> str | None:
     """The entry of ``names`` equal to ``wanted`` ignoring case and surrounding space."""
     key = wanted.strip().casefold()
@@ -355,7 +380,7 @@ def _read_folder(source: Path, mapping: ImportMapping) -> _Source:
                         Problem(name, f"file named in the mapping is not in {source}", file=tm.file))
                 continue
         else:
-            candidates = [f"{name}{suffix}" for suffix in (".csv", ".parquet", ".txt")]
+            candidates = [f"{name}{suffix}" for suffix in (".csv", ".parquet", ".txt", ".xlsx")]
             found = next((f for f in (_find(files, c) for c in candidates) if f), None)
             if found is None:
                 found_source.expected[name] = f"{name}.csv"
@@ -363,6 +388,9 @@ def _read_folder(source: Path, mapping: ImportMapping) -> _Source:
         path = source / found
         if path.suffix.lower() == ".parquet":
             found_source.raws[name] = read_parquet_table(path)
+        elif path.suffix.lower() in _EXCEL_SUFFIXES:
+            # A project leader's own workbook beside the system's CSV export (e.g. the cleanup sheet).
+            found_source.raws[name] = read_excel_table(path, tm.sheet, tm.header_row)
         else:
             found_source.raws[name] = read_csv_table(path, {**mapping.csv, **tm.csv}, tm.header_row)
     return found_source
@@ -382,10 +410,7 @@ def _meta_sheet(frame: pd.DataFrame) -> dict[str, Any]:
 
 
 def _read_workbook(source: Path, mapping: ImportMapping) -> _Source:
-    try:
-        book = pd.ExcelFile(source, engine="openpyxl")
-    except Exception as exc:  # openpyxl raises zipfile/KeyError/... for a damaged file
-        raise InputFileError(f"{source}: cannot be read as an Excel workbook ({exc}).") from None
+    book = _open_workbook(source)
     found_source = _Source(meta=_json_meta(source.with_name(f"{source.stem}.meta.json")))
     with book:
         sheets = [str(s) for s in book.sheet_names]
@@ -405,11 +430,7 @@ def _read_workbook(source: Path, mapping: ImportMapping) -> _Source:
                     found_source.problems.append(
                         Problem(name, "sheet named in the mapping is not in the workbook", file=where))
                 continue
-            frame = pd.read_excel(book, sheet_name=found, header=tm.header_row - 1, dtype="str",
-                                  keep_default_na=False, na_values=[])
-            frame = _clean_text(_header_names(frame))
-            frame, rows = _drop_empty_rows(frame, tm.header_row + 1)
-            found_source.raws[name] = _Raw(frame, f"{source.name}, sheet {found}", rows, decimal_comma=False)
+            found_source.raws[name] = _read_sheet(book, found, tm.header_row, f"{source.name}, sheet {found}")
     return found_source
 
 
