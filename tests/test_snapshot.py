@@ -108,3 +108,13 @@ def test_missing_required_table_is_named(tmp_path: Path) -> None:
     (out / "statussen.parquet").unlink()
     with pytest.raises(SnapshotError, match="table statussen is missing"):
         load_snapshot(out)
+
+
+def test_package_level_functions_build_validate_and_load(tmp_path: Path) -> None:
+    import zgwlib
+
+    path = zgwlib.build_sample(tmp_path / "s", zaken=500, months=8)
+    problems = zgwlib.validate_snapshot(path)
+    assert [p for p in problems if p.severity == "error"] == []
+    snap = zgwlib.load_snapshot(path)
+    assert len(snap.zaken) == 500 and snap.meta["gemeente"] == "Gemeente Voorbeeld"
