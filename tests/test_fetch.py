@@ -9,6 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import re
+import socket
+import subprocess
+import sys
 import time
 import warnings
 from pathlib import Path
@@ -19,7 +24,7 @@ import pytest
 import requests
 from zgw_server import RemoteServer, ZgwTestServer
 
-from zgwlib import cli, contract
+from zgwlib import cli, contract, metrics
 from zgwlib.errors import ApiError, UsageError
 from zgwlib.snapshot import load_snapshot, read_meta
 from zgwlib.zgw_api import ZgwClient, fetch, read_secret
@@ -113,34 +118,32 @@ def quick(srv: ZgwTestServer, out: Path, **kw):
 
 # -- the whole sample -----------------------------------------------------------------------
 
-def test_full_fetch_equals_the_sample(sample_server, sample_tables, tmp_path, monkeypatch, capsys):
+def test_full_fetch_equals_the_sample(sample_server, sample_tables, small_sample, tmp_path, monkeypatch, capsys):
+    """With the HR export for the staff, the fetched snapshot is the sample: same tables, same report figures."""
     monkeypatch.setenv("ZGW_CLIENT_SECRET", SECRET)
+    hr = tmp_path / "hr.csv"
+    sample_tables["medewerkers"].to_csv(hr, sep=";", index=False)
     out = tmp_path / "opgehaald"
-    assert cli.main(args(sample_server, out, "--gemeente", "Gemeente Voorbeeld")) == 0
+    assert cli.main(args(sample_server, out, "--gemeente", "Gemeente Voorbeeld", "--medewerkers", str(hr))) == 0
     printed = capsys.readouterr()
     assert "Snapshot written to" in printed.out and SECRET not in printed.out + printed.err
 
     snap = load_snapshot(out)
-    for table in ("zaken", "statussen", "documenten", "zaaktypen"):
+    for table in ("zaken", "statussen", "documenten", "zaaktypen", "medewerkers"):
         assert_same(snap.tables[table], sample_tables[table], table)
-    # Staff come from the rollen: everyone who handled a zaak or set a status, with the sample's name and
-    # department, active since their first rol (registration of a zaak they handle, or the first status they set).
-    z, st, mw = sample_tables["zaken"], sample_tables["statussen"], sample_tables["medewerkers"]
-    handler = z.dropna(subset=["behandelaar"]).set_index("identificatie")["behandelaar"]
-    own = st[st["gezet_door"].notna() & (st["gezet_door"] != st["zaak"].map(handler))]
-    first = pd.concat([
-        z.dropna(subset=["behandelaar"]).groupby("behandelaar")["registratiedatum"].min(),
-        own.groupby("gezet_door")["datum_status_gezet"].min().dt.normalize(),
-    ]).groupby(level=0).min()
-    got = _sorted(snap.medewerkers, "medewerkers").set_index("identificatie")
-    assert list(got.index) == sorted(first.index)
-    want = mw.set_index("identificatie").loc[got.index]
-    assert (got["naam"] == want["naam"]).all() and (got["afdeling"] == want["afdeling"]).all()
-    assert (got["actief_sinds"] == first.loc[got.index].astype("datetime64[us]")).all()
+    # The monthly report of the last complete month: every figure of every department, team and month.
+    want = metrics.maand(metrics.prepare(load_snapshot(small_sample)))
+    got = metrics.maand(metrics.prepare(snap))
+    assert got.periode == want.periode == "2026-10"
+    pd.testing.assert_frame_equal(got.tabel, want.tabel)
+    pd.testing.assert_frame_equal(got.teams, want.teams)
 
     meta = read_meta(out)
     assert meta["bron"] == f"zgw-api: {sample_server.zaken_url}" and meta["gemeente"] == "Gemeente Voorbeeld"
     assert meta["sinds"] is None and meta["zgw_api"]["documenten_url"] == sample_server.documenten_url
+    assert meta["medewerkers_bron"] == "HR-export: hr.csv"
+    # Read today: the data is complete up to yesterday.
+    assert meta["periode_tot"] == (dt.date.fromisoformat(meta["opgehaald_op"][:10]) - dt.timedelta(days=1)).isoformat()
     assert not any(SECRET.encode() in f.read_bytes() for f in out.iterdir())
 
     log = sample_server.log
@@ -153,6 +156,26 @@ def test_full_fetch_equals_the_sample(sample_server, sample_tables, tmp_path, mo
     assert claims["iss"] == claims["client_id"] == CLIENT_ID
     assert {"user_id", "user_representation"} <= claims.keys() and abs(claims["iat"] - time.time()) < 600
     assert not any(r.path.startswith("/referentielijsten") and "authorization" in r.headers for r in log)
+
+
+def test_staff_derived_from_the_rollen(server, few, tmp_path):
+    """Without an HR export: everyone who handled a zaak or set a status, with the name and department of their
+    rollen, active since their first rol (registration of a zaak they handle, or the first status they set)."""
+    quick(server, tmp_path / "snap")
+    snap = load_snapshot(tmp_path / "snap")
+    z, st, mw = few["zaken"], few["statussen"], few["medewerkers"]
+    handler = z.dropna(subset=["behandelaar"]).set_index("identificatie")["behandelaar"]
+    own = st[st["gezet_door"].notna() & (st["gezet_door"] != st["zaak"].map(handler))]
+    first = pd.concat([
+        z.dropna(subset=["behandelaar"]).groupby("behandelaar")["registratiedatum"].min(),
+        own.groupby("gezet_door")["datum_status_gezet"].min().dt.normalize(),
+    ]).groupby(level=0).min()
+    got = _sorted(snap.medewerkers, "medewerkers").set_index("identificatie")
+    assert list(got.index) == sorted(first.index)
+    want = mw.set_index("identificatie").loc[got.index]
+    assert (got["naam"] == want["naam"]).all() and (got["afdeling"] == want["afdeling"]).all()
+    assert (got["actief_sinds"] == first.loc[got.index].astype("datetime64[us]")).all()
+    assert got["team"].isna().all() and read_meta(tmp_path / "snap")["medewerkers_bron"] == "rollen"
 
 
 # -- incremental ----------------------------------------------------------------------------
@@ -221,6 +244,26 @@ def test_retries_503_respecting_retry_after(server, few, tmp_path):
     assert_same(load_snapshot(tmp_path / "snap").zaken, few["zaken"], "zaken")
 
 
+def test_retries_429_502_504_with_growing_pauses(server, tmp_path):
+    server.fail("/catalogi/api/v1/zaaktypen", [429, 502, 504])
+    quick(server, tmp_path / "snap", retries=3, backoff=0.1)
+    tries = server.requests_to("/zaaktypen")
+    assert [r.status for r in tries[:4]] == [429, 502, 504, 200]
+    pauses = [b.at - a.done for a, b in zip(tries, tries[1:4])]
+    assert all(p >= 0.1 * 2**i * 0.9 for i, p in enumerate(pauses)), pauses  # 0.1, 0.2, 0.4 s
+
+
+def test_a_server_that_is_down(tmp_path):
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        base = f"http://127.0.0.1:{s.getsockname()[1]}"
+    with pytest.raises(ApiError, match=r"(Zaken|Catalogi) API: .* failed after 3 attempts: cannot connect "
+                                       r"\(Connection refused\)\. Is the server at http://127"):
+        fetch(zaken_url=f"{base}/zaken/api/v1", catalogi_url=f"{base}/catalogi/api/v1", client_id=CLIENT_ID,
+              out=tmp_path / "snap", secret=SECRET, retries=2, backoff=0.05, progress=False)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_server_that_never_answers_times_out(server, few, tmp_path):
     out = tmp_path / "snap"
     quick(server, out)
@@ -272,6 +315,22 @@ def test_falls_back_to_the_standard_page_size(few, tmp_path):
     assert_same(load_snapshot(tmp_path / "snap").statussen, few["statussen"], "statussen")
 
 
+def test_requests_run_in_parallel_but_bounded(server, tmp_path):
+    server.hang("", seconds=0.05)  # every answer takes a moment, as on a busy server
+    quick(server, tmp_path / "snap", workers=3)
+    log = server.log
+    in_flight = max(sum(1 for o in log if o.at <= r.at < o.done) for r in log)
+    assert in_flight == 3, in_flight
+
+
+def test_progress_bars_count_what_was_read(server, few, tmp_path, capsys):
+    quick(server, tmp_path / "snap", progress=True)
+    err = capsys.readouterr().err
+    for label, n in (("zaken", len(few["zaken"])), ("statussen", len(few["statussen"])),
+                     ("documenten", len(few["documenten"]))):
+        assert re.search(rf"\b{label}: 100%.* {n}/{n} ", err), (label, n, err[-2000:])
+
+
 @pytest.mark.parametrize("status, message", [
     (412, "requires the Accept-Crs/Content-Crs headers"),
     (406, "does not accept Accept-Crs EPSG:4326"),
@@ -287,6 +346,40 @@ def test_wrong_base_url(server, tmp_path):
     with pytest.raises(ApiError, match=r"does not exist \(HTTP 404\)\. Is --catalogi-url .*/catalogi/api/v1"):
         fetch(zaken_url=server.zaken_url, catalogi_url=server.base + "/catalogus/api/v1", client_id=CLIENT_ID,
               out=tmp_path / "snap", secret=SECRET, progress=False)
+
+
+def test_zgw_fetch_command_end_to_end(server, few, tmp_path):
+    """The installed `zgw` command: a full fetch, an incremental one with --sinds, then a wrong secret."""
+    zgw = Path(sys.executable).with_name("zgw")
+    cmd = [str(zgw)] if zgw.exists() else [sys.executable, "-m", "zgwlib.cli"]
+    out = tmp_path / "snap"
+    secret_file = tmp_path / "secret"
+    secret_file.write_text(SECRET + "\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ZGW_CLIENT_SECRET")}
+
+    def zgw_fetch(*extra: str, **secret: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(cmd + args(server, out, *extra), env={**env, **secret}, capture_output=True,
+                              text=True, timeout=120)
+
+    first = zgw_fetch(ZGW_CLIENT_SECRET_FILE=str(secret_file))
+    assert first.returncode == 0, first.stderr
+    assert f"Fetched (everything, " in first.stdout and f"{len(few['zaken'])} zaken" in first.stdout
+    again = zgw_fetch("--sinds", "2026-03-01", ZGW_CLIENT_SECRET=SECRET)
+    assert again.returncode == 0, again.stderr
+    assert "incremental since 2026-03-01, merged" in again.stdout and f"Snapshot written to {out}" in again.stdout
+    for table in ("zaken", "statussen", "documenten"):
+        assert_same(load_snapshot(out).tables[table], few[table], table)
+    assert read_meta(out)["sinds"] == "2026-03-01"
+    before = {f.name: f.read_bytes() for f in out.iterdir()}
+
+    wrong = zgw_fetch(ZGW_CLIENT_SECRET="niet-het-goede-geheim-maar-wel-lang-genoeg-0123")
+    assert wrong.returncode == 3 and wrong.stdout == ""
+    assert wrong.stderr.startswith("zgw fetch: ") and "HTTP 403" in wrong.stderr
+    assert "Traceback" not in wrong.stderr and "niet-het-goede" not in wrong.stderr
+    assert {f.name: f.read_bytes() for f in out.iterdir()} == before
+    printed = first.stdout + first.stderr + again.stdout + again.stderr
+    assert SECRET not in printed
+    assert not [f for f in tmp_path.rglob("*") if f.is_file() and f != secret_file and SECRET.encode() in f.read_bytes()]
 
 
 def test_the_server_enforces_the_standard(server):
@@ -321,13 +414,20 @@ def test_bad_durations_are_refused(bad):
         duration_days(bad)
 
 
-def test_secret_comes_only_from_the_environment(tmp_path):
+def test_secret_comes_only_from_the_environment(tmp_path, monkeypatch, capsys):
     f = tmp_path / "secret"
     f.write_text(SECRET + "\n")
     assert read_secret({"ZGW_CLIENT_SECRET_FILE": str(f)}) == SECRET
     assert read_secret({"ZGW_CLIENT_SECRET": "a", "ZGW_CLIENT_SECRET_FILE": str(f)}) == "a"
     with pytest.raises(UsageError, match="ZGW_CLIENT_SECRET"):
         read_secret({})
+    with pytest.raises(UsageError, match=r"cannot read the client secret from .*nothing"):
+        read_secret({"ZGW_CLIENT_SECRET_FILE": str(tmp_path / "nothing")})
+    monkeypatch.delenv("ZGW_CLIENT_SECRET", raising=False)
+    monkeypatch.delenv("ZGW_CLIENT_SECRET_FILE", raising=False)
+    code = cli.main(["fetch", "--zaken-url", "http://127.0.0.1:9/z", "--catalogi-url", "http://127.0.0.1:9/c",
+                     "--client-id", CLIENT_ID, "--out", str(tmp_path / "snap")])
+    assert code == 2 and "no client secret: set ZGW_CLIENT_SECRET" in capsys.readouterr().err
     sub = next(a for a in cli.build_parser()._actions if a.dest == "command").choices["fetch"]
     assert not [o for a in sub._actions for o in a.option_strings if "secret" in o]
     client = ZgwClient(zaken_url="http://a/z", catalogi_url="http://a/c", client_id="x", secret=SECRET)

@@ -707,6 +707,9 @@ def fetch(
         gemeente or prev_meta.get("gemeente") or (f"organisatie {bronorganisatie}" if bronorganisatie
                                                   else "onbekende gemeente"),
         f"zgw-api: {client.bases[ZAKEN]}",
+        # The zaaksysteem was read as it is now: the data is complete up to yesterday, also when nothing
+        # happened on the last days (else `zgw run` would take a quiet month-end for an incomplete month).
+        periode_tot=(started.date() - dt.timedelta(days=1)).isoformat(),
         opgehaald_op=started.isoformat(),
         sinds=sinds_date.isoformat() if sinds_date else None,
         laatste_volledige_fetch=(prev_meta.get("laatste_volledige_fetch") if old is not None
