@@ -253,6 +253,14 @@ def test_retries_429_502_504_with_growing_pauses(server, tmp_path):
     assert all(p >= 0.1 * 2**i * 0.9 for i, p in enumerate(pauses)), pauses  # 0.1, 0.2, 0.4 s
 
 
+def test_a_connection_that_breaks_off_is_read_again(server, few, tmp_path):
+    server.cut("/zaken/api/v1/statussen", times=2)
+    quick(server, tmp_path / "snap")
+    first = [r for r in server.requests_to("/statussen") if "page" not in r.query]
+    assert len(first) == 3  # the first page, read whole on the third try
+    assert_same(load_snapshot(tmp_path / "snap").statussen, few["statussen"], "statussen")
+
+
 def test_a_server_that_is_down(tmp_path):
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
@@ -275,6 +283,16 @@ def test_a_server_that_never_answers_times_out(server, few, tmp_path):
     assert time.monotonic() - start < 10
     assert {f.name: f.read_bytes() for f in out.iterdir()} == before  # the earlier snapshot is untouched
     assert [p.name for p in tmp_path.iterdir()] == ["snap"]  # and nothing half-written beside it
+
+
+def test_a_failure_stops_the_other_requests(server, tmp_path):
+    # One list is refused while another hangs: the hanging one is not retried after the fetch has failed.
+    server.hang("/statussen")
+    server.fail("/rollen", [403])
+    with pytest.raises(ApiError, match="Zaken API refused access"):
+        quick(server, tmp_path / "snap", timeout=0.3, retries=5, backoff=0.05)
+    time.sleep(1.0)  # long enough for three more attempts, had it gone on
+    assert len(server.requests_to("/statussen")) == 1
 
 
 def test_wrong_secret_is_a_clear_message_without_traceback(server, tmp_path, monkeypatch, capsys):

@@ -19,7 +19,8 @@ implementation of the standard (Open Zaak style paths ``/zaken/api/v1`` ...):
 
 Faults for robustness tests: :meth:`ZgwTestServer.fail` (answer with given
 statuses first), :meth:`~ZgwTestServer.hang` (never answer),
-:meth:`~ZgwTestServer.malform` (invalid JSON or a body that is not a list).
+:meth:`~ZgwTestServer.malform` (invalid JSON or a body that is not a list), :meth:`~ZgwTestServer.cut`
+(the connection drops halfway through an answer).
 
 Communicatiekanalen are served at ``/referentielijsten/api/v1/communicatiekanalen``
 without authentication, like the public VNG Referentielijsten API (there is no
@@ -508,7 +509,7 @@ def build_resources(tables: Mapping[str, pd.DataFrame], base: str, rsin: str) ->
 @dataclass
 class _Fault:
     path: str  # substring of the path
-    kind: str  # "status", "hang", "json", "shape"
+    kind: str  # "status", "hang", "json", "shape", "cut"
     statuses: list[int] = field(default_factory=list)
     retry_after: str | None = None
     page: str | None = None  # only requests with this page parameter
@@ -640,6 +641,10 @@ class ZgwTestServer:
         """Answer requests whose path contains ``path`` with invalid JSON (``json``) or a non-list (``shape``)."""
         self.faults.append(_Fault(path, kind, page=page))
 
+    def cut(self, path: str, times: int = 1) -> None:
+        """Break off the next ``times`` answers to ``path`` halfway (the connection drops during the body)."""
+        self.faults.append(_Fault(path, "cut", statuses=[0] * times))
+
     def clear_faults(self) -> None:
         self.faults.clear()
 
@@ -740,6 +745,21 @@ class ZgwTestServer:
                     self.violations.append(str(exc))
                 status, raw = 500, json.dumps(self._fout(500, "error", "Schema", str(exc), parts.path)).encode()
         for f in faults:
+            with self._lock:
+                cut = f.kind == "cut" and bool(f.statuses) and f.statuses.pop() == 0
+            if cut:
+                entry.status = status
+                entry.done = time.monotonic()
+                req.close_connection = True
+                try:  # the full length announced, half of it sent, then the connection closes
+                    req.send_response(status)
+                    req.send_header("Content-Type", "application/json")
+                    req.send_header("Content-Length", str(len(raw)))
+                    req.end_headers()
+                    req.wfile.write(raw[: len(raw) // 2])
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+                return entry
             if f.kind == "json":
                 raw = raw[: max(1, len(raw) // 2)]
             elif f.kind == "shape":

@@ -194,6 +194,8 @@ class ZgwClient:
         self._sessions: list[requests.Session] = []
         self._lock = threading.Lock()
         self._pool: ThreadPoolExecutor | None = None
+        # Set on close: requests still retrying in worker threads stop instead of running out their attempts.
+        self._closed = threading.Event()
 
     def __repr__(self) -> str:  # never show the secret
         return f"ZgwClient({self.bases[ZAKEN]!r}, client_id={self.client_id!r})"
@@ -202,6 +204,7 @@ class ZgwClient:
 
     def close(self) -> None:
         """Stop the worker threads and close the connections."""
+        self._closed.set()
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
@@ -303,6 +306,8 @@ class ZgwClient:
         session = self._session()
         last = ""
         for attempt in range(attempts):
+            if self._closed.is_set():
+                raise ApiError(f"{api}: stopped before {url} was read (the fetch was stopped).")
             resp = None
             try:
                 with self._lock:
@@ -313,6 +318,8 @@ class ZgwClient:
                 last = f"no answer within {self.timeout:g} s"
             except requests.ConnectionError as exc:
                 last = f"cannot connect ({_reason(exc)})"
+            except requests.exceptions.ChunkedEncodingError:
+                last = "the connection broke off during the answer"
             except requests.RequestException as exc:
                 raise ApiError(f"{api}: request to {url} failed ({type(exc).__name__}).") from None
             if resp is not None:
@@ -329,7 +336,7 @@ class ZgwClient:
                                        "the server does not follow the ZGW standard, or a proxy answered "
                                        "in its place.") from None
             if attempt + 1 < attempts:
-                time.sleep(self._wait(attempt, resp))
+                self._closed.wait(self._wait(attempt, resp))
         raise ApiError(f"{api}: {url} failed after {attempts} attempt{'s' if attempts > 1 else ''}: {last}. "
                        f"Is the server at {self.bases.get(api, url)} up? (--timeout sets the wait per request.)")
 
