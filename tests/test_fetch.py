@@ -11,11 +11,15 @@ import datetime as dt
 import json
 import os
 import re
+import shutil
 import socket
+import ssl
 import subprocess
 import sys
+import threading
 import time
 import warnings
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import jwt
@@ -216,8 +220,6 @@ def test_incremental_fetch_brings_a_snapshot_up_to_date(few, tmp_path, per_zaak)
 
 
 def test_sinds_cannot_be_merged_into_a_snapshot_from_elsewhere(server, small_sample, tmp_path):
-    import shutil
-
     out = tmp_path / "snap"
     shutil.copytree(small_sample, out)
     with pytest.raises(UsageError, match="not fetched from"):
@@ -293,6 +295,40 @@ def test_a_failure_stops_the_other_requests(server, tmp_path):
         quick(server, tmp_path / "snap", timeout=0.3, retries=5, backoff=0.05)
     time.sleep(1.0)  # long enough for three more attempts, had it gone on
     assert len(server.requests_to("/statussen")) == 1
+
+
+def test_an_untrusted_certificate_is_explained(tmp_path, monkeypatch):
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("openssl is not installed")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run([openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+                    "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                   check=True, capture_output=True)
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(cert, key)
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)  # knows no GET: answers 501
+    httpd.socket = tls.wrap_socket(httpd.socket, server_side=True)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"https://127.0.0.1:{httpd.server_address[1]}"
+    monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
+
+    def go() -> None:
+        fetch(zaken_url=f"{base}/zaken/api/v1", catalogi_url=f"{base}/catalogi/api/v1", client_id=CLIENT_ID,
+              out=tmp_path / "snap", secret=SECRET, retries=3, backoff=1.0, progress=False)
+
+    try:
+        start = time.monotonic()
+        with pytest.raises(ApiError, match=r"TLS connection to 127\.0\.0\.1:\d+ failed \(CERTIFICATE_VERIFY_FAILED\)"
+                                           r".*set REQUESTS_CA_BUNDLE"):
+            go()
+        assert time.monotonic() - start < 1  # not retried
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(cert))  # the advice works: now the server itself answers
+        with pytest.raises(ApiError, match="answered HTTP 501"):
+            go()
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
 
 
 def test_wrong_secret_is_a_clear_message_without_traceback(server, tmp_path, monkeypatch, capsys):

@@ -316,6 +316,13 @@ class ZgwClient:
                                    timeout=(min(self.timeout, 10.0), self.timeout))
             except requests.Timeout:
                 last = f"no answer within {self.timeout:g} s"
+            except requests.exceptions.SSLError as exc:
+                # Not worth retrying: a certificate that is not trusted now will not be a second later.
+                m = re.search(r"\[SSL: ([A-Z_]+)\]", str(exc))
+                raise ApiError(f"{api}: the TLS connection to {urlsplit(url).netloc} failed "
+                               f"({m.group(1) if m else 'SSLError'}). If the server's certificate comes from the "
+                               "organisation's own certificate authority, set REQUESTS_CA_BUNDLE to a PEM file with "
+                               "that authority's certificate.") from None
             except requests.ConnectionError as exc:
                 last = f"cannot connect ({_reason(exc)})"
             except requests.exceptions.ChunkedEncodingError:
