@@ -93,6 +93,8 @@ def lijst(items: Iterable[str], genummerd: bool = False) -> str:
 
 
 def _tegel(label: str, waarde: str, sub: str, vergelijkingen: Sequence[tuple[str, str, str | None]]) -> str:
+    # A missing verdict arrives as NaN from a pandas text column: treat it as "no verdict".
+    vergelijkingen = [(wat, tekst, o if isinstance(o, str) else None) for wat, tekst, o in vergelijkingen]
     regels = "".join(
         f'<div style="font-size:.78rem;color:{_OORDEEL_KLEUR[o]}">{e(wat)}: {e(tekst)}'
         f'{"" if o in (None, "gelijk") else " (" + e(o) + ")"}</div>'
@@ -137,7 +139,8 @@ def tegels_html(kern: pd.DataFrame, periode: str, extra: Mapping[str, str] | Non
 Kolom = tuple[str, Callable[[Any], str] | None]
 
 
-def tabel_html(df: pd.DataFrame, kolommen: Mapping[str, Kolom], markeer: Sequence[bool] | None = None) -> str:
+def tabel_html(df: pd.DataFrame, kolommen: Mapping[str, Kolom], markeer: Sequence[bool] | None = None,
+               links: Iterable[str] = ()) -> str:
     """An HTML table of ``df`` with Dutch headings and formatted cells; every cell escaped.
 
     Parameters
@@ -146,14 +149,18 @@ def tabel_html(df: pd.DataFrame, kolommen: Mapping[str, Kolom], markeer: Sequenc
         The columns shown, in order; formatter turns a value into text (``None``: ``str``).
     markeer : sequence of bool, optional
         Rows to highlight (bold, gold left border), for example the champion.
+    links : iterable of str
+        Text columns to align left (the page aligns numbers right, and the first column left).
     """
-    head = "".join(f"<th>{e(label)}</th>" for label, _ in kolommen.values())
+    left = set(links)
+    align = [' style="text-align:left"' if c in left else "" for c in kolommen]
+    head = "".join(f"<th{a}>{e(label)}</th>" for a, (label, _) in zip(align, kolommen.values()))
     body = []
     for i, row in enumerate(df[list(kolommen)].itertuples(index=False)):
         cells = []
-        for value, (_, fmt) in zip(row, kolommen.values()):
+        for a, value, (_, fmt) in zip(align, row, kolommen.values()):
             missing = value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value))
-            cells.append(f"<td>{'–' if missing else e(fmt(value) if fmt else value)}</td>")
+            cells.append(f"<td{a}>{'–' if missing else e(fmt(value) if fmt else value)}</td>")
         style = f' style="font-weight:600;box-shadow:inset 4px 0 0 {GOUD}"' if markeer is not None and markeer[i] else ""
         body.append(f"<tr{style}>{''.join(cells)}</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
@@ -189,7 +196,7 @@ def zaaktype_tabel_html(per_zaaktype: pd.DataFrame) -> str:
         "met_documenten": ("Met documenten", procent),
         "achteraf": ("Achteraf geregistreerd", procent),
         "volgens_werkwijze": ("Volgens werkwijze", procent),
-    })
+    }, links=["omschrijving"])
 
 
 def signalen_html(signalen: pd.DataFrame) -> str:
@@ -207,13 +214,14 @@ def signalen_html(signalen: pd.DataFrame) -> str:
         titels.append(t)
     df["_titel"] = titels
     return tabel_html(df, {"_titel": ("Signaal", None), "aantal": ("Aantal", getal), "_aandeel": ("Aandeel", None),
-                           "_vb": ("Voorbeelden", None)})
+                           "_vb": ("Voorbeelden", None)}, links=["_titel", "_vb"])
 
 
 def voorbeelden_html(voorbeelden: pd.DataFrame) -> str:
     """Example zaken with their omschrijving (untrusted text, escaped here like every cell)."""
     return tabel_html(voorbeelden, {"identificatie": ("Zaak", None), "signaal": ("Signaal", None),
-                                    "zaaktype": ("Zaaktype", None), "omschrijving": ("Omschrijving", None)})
+                                    "zaaktype": ("Zaaktype", None), "omschrijving": ("Omschrijving", None)},
+                      links=["identificatie", "signaal", "zaaktype", "omschrijving"])
 
 
 def tips_html(tips: pd.DataFrame, top: int = 3) -> str:
@@ -237,7 +245,7 @@ def kampioen_tabel_html(scores: pd.DataFrame, soort: str = "Afdeling") -> str:
         "aandeel_actief": ("Actieve medewerkers", procent),
         "gesloten": ("Afgesloten zaken", getal),
         "uitgesloten": ("Doet niet mee omdat", lambda v: v or "–"),
-    }, markeer=list(scores["rang"] == 1))
+    }, markeer=list((scores["rang"] == 1).fillna(False)), links=["naam", "uitgesloten"])
 
 
 def vergelijking_tabel_html(vergelijking: pd.DataFrame) -> str:
@@ -248,7 +256,7 @@ def vergelijking_tabel_html(vergelijking: pd.DataFrame) -> str:
     for code in VERGELIJKING:
         f = FIGUREN[code]
         cols[code] = (f.label, procent if f.soort == "aandeel" else (dagen if f.soort == "dagen" else getal))
-    return tabel_html(vergelijking, cols, markeer=list(vergelijking["afdeling"] == "organisatie"))
+    return tabel_html(vergelijking, cols, markeer=list(vergelijking["afdeling"] == "organisatie"), links=["afdeling"])
 
 
 # --------------------------------------------------------------------------- charts
@@ -373,3 +381,40 @@ def kampioen_grafiek(scores: pd.DataFrame, titel: str | None = None) -> Any:
     if titel:
         ax.set_title(titel, loc="left")
     return fig
+
+
+# --------------------------------------------------------------------------- monthly report: milestones, figures
+
+
+def mijlpalen_html(recent: pd.DataFrame, eerder: pd.DataFrame, maanden: int) -> str:
+    """The milestones: the recent ones highlighted, the earlier ones muted (:func:`zgwlib.milestones.overzicht`).
+
+    Parameters
+    ----------
+    recent, eerder : DataFrame
+        With a ``tekst`` column (plain text from the data; escaped here).
+    maanden : int
+        The recent window in months (:attr:`zgwlib.metrics.Instellingen.mijlpalen_maanden`), for the empty text.
+    """
+    if recent.empty:
+        wanneer = ("deze maand" if maanden <= 1 else "deze maand en de maand ervoor" if maanden == 2
+                   else f"deze maand en de {maanden - 1} maanden ervoor")
+        top = alinea(f"Geen nieuwe mijlpaal {wanneer}.")
+    else:
+        items = "".join(f'<li style="margin:.2rem 0">🎉 <strong>{e(t)}</strong></li>' for t in recent["tekst"])
+        top = (f'<div style="border-left:5px solid {GOUD};background:#fff8e6;padding:.5rem 1rem;margin:.75rem 0">'
+               f'<ul style="list-style:none;padding:0;margin:0">{items}</ul></div>')
+    if eerder.empty:
+        return top
+    rest = "".join(f"<li>{e(t)}</li>" for t in eerder["tekst"])
+    return (f'{top}<p style="color:#4a4a4a;font-size:.92rem;margin-bottom:.2rem">Eerder bereikt:</p>'
+            f'<ul style="color:#4a4a4a;font-size:.92rem">{rest}</ul>')
+
+
+def toon(fig: Any, alt: str) -> None:
+    """Show a figure in the notebook with a Dutch alternative text for the published page, then close it."""
+    import matplotlib.pyplot as plt
+    from IPython.display import display
+
+    display(fig, metadata={"image/png": {"alt": alt}})
+    plt.close(fig)
