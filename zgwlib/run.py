@@ -645,6 +645,9 @@ def run(
 
     t0 = time.perf_counter()
     params = load_config(config) if config is not None else {}
+    if config is not None:
+        # A notebook with a `config` parameter reads its thresholds from the file itself (metrics.laad_instellingen).
+        params.setdefault("config", str(Path(config).resolve()))
     if data is None:
         data = params.pop("data", None) or SAMPLE_NAME
     else:
@@ -688,7 +691,8 @@ def run(
 
     notes = []
     declared = {p for nb in reports for p in nb.parameters}
-    unused = sorted(k for k in params if k not in declared)
+    # Keys of a file that a notebook reads itself (it has a `config` parameter) are used there, not here.
+    unused = [] if "config" in declared else sorted(k for k in params if k not in declared and k != "config")
     if unused:
         notes.append(f"{config}: {', '.join(unused)} is not a parameter of any notebook run; ignored.")
 
