@@ -1,0 +1,244 @@
+"""The monthly report notebook runs under plain papermill, under pytest --nbval-lax and under zgw run, on the sample.
+
+Five kernel runs in all: papermill for the organisation and for one department
+(with a script tag planted in the omschrijving of one of its example zaken),
+papermill for a department without zaken (its short report), nbval for the
+organisation in a month without zaken, and ``zgw run`` for the organisation with
+a parameters file of its own (published page and index with the champion).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+import yaml
+
+from zgwlib import champion, metrics, milestones, nl, publish, run, signals
+from zgwlib.publish import SUMMARY_MIME
+from zgwlib.sample import SCRIPT_OMSCHRIJVING
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK = ROOT / "notebooks" / "maandrapportage.ipynb"
+PARAMETERS = {"afdeling": '"organisatie"', "periode": "None", "data": '"voorbeeld"',
+              "config": '"parameters/maandrapportage.yaml"', "toon_namen": "False"}
+AFDELING = "Werk en Inkomen"
+PERIODE = "2026-10"
+ESCAPED = "&lt;script&gt;alert(&quot;zgw&quot;)&lt;/script&gt; melding"
+
+pytestmark = pytest.mark.slow
+
+
+def _outputs(nb: nbformat.NotebookNode, mime: str) -> list:
+    found = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            if mime == "stream" and out.get("output_type") == "stream":
+                found.append(out["text"])
+            elif mime in out.get("data", {}):
+                found.append(out["data"][mime])
+    return found
+
+
+def _rich(nb: nbformat.NotebookNode) -> str:
+    return "\n".join(_outputs(nb, "text/html") + _outputs(nb, "text/markdown") + _outputs(nb, "stream"))
+
+
+def _run(data: Path, out: Path, **parameters: object) -> nbformat.NotebookNode:
+    import papermill
+
+    papermill.execute_notebook(
+        str(NOTEBOOK), str(out), parameters={"data": str(data), **parameters},
+        kernel_name="python3", progress_bar=False, cwd=str(NOTEBOOK.parent),
+    )
+    return nbformat.read(out, as_version=4)
+
+
+def _signal_counts(html_text: str) -> dict[str, str]:
+    """Signal title -> count as shown in the report's signal table."""
+    table = next(t for t in html_text.split("<table>") if t.startswith('<thead><tr><th style="text-align:left">Signaal'))
+    rows = re.findall(r"<tr><td[^>]*>(.*?)</td><td[^>]*>(.*?)</td>", table)
+    return {title.split(" (waarvan")[0]: count for title, count in rows}
+
+
+def _names_absent(text: str, basis: metrics.Basis) -> None:
+    names = basis.medewerkers["naam"].dropna().astype("str")
+    shown = [n for n in names if n in text]
+    assert not shown, shown[:5]
+    assert "MDW-" not in text  # not even identificaties without toon_namen
+
+
+@pytest.fixture(scope="module")
+def basis(small_sample: Path) -> metrics.Basis:
+    return metrics.laad(small_sample)
+
+
+@pytest.fixture(scope="module")
+def maand(basis: metrics.Basis) -> metrics.Maand:
+    return metrics.maand(basis, None, metrics.laad_instellingen(ROOT / "parameters" / "maandrapportage.yaml"))
+
+
+def test_notebook_is_committed_clean_with_its_parameters() -> None:
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    assert nb.metadata["zgw"] == {"publish": True, "titel": "Maandrapportage"}
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+    assert len([c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]) == 1
+    import papermill
+
+    found = papermill.inspect_notebook(str(NOTEBOOK))
+    assert {k: v["default"] for k, v in found.items()} == PARAMETERS
+    assert all(not c.get("outputs") and c.get("execution_count") is None for c in nb.cells if c.cell_type == "code")
+    report = run.read_report_notebook(NOTEBOOK)
+    assert report.publish and set(run.REQUIRED_PARAMETERS) <= set(report.parameters)
+    assert NOTEBOOK.name in [r.path.name for r in run.discover(ROOT / "notebooks")]
+    # No figure is computed in the notebook: no pandas aggregation in its code.
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    for computing in (".groupby(", ".mean(", ".median(", ".quantile(", ".sum(", "value_counts("):
+        assert computing not in code
+
+
+def test_parameters_file_names_every_threshold_with_its_default() -> None:
+    path = ROOT / "parameters" / "maandrapportage.yaml"
+    loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+    fields = {f.name for f in dataclasses.fields(metrics.Instellingen)}
+    assert set(loaded) == fields | {"toon_namen"}
+    assert metrics.laad_instellingen(path) == metrics.Instellingen()
+    # One comment line (at least) above every setting.
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for i, line in enumerate(lines):
+        if line and not line.startswith("#"):
+            assert lines[i - 1].startswith("#"), line
+
+
+def test_papermill_organisation(small_sample: Path, basis: metrics.Basis, maand: metrics.Maand,
+                                tmp_path: Path) -> None:
+    nb = _run(small_sample, tmp_path / "org.ipynb")
+    summary = _outputs(nb, SUMMARY_MIME)
+    assert len(summary) == 1
+    s = summary[0]
+    scores = champion.kampioen_scores(maand.tabel, PERIODE, maand.instellingen)
+    winners = champion.kampioen(scores)
+    assert winners and (s["titel"], s["afdeling"], s["periode"], s["kampioen"]) == (
+        "Maandrapportage", "organisatie", PERIODE, winners)
+    kern = metrics.kerncijfers(maand.tabel, "organisatie", PERIODE).set_index("code")["tekst"]
+    assert s["kerncijfers"]["Ontvangen"] == kern["ontvangen"]
+    assert s["kerncijfers"]["Binnen wettelijke termijn"] == kern["binnen_termijn"]
+
+    rich = _rich(nb)
+    assert f"Zaakgericht werken Kampioen van oktober 2026: {winners[0]}." in rich
+    for kop in ("## Kerncijfers", "## Trends", "## Per zaaktype", "## Signalen", "## Tips", "## Kampioen van de maand",
+                "## Mijlpalen", "## Afdelingen vergeleken"):
+        assert kop in rich
+    # The signal counts are the signals module's, signal by signal.
+    tabel = signals.signalen(maand, "organisatie")
+    shown = _signal_counts(rich)
+    assert shown == {t: nl.getal(n) for t, n in zip(tabel["titel"], tabel["aantal"])}
+    # The top tip is first and bold.
+    top = signals.tips(maand, "organisatie", tabel)["tekst"].iloc[0]
+    assert f"<ol><li><strong>{html.escape(top)}</strong>" in rich
+    # Milestones: nothing new in the last three months, the planted halving and the 250th user earlier.
+    assert "Geen nieuwe mijlpaal deze maand en de 2 maanden ervoor." in rich
+    for r in milestones.mijlpalen(basis, PERIODE).itertuples():
+        assert html.escape(r.tekst) in rich
+    assert "is gehalveerd" in rich and "De 250e gebruiker van het zaaksysteem: afdeling" in rich
+    _names_absent(rich, basis)
+    # Trends, champion bars, department heatmap; each with a Dutch alternative text for the page.
+    images = [o for c in nb.cells for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
+    assert [o["metadata"]["image/png"]["alt"] for o in images] == [
+        "Trends van de laatste 13 maanden", "Kampioensscore per afdeling",
+        "Heatmap: afdelingen tegen de belangrijkste cijfers"]
+
+    page = publish.render_report(nb, publish.ReportPage("Maandrapportage", "organisatie", PERIODE,
+                                                        {"gemeente": "Gemeente Voorbeeld"}))
+    assert "<script" not in page.lower()
+    assert 'alt="Trends van de laatste 13 maanden"' in page and winners[0] in page
+
+
+def test_papermill_department_escapes_free_text(small_sample: Path, basis: metrics.Basis, maand: metrics.Maand,
+                                                tmp_path: Path) -> None:
+    tabel = signals.signalen(maand, AFDELING)
+    voorbeeld = next(v[0] for v, n in zip(tabel["voorbeelden"], tabel["aantal"]) if n and v and
+                     str(v[0]).startswith("ZAAK-"))
+    data = tmp_path / "sample"
+    shutil.copytree(small_sample, data)
+    zaken = pd.read_parquet(data / "zaken.parquet")
+    zaken.loc[zaken["identificatie"] == voorbeeld, "omschrijving"] = SCRIPT_OMSCHRIJVING
+    zaken.to_parquet(data / "zaken.parquet", index=False)
+
+    nb = _run(data, tmp_path / "afd.ipynb", afdeling=AFDELING)
+    s = _outputs(nb, SUMMARY_MIME)[0]
+    scores = champion.kampioen_scores(maand.tabel, PERIODE, maand.instellingen)
+    eigen = scores[scores["naam"] == AFDELING].iloc[0]
+    assert (s["afdeling"], "kampioen" in s) == (AFDELING, False)
+    assert s["kerncijfers"]["Kampioenschap"] == f"plaats {eigen['rang']} van {int(scores['rang'].notna().sum())}"
+    rich = _rich(nb)
+    assert "<script" not in rich
+    assert ESCAPED in rich and voorbeeld in rich
+    assert _signal_counts(rich) == {t: nl.getal(n) for t, n in zip(tabel["titel"], tabel["aantal"])}
+    teams = champion.kampioen(champion.kampioen_scores(maand.teams, PERIODE, maand.instellingen, afdeling=AFDELING))
+    assert f"Het beste team van de afdeling: {' en '.join(teams)}." in rich
+    assert "## Afdelingen vergeleken" not in rich  # the organisation's section only
+    _names_absent(rich, basis)
+    page = publish.render_report(nb, publish.ReportPage("Maandrapportage", AFDELING, PERIODE, {}))
+    # nbconvert writes the quotes back unescaped (harmless in text); the tag stays text.
+    assert "<script" not in page.lower() and "&lt;script&gt;alert(" in page
+
+
+def test_papermill_department_without_zaken_gets_a_short_report(small_sample: Path, basis: metrics.Basis,
+                                                                 maand: metrics.Maand, tmp_path: Path) -> None:
+    afdeling = "HRM"  # staff only: no zaken in any month
+    assert not metrics.heeft_zaken(maand.tabel, afdeling, PERIODE)
+    nb = _run(small_sample, tmp_path / "hrm.ipynb", afdeling=afdeling, periode=PERIODE)
+    rij = metrics.eenheid(maand.tabel, afdeling).set_index("maand").loc[PERIODE]
+    rich = _rich(nb)
+    assert ("Afdeling HRM had in oktober 2026 geen zaken: er kwamen geen zaken binnen, er werden er geen afgesloten "
+            "en aan het eind van de maand stond er geen open.") in rich
+    assert f"De afdeling heeft {nl.getal(rij['medewerkers'])} medewerkers" in rich
+    assert "## " not in rich  # no sections at all
+    assert not any("image/png" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", []))
+    assert _outputs(nb, SUMMARY_MIME)[0]["kerncijfers"] == {"Zaken": "geen in deze maand"}
+
+
+def test_nbval_lax_organisation_in_a_month_without_zaken(small_sample: Path, tmp_path: Path) -> None:
+    from papermill.iorw import load_notebook_node
+    from papermill.parameterize import parameterize_notebook
+
+    nb = parameterize_notebook(load_notebook_node(str(NOTEBOOK)), {"data": str(small_sample), "periode": "2020-01"})
+    target = tmp_path / "maandrapportage_nbval.ipynb"
+    nbformat.write(nb, target)
+    (tmp_path / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")  # not the project's settings
+    env = dict(os.environ, JUPYTER_PLATFORM_DIRS="1")
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "--nbval-lax", "-q", "-p", "no:cacheprovider", str(target)],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert "passed" in result.stdout and "failed" not in result.stdout, json.dumps(result.stdout[-500:])
+
+
+def test_zgw_run_publishes_it_with_the_champion_on_the_index(small_sample: Path, basis: metrics.Basis,
+                                                              maand: metrics.Maand, tmp_path: Path) -> None:
+    config = tmp_path / "eigen.yaml"
+    config.write_text("mijlpalen_maanden: 24\ntoon_namen: false\n", encoding="utf-8")
+    result = run.run([NOTEBOOK], afdelingen=["organisatie"], data=small_sample, out=tmp_path / "out",
+                     config=config, workers=1, progress=False)
+    assert not result.failed and result.periode == PERIODE and result.notes == []
+    page = (tmp_path / "out" / PERIODE / "organisatie" / "maandrapportage.html").read_text(encoding="utf-8")
+    winners = champion.kampioen(champion.kampioen_scores(maand.tabel, PERIODE, maand.instellingen))
+    assert "<title>Maandrapportage Gemeente Voorbeeld – oktober 2026</title>" in page
+    # The file's own threshold reached the notebook: with 24 months every milestone is recent.
+    recent = milestones.mijlpalen(basis, PERIODE, instellingen=metrics.Instellingen(mijlpalen_maanden=24))
+    assert recent["recent"].all() and "Geen nieuwe mijlpaal" not in page
+    assert f"🎉 <strong>{html.escape(recent['tekst'].iloc[-1])}</strong>" in page
+    index = result.index.read_text(encoding="utf-8")
+    assert f"Kampioen van de maand: <strong>{html.escape(', '.join(winners))}</strong>" in index
