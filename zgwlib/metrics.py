@@ -181,9 +181,10 @@ class Instellingen:
     stap_zaken, stap_gebruikers : int
         Milestone every this many zaken / users.
     halvering_factor : float
-        A zaaktype's lead time "halved" when its monthly median is at most this times its start median.
+        A zaaktype's lead time "halved" when the median of a later three-month window is at most this times
+        its start median (first three months after the go-live; see :mod:`zgwlib.milestones`).
     halvering_min_zaken : int
-        Closed zaken a month needs for its median to count (start months and later months).
+        Closed zaken each three-month window (start and later) needs for its median to count.
     """
 
     dagen_zonder_statuswijziging: int = 30
