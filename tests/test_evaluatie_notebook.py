@@ -3,8 +3,8 @@
 Two kernel runs in all: papermill for the organisation (outputs checked: the
 summary, the lagging department, the charts, the Excel appendix where
 ``excel_uit`` says), and nbval for a department without zaken and with too few
-survey respondents (the empty and privacy branches; the Excel file lands in the
-working directory by default).
+survey respondents (the empty and privacy branches), run from a ``notebooks/``
+folder: the Excel file lands in ``outputs/`` beside it by default, never among the notebooks.
 """
 
 from __future__ import annotations
@@ -104,7 +104,9 @@ def test_nbval_lax_department_without_zaken(small_sample: Path, tmp_path: Path) 
     from papermill.parameterize import parameterize_notebook
 
     nb = parameterize_notebook(load_notebook_node(str(NOTEBOOK)), {"data": str(small_sample), "afdeling": "HRM"})
-    target = tmp_path / "evaluatie_nbval.ipynb"
+    # The project's layout: nbval starts the kernel in the notebook's folder, as JupyterLab and zgw run do.
+    target = tmp_path / "notebooks" / "evaluatie_nbval.ipynb"
+    target.parent.mkdir()
     nbformat.write(nb, target)
     (tmp_path / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")  # not the project's settings
     env = dict(os.environ, JUPYTER_PLATFORM_DIRS="1")
@@ -114,6 +116,8 @@ def test_nbval_lax_department_without_zaken(small_sample: Path, tmp_path: Path) 
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert "passed" in result.stdout and "failed" not in result.stdout, json.dumps(result.stdout[-500:])
-    # Without excel_uit the appendix is written to the working directory, named after department and date.
-    wb = openpyxl.load_workbook(tmp_path / "evaluatie-hrm-2025-11-01.xlsx")
+    # Without excel_uit the appendix goes to outputs/ beside notebooks/, named after department and date;
+    # nothing is written among the notebooks.
+    wb = openpyxl.load_workbook(tmp_path / "outputs" / "evaluatie-hrm-2025-11-01.xlsx")
     assert "Adoptie" in wb.sheetnames
+    assert sorted(p.name for p in target.parent.iterdir()) == [target.name]

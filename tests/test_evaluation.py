@@ -433,6 +433,25 @@ def test_excel_export_is_atomic(ev: ev_mod.Evaluatie, tmp_path: Path, monkeypatc
         ev_mod.exporteer_excel(ev, tmp_path / "bijlage.csv")
 
 
+def test_excel_default_goes_to_outputs_never_into_notebooks(
+    ev: ev_mod.Evaluatie, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = tmp_path / "project"
+    (project / "notebooks" / "kopie").mkdir(parents=True)
+    naam = f"evaluatie-organisatie-{ev.perioden.evaluatiedatum.date().isoformat()}.xlsx"
+    # A kernel runs in its notebook's folder (JupyterLab, nbval, zgw run): the file goes to outputs/ beside it.
+    for werkmap in (project / "notebooks", project / "notebooks" / "kopie"):
+        monkeypatch.chdir(werkmap)
+        assert ev_mod.exporteer_excel(ev) == (project / "outputs" / naam).resolve()
+    assert not list((project / "notebooks").rglob("*.xlsx"))
+    # papermill from the project root: outputs/ there too.
+    monkeypatch.chdir(project)
+    assert ev_mod.standaard_excelpad(ev) == project.resolve() / "outputs" / naam
+    # A folder for excel_uit (one setting for every department of a zgw run) gets the default file name.
+    assert ev_mod.exporteer_excel(ev, tmp_path / "bijlagen") == tmp_path / "bijlagen" / naam
+    assert ev_mod.exporteer_excel(ev, str(project)) == project / naam
+
+
 def test_unknown_department_is_refused(snap: Snapshot) -> None:
     with pytest.raises(UsageError, match="not in the data"):
         ev_mod.evalueer(snap, "Bestaat niet")

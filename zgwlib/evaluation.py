@@ -1399,10 +1399,31 @@ def teken_enquete(enq: Enquete, groep: str = ORGANISATIE, ax: Any = None) -> Any
 _BLADNAAM_MAX = 31
 
 
+def standaard_uitvoermap(werkmap: str | os.PathLike[str] | None = None) -> Path:
+    """The folder a notebook's files go to by default: the project's ``outputs`` folder.
+
+    A kernel runs in its notebook's folder (JupyterLab, ``pytest --nbval``,
+    ``zgw run``), and files written there would end up among the notebooks. So
+    from a folder in or below ``notebooks/`` it is the ``outputs`` folder beside
+    that ``notebooks/``; from anywhere else ``outputs`` in that folder (the
+    project root when papermill runs from there).
+
+    Parameters
+    ----------
+    werkmap : path, optional
+        The folder to start from (default the current working directory).
+    """
+    start = Path(werkmap if werkmap is not None else Path.cwd()).resolve()
+    for folder in (start, *start.parents):
+        if folder.name == "notebooks":
+            return folder.parent / "outputs"
+    return start / "outputs"
+
+
 def standaard_excelpad(ev: Evaluatie, map_: str | os.PathLike[str] | None = None) -> Path:
-    """``evaluatie-<afdeling>-<evaluatiedatum>.xlsx`` in ``map_`` (default the current directory)."""
+    """``evaluatie-<afdeling>-<evaluatiedatum>.xlsx`` in ``map_`` (default :func:`standaard_uitvoermap`)."""
     naam = f"evaluatie-{slug(ev.afdeling)}-{ev.perioden.evaluatiedatum.date().isoformat()}.xlsx"
-    return Path(map_ or Path.cwd()) / naam
+    return Path(map_ if map_ not in (None, "") else standaard_uitvoermap()) / naam
 
 
 def excel_tabellen(ev: Evaluatie) -> dict[str, pd.DataFrame]:
@@ -1478,7 +1499,10 @@ def exporteer_excel(ev: Evaluatie, pad: str | os.PathLike[str] | None = None) ->
     Parameters
     ----------
     pad : path, optional
-        Target file; default :func:`standaard_excelpad`.
+        Target file (``.xlsx``), or a folder to write :func:`standaard_excelpad`'s
+        file name in (an existing folder, or a path without a suffix, so one
+        ``excel_uit`` folder serves every department of a ``zgw run``); default
+        :func:`standaard_excelpad` in :func:`standaard_uitvoermap`.
 
     Returns
     -------
@@ -1488,9 +1512,14 @@ def exporteer_excel(ev: Evaluatie, pad: str | os.PathLike[str] | None = None) ->
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    target = Path(pad) if pad not in (None, "") else standaard_excelpad(ev)
+    if pad in (None, ""):
+        target = standaard_excelpad(ev)
+    elif Path(pad).is_dir() or not Path(pad).suffix:
+        target = standaard_excelpad(ev, pad)
+    else:
+        target = Path(pad)
     if target.suffix.lower() != ".xlsx":
-        raise UsageError(f"excel_uit = {str(target)!r}: the file name must end in .xlsx.")
+        raise UsageError(f"excel_uit = {str(target)!r}: the file name must end in .xlsx (or name a folder).")
     target.parent.mkdir(parents=True, exist_ok=True)
     wb = Workbook()
     wb.remove(wb.active)
