@@ -233,6 +233,12 @@ def test_hr_export_replaces_derived_staff(server, few, tmp_path):
     hr.to_csv(path, sep=";", index=False)
     quick(server, tmp_path / "snap", medewerkers=path)
     assert_same(load_snapshot(tmp_path / "snap").medewerkers, few["medewerkers"], "medewerkers")
+    # A later incremental run without the export keeps it (teams and all), adding only people new in a rol.
+    server.set_tables({**few, "medewerkers": few["medewerkers"].assign(naam="Anders", afdeling="Elders")})
+    result = quick(server, tmp_path / "snap", sinds="2026-01-01")
+    assert result.merged
+    assert_same(load_snapshot(tmp_path / "snap").medewerkers, few["medewerkers"], "medewerkers")
+    assert read_meta(tmp_path / "snap")["medewerkers_bron"] == "HR-export: hr.csv"
 
 
 # -- a server that misbehaves --------------------------------------------------------------------

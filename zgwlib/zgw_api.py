@@ -703,6 +703,12 @@ def fetch(
     if old is not None:
         tables = zm.merge_incremental(old, tables, documents_listed=run.documents_listed)
         tables["zaaktypen"] = zm.map_zaaktypen(run.catalogue, tables["zaken"])
+    prev_meta = previous or {}
+    staff_source = f"HR-export: {Path(medewerkers).name}" if medewerkers else "rollen"
+    if hr is None and old is not None and str(prev_meta.get("medewerkers_bron", "")).startswith("HR-export"):
+        # An incremental run without --medewerkers keeps the HR export of the earlier run (its teams and
+        # departments), adding only people who appeared in a rol since.
+        hr, staff_source = old["medewerkers"], prev_meta["medewerkers_bron"]
     if hr is not None:
         used = set(tables["zaken"]["behandelaar"].dropna()) | set(tables["statussen"]["gezet_door"].dropna())
         tables["medewerkers"], more = zm.complete_medewerkers(hr, tables["medewerkers"], used)
@@ -715,7 +721,6 @@ def fetch(
         raise ValidationError(problems, source=f"the data read from {client.bases[ZAKEN]}")
     notes += [p.describe() for p in problems]
 
-    prev_meta = previous or {}
     meta = build_meta(
         tables,
         gemeente or prev_meta.get("gemeente") or (f"organisatie {bronorganisatie}" if bronorganisatie
@@ -728,7 +733,7 @@ def fetch(
         sinds=sinds_date.isoformat() if sinds_date else None,
         laatste_volledige_fetch=(prev_meta.get("laatste_volledige_fetch") if old is not None
                                  else started.isoformat()),
-        medewerkers_bron=f"HR-export: {Path(medewerkers).name}" if medewerkers else "rollen",
+        medewerkers_bron=staff_source,
         zgw_api={"zaken_url": client.bases[ZAKEN], "catalogi_url": client.bases[CATALOGI],
                  "documenten_url": client.bases.get(DOCUMENTEN), "bronorganisatie": bronorganisatie},
     )
