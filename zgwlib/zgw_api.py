@@ -355,7 +355,8 @@ class ZgwClient:
         if code == 401:
             return ApiError(f"{api} did not accept the credentials (HTTP 401{said}). Check --client-id "
                             f"{self.client_id!r} and the secret in {SECRET_ENV}: they must belong to an application "
-                            "registered in the zaaksysteem (see docs/open-zaak.md).")
+                            "registered in the zaaksysteem; and that no proxy removes the Authorization header "
+                            "(see docs/open-zaak.md).")
         if code == 403:
             return ApiError(f"{api} refused access (HTTP 403{said}): the client id {self.client_id!r} or its secret "
                             f"({SECRET_ENV}) is wrong, or the application lacks the scope {scope} for the {api}. "
