@@ -152,7 +152,7 @@ def notebook_computations(data: Path) -> dict[str, float]:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from zgwlib import catalogue, load_snapshot, process, teams
+    from zgwlib import catalogue, load_snapshot, process, process_display, teams
 
     times: dict[str, float] = {}
     t = time.perf_counter()
@@ -170,13 +170,13 @@ def notebook_computations(data: Path) -> dict[str, float]:
     analyse = process.analyseer(snap.statussen, sel.zaken)
     lap("process analysis (log, graph, waits, variants, skips, back)")
     fig, ax = plt.subplots(figsize=(15, 5.5))
-    process.teken_processchema(analyse, ax=ax)
+    process_display.teken_processchema(analyse, ax=ax)
     fig.savefig(os.devnull, format="png")
     plt.close(fig)
     lap("flow chart")
     per_maand = process.doorlooptijd_per_maand(sel.zaken)
     fig, ax = plt.subplots(figsize=(11, 4.5))
-    process.teken_doorlooptijd(per_maand, sel.zaaktype, ax=ax)
+    process_display.teken_doorlooptijd(per_maand, sel.zaaktype, ax=ax)
     fig.savefig(os.devnull, format="png")
     plt.close(fig)
     lap("lead time per month + chart")

@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from zgwlib import cleanup, contract
+from zgwlib import cleanup, cleanup_display, contract
 from zgwlib.errors import UsageError
 from zgwlib.snapshot import Snapshot, load_snapshot
 
@@ -387,13 +387,13 @@ def test_report_for_organisation_department_and_unknown() -> None:
 def test_charts_draw_over_reporting_visibly() -> None:
     snap = _snap(REG, DOEL, "2025-06-30")
     org = cleanup.maak_rapport(snap)
-    ax = cleanup.teken_afdelingen(org.voortgang, org.prognose)
+    ax = cleanup_display.teken_afdelingen(org.voortgang, org.prognose)
     widths = {round(p.get_x() + p.get_width(), 6) for p in ax.patches}
     assert 60.0 in widths  # B's bar reaches 60 m, beyond its 50 m start
     assert "B (klaar)" in [t.get_text() for t in ax.get_yticklabels()]
     plt.close(ax.figure)
     b = cleanup.maak_rapport(snap, "B")
-    ax = cleanup.teken_burnup(b.burnup(), b.rij)
+    ax = cleanup_display.teken_burnup(b.burnup(), b.rij)
     assert ax.get_ylim()[1] >= 60.0
     plt.close(ax.figure)
 
@@ -403,16 +403,16 @@ def test_tables_escape_free_text_and_keep_over_reporting() -> None:
     reg.loc[1, "omschrijving"] = '<script>alert("x")</script> kast'
     reg.loc[1, "locatie"] = "<b>Archief</b>"
     a = cleanup.maak_rapport(_snap(reg, DOEL, "2025-06-30"), "A")
-    html_regs = cleanup.tabel_registraties(a.registraties)
+    html_regs = cleanup_display.tabel_registraties(a.registraties)
     assert "<script" not in html_regs and "<b>" not in html_regs
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; kast" in html_regs and "&lt;b&gt;Archief" in html_regs
     assert "10 mei 2025" in html_regs and "gedigitaliseerd" in html_regs
     org = cleanup.maak_rapport(_snap(reg, DOEL, "2025-06-30"))
-    voortgang = cleanup.tabel_voortgang(org.voortgang)
+    voortgang = cleanup_display.tabel_voortgang(org.voortgang)
     b_row = next(r for r in voortgang.split("<tr") if "<td>B</td>" in r)
     assert "<td>120%</td>" in b_row and "<td>10,0</td>" in b_row  # 10 m more than inventoried, shown as is
     assert "<td>1.000</td>" in voortgang  # A's dossiers: no decimals
-    acties = cleanup.tabel_acties(org.totalen)
+    acties = cleanup_display.tabel_acties(org.totalen)
     assert "<td>84%</td>" in acties  # destroyed: 80 of 95 m
 
 

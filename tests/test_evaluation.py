@@ -14,12 +14,18 @@ import dataclasses
 import datetime as dt
 from pathlib import Path
 
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
 import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
 
-from zgwlib import contract, evaluation as ev_mod, metrics, signals
+from zgwlib import bootstrap, contract, evaluation as ev_mod, metrics, signals, survey
+from zgwlib import evaluation_display as weergave, evaluation_excel as excel, evaluation_findings as findings, plots
 from zgwlib.errors import UsageError
 from zgwlib.evaluation import (
     ACHTER, GEADOPTEERD, GEEN_VERSCHIL, GEEN_ZAKEN, OVERIGE, SNELLER, TE_WEINIG, WEINIG_VOLUME, Instellingen,
@@ -178,10 +184,10 @@ def test_periods_refuse_impossible_dates(meta: dict, kwargs: dict, fragment: str
 @pytest.mark.parametrize("soort", ["mediaan", "p90", "gemiddelde"])
 def test_resample_statistic_from_counts_equals_numpy_on_the_expanded_resample(soort: str) -> None:
     x = np.rint(np.random.default_rng(1).lognormal(3, 0.6, 57))
-    got = ev_mod._herhaald(x, soort, 40, np.random.default_rng(5))
+    got = bootstrap._herhaald(x, soort, 40, np.random.default_rng(5))
     v, c = np.unique(x, return_counts=True)
     counts = np.random.default_rng(5).multinomial(len(x), c / len(x), size=40)
-    want = [ev_mod.statistiek(np.repeat(v, k), soort) for k in counts]
+    want = [bootstrap.statistiek(np.repeat(v, k), soort) for k in counts]
     np.testing.assert_allclose(got, want)
 
 
@@ -189,7 +195,7 @@ def test_planted_halving_gives_an_interval_below_zero() -> None:
     rng = np.random.default_rng(3)
     voor = np.rint(40 * np.exp(0.35 * rng.standard_normal(60)))
     na = np.rint(20 * np.exp(0.35 * rng.standard_normal(60)))
-    v = ev_mod.bootstrap_verschil(voor, na, rng=11)
+    v = bootstrap.bootstrap_verschil(voor, na, rng=11)
     assert v.richting == -1 and v.laag < v.verschil < v.hoog < 0
     assert v.verschil == np.median(na) - np.median(voor)
     assert -25 < v.verschil < -15
@@ -200,17 +206,17 @@ def test_no_change_is_not_called_significant_in_at_least_18_of_20_seeds() -> Non
     for seed in range(20):
         rng = np.random.default_rng(100 + seed)
         voor, na = (np.rint(30 * np.exp(0.4 * rng.standard_normal(40))) for _ in range(2))
-        hits += ev_mod.bootstrap_verschil(voor, na, rng=seed).richting != 0
+        hits += bootstrap.bootstrap_verschil(voor, na, rng=seed).richting != 0
     assert hits <= 2
 
 
 def test_bootstrap_is_reproducible_and_handles_empty_samples() -> None:
     a, b = np.arange(30.0), np.arange(5.0, 35.0)
-    assert ev_mod.bootstrap_verschil(a, b, "p90", rng=4) == ev_mod.bootstrap_verschil(a, b, "p90", rng=4)
-    leeg = ev_mod.bootstrap_verschil(a, np.array([np.nan]))
+    assert bootstrap.bootstrap_verschil(a, b, "p90", rng=4) == bootstrap.bootstrap_verschil(a, b, "p90", rng=4)
+    leeg = bootstrap.bootstrap_verschil(a, np.array([np.nan]))
     assert np.isnan(leeg.laag) and leeg.richting == 0 and leeg.voor == 14.5
     with pytest.raises(UsageError):
-        ev_mod.bootstrap_verschil(a, b, "modus")
+        bootstrap.bootstrap_verschil(a, b, "modus")
 
 
 # --------------------------------------------------------------------------- before and after
@@ -240,7 +246,7 @@ def test_too_few_zaken_are_listed_with_their_counts_not_tested(ev: ev_mod.Evalua
     sel = (zaken["zaaktype"] == WEINIG) & zaken["einddatum"].between(START, INVOERING - pd.Timedelta(days=1)) & \
         (zaken["startdatum"] >= START)
     assert wei["n_voor"] == sel.sum()
-    html_ = ev_mod.tabel_te_weinig(ev.voor_na)
+    html_ = weergave.tabel_te_weinig(ev.voor_na)
     assert "Zeldzame aanvraag" in html_ and "Vergunning die halveert" not in html_
     # Tested ones first, the strongest improvement on top.
     assert list(ev.voor_na["getest"]) == sorted(ev.voor_na["getest"], reverse=True)
@@ -361,8 +367,8 @@ def test_survey_merges_one_more_department_when_the_rest_stays_too_small() -> No
     e = pd.DataFrame([(f"{a}{m}{i}", a, m, "v", 3) for a, n in (("A", 9), ("B", 6), ("C", 2))
                       for m in ("nulmeting", "evaluatie") for i in range(n)],
                      columns=["respondent", "afdeling", "meting", "vraag", "score"])
-    assert ev_mod.enquete_groepen(e) == {"A": "A", "B": OVERIGE, "C": OVERIGE}
-    assert ev_mod.enquete_groepen(e, min_respondenten=2) == {"A": "A", "B": "B", "C": "C"}
+    assert survey.enquete_groepen(e) == {"A": "A", "B": OVERIGE, "C": OVERIGE}
+    assert survey.enquete_groepen(e, min_respondenten=2) == {"A": "A", "B": "B", "C": "C"}
 
 
 def test_survey_shift_is_positive_where_planted(ev: ev_mod.Evaluatie) -> None:
@@ -383,23 +389,46 @@ def test_survey_shift_is_positive_where_planted(ev: ev_mod.Evaluatie) -> None:
 
 
 def test_draft_findings_name_the_improvement_and_the_lagging_department(ev: ev_mod.Evaluatie) -> None:
-    b = ev_mod.bevindingen(ev)
+    b = findings.bevindingen(ev)
     assert "**Vergunning die halveert** is aantoonbaar korter" in b["Sterkste verbeteringen"][0]
     assert b["Achterblijvers en verslechteringen"][0].startswith("**Achterstand** blijft achter")
     assert any("Ik vind dossiers snel" in z or "vertrouw" in z for z in b["Medewerkers"])
-    plain = ev_mod.bevindingen_tekst(ev, markdown=False)
+    plain = findings.bevindingen_tekst(ev, markdown=False)
     assert "**" not in plain and "Vergunning die halveert" in plain
 
 
 def test_tables_escape_names_from_the_data(ev: ev_mod.Evaluatie) -> None:
-    html_ = ev_mod.tabel_voor_na(ev.voor_na)
+    html_ = weergave.tabel_voor_na(ev.voor_na)
     assert "<b>vet</b>" not in html_ and "&lt;b&gt;vet&lt;/b&gt;" in html_
     assert "Vergunning die halveert" in html_ and SNELLER in html_
-    assert "Achterstand" in ev_mod.tabel_adoptie(ev.adoptie)
+    assert "Achterstand" in weergave.tabel_adoptie(ev.adoptie)
+
+
+def test_dot_and_interval_chart_shows_each_tested_change_with_its_interval(ev: ev_mod.Evaluatie) -> None:
+    # A dollar in a name must stay text (matplotlib would read "$...$" as mathematics).
+    vn = ev.voor_na.assign(omschrijving=ev.voor_na["omschrijving"].str.replace("Vergunning", "Vergunning $5"))
+    ax = weergave.teken_voor_na(vn, "doorlooptijd")
+    try:
+        labels = [t.get_text() for t in ax.get_yticklabels()]
+        dots = ax.collections[1].get_offsets()[:, 0]
+        segments = [tuple(s[:, 0]) for s in ax.collections[0].get_segments()]
+        drawn = dict(zip(labels, zip(dots, segments, strict=True), strict=True))
+        getest = vn[vn["getest"] & vn["verandering"].notna()]
+        assert len(drawn) == len(getest) >= 2
+        for _, r in getest.iterrows():
+            x, (lo, hi) = drawn[plots.grafiektekst(r["omschrijving"], 42)]
+            assert x == pytest.approx(100 * r["verandering"])
+            assert (lo, hi) == pytest.approx((100 * r["verandering_laag"], 100 * r["verandering_hoog"]))
+        x, (lo, hi) = drawn[r"Vergunning \$5 die halveert"]
+        assert hi < 0 and -60 < x < -40  # the planted halving: the whole interval left of zero
+        _, (lo, hi) = drawn[vn.set_index("zaaktype").at[GELIJK, "omschrijving"]]
+        assert lo < 0 < hi  # no change: the interval crosses zero
+    finally:
+        plt.close(ax.figure)
 
 
 def test_excel_export_has_the_expected_sheets_and_keeps_text_as_text(ev: ev_mod.Evaluatie, tmp_path: Path) -> None:
-    out = ev_mod.exporteer_excel(ev, tmp_path / "bijlage.xlsx")
+    out = excel.exporteer_excel(ev, tmp_path / "bijlage.xlsx")
     assert out == tmp_path / "bijlage.xlsx"
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == ["Toelichting", "Adoptie", "Adoptie per maand", "Voor en na", "Te weinig zaken",
@@ -426,11 +455,11 @@ def test_excel_export_is_atomic(ev: ev_mod.Evaluatie, tmp_path: Path, monkeypatc
 
     monkeypatch.setattr(openpyxl.Workbook, "save", kapot)
     with pytest.raises(OSError, match="schijf vol"):
-        ev_mod.exporteer_excel(ev, target)
+        excel.exporteer_excel(ev, target)
     assert target.read_bytes() == b"de vorige versie"
     assert [p.name for p in tmp_path.iterdir()] == ["bijlage.xlsx"]
     with pytest.raises(UsageError, match=".xlsx"):
-        ev_mod.exporteer_excel(ev, tmp_path / "bijlage.csv")
+        excel.exporteer_excel(ev, tmp_path / "bijlage.csv")
 
 
 def test_excel_default_goes_to_outputs_never_into_notebooks(
@@ -442,14 +471,14 @@ def test_excel_default_goes_to_outputs_never_into_notebooks(
     # A kernel runs in its notebook's folder (JupyterLab, nbval, zgw run): the file goes to outputs/ beside it.
     for werkmap in (project / "notebooks", project / "notebooks" / "kopie"):
         monkeypatch.chdir(werkmap)
-        assert ev_mod.exporteer_excel(ev) == (project / "outputs" / naam).resolve()
+        assert excel.exporteer_excel(ev) == (project / "outputs" / naam).resolve()
     assert not list((project / "notebooks").rglob("*.xlsx"))
     # papermill from the project root: outputs/ there too.
     monkeypatch.chdir(project)
-    assert ev_mod.standaard_excelpad(ev) == project.resolve() / "outputs" / naam
+    assert excel.standaard_excelpad(ev) == project.resolve() / "outputs" / naam
     # A folder for excel_uit (one setting for every department of a zgw run) gets the default file name.
-    assert ev_mod.exporteer_excel(ev, tmp_path / "bijlagen") == tmp_path / "bijlagen" / naam
-    assert ev_mod.exporteer_excel(ev, str(project)) == project / naam
+    assert excel.exporteer_excel(ev, tmp_path / "bijlagen") == tmp_path / "bijlagen" / naam
+    assert excel.exporteer_excel(ev, str(project)) == project / naam
 
 
 def test_unknown_department_is_refused(snap: Snapshot) -> None:
@@ -500,7 +529,7 @@ def test_sample_lagging_department_is_flagged_at_the_default_evaluation(sample: 
     op_tijd = {a for a, d in snap.meta["invoering_per_afdeling"].items() if d == snap.meta["invoeringsdatum"]}
     assert not op_tijd & set(achter["afdeling"])
     # The survey's small departments are merged.
-    enq = ev_mod.enquete(snap.enquete, Instellingen(trekkingen=200))
+    enq = survey.enquete(snap.enquete, trekkingen=200)
     assert {a for a, g in enq.groepen.items() if g == OVERIGE} >= {"Communicatie", "HRM"}
     assert enq.verdeling["respondenten"].min() >= 5
 

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from zgwlib import contract, process
+from zgwlib import contract, process, process_display
 from zgwlib.errors import UsageError
 from zgwlib.snapshot import load_snapshot
 
@@ -293,12 +293,12 @@ def test_charts_draw_boxes_arrows_and_norm_lines(log: process.EventLog) -> None:
         process.overgeslagen_stappen(log), *process.terugstappen(log),
     )
     analyse.knelpunt = process.knelpunt(analyse.wachttijden, log.aantal_zaken)
-    ax = process.teken_processchema(analyse)
+    ax = process_display.teken_processchema(analyse)
     texts = [t.get_text() for t in ax.texts]
     assert "In behandeling" in texts and any("6×" in t for t in texts)
     assert len(ax.patches) == 4 + 6  # boxes + arrows
     plt.close(ax.figure)
-    ax = process.teken_doorlooptijd(process.doorlooptijd_per_maand(zaken), _zaaktypen().iloc[0])
+    ax = process_display.teken_doorlooptijd(process.doorlooptijd_per_maand(zaken), _zaaktypen().iloc[0])
     assert {t.get_text() for t in ax.get_legend().get_texts()} == {
         "wettelijke termijn (42 d)", "met verlenging (84 d)"
     }

@@ -262,7 +262,8 @@ def vergelijking_tabel_html(vergelijking: pd.DataFrame) -> str:
 # --------------------------------------------------------------------------- charts
 
 
-def _maand_labels(maanden: Iterable[str]) -> list[str]:
+def maand_labels(maanden: Iterable[str]) -> list[str]:
+    """Short Dutch axis labels for months: ``"2025-03"`` -> ``"mrt '25"``."""
     out = []
     for m in maanden:
         p = pd.Period(m, "M")
@@ -278,9 +279,43 @@ def _pct_as(ax: Any) -> None:
 
 
 def _getal_as(ax: Any) -> None:
+    getal_as(ax)
+
+
+def getal_as(ax: Any, axis: str = "y", decimalen: int = 0) -> None:
+    """Dutch numbers (``1.234``, ``0,5``) on the ``"y"`` or ``"x"`` axis of ``ax``."""
     from matplotlib.ticker import FuncFormatter
 
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _p: nl.getal(y)))
+    fmt = FuncFormatter(lambda v, _p: nl.getal(v, decimalen))
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
+
+
+def assen(ax: Any = None, figsize: tuple[float, float] = (8, 3.2)) -> Any:
+    """``ax`` in the house style, or new axes of ``figsize`` (constrained layout) when it is ``None``."""
+    import matplotlib.pyplot as plt
+
+    stijl()
+    if ax is None:
+        _, ax = plt.subplots(figsize=figsize, layout="constrained")
+    return ax
+
+
+def leeg(ax: Any, tekst: str) -> Any:
+    """An empty chart that says why, for example "Geen zaken"."""
+    ax.text(0.5, 0.5, tekst, ha="center", va="center", transform=ax.transAxes)
+    ax.set_axis_off()
+    return ax
+
+
+def grafiektekst(tekst: object, n: int | None = None) -> str:
+    """Text from the data for a chart label, cut to ``n`` characters (with an ellipsis) when longer.
+
+    A ``$`` is escaped: matplotlib would read ``$...$`` as mathematics.
+    """
+    t = str(tekst)
+    if n is not None and len(t) > n:
+        t = t[: n - 1] + "…"
+    return t.replace("$", r"\$")
 
 
 def trendgrafieken(trend: pd.DataFrame, titel: str | None = None) -> Any:
@@ -301,7 +336,7 @@ def trendgrafieken(trend: pd.DataFrame, titel: str | None = None) -> Any:
 
     stijl()
     x = np.arange(len(trend))
-    labels = _maand_labels(trend["maand"])
+    labels = maand_labels(trend["maand"])
     fig, axes = plt.subplots(2, 2, figsize=(11, 6.4), sharex=True, layout="constrained")
     panels = (
         ("Zaken per maand", ("ontvangen", "gesloten", "open_einde_maand"), _getal_as),
