@@ -1,10 +1,12 @@
-"""The evaluation notebook runs under plain papermill and under pytest --nbval-lax, on the sample.
+"""The evaluation notebook runs under plain papermill, under pytest --nbval-lax and under zgw run, on the sample.
 
-Two kernel runs in all: papermill for the organisation (outputs checked: the
-summary, the lagging department, the charts, the Excel appendix where
-``excel_uit`` says), and nbval for a department without zaken and with too few
-survey respondents (the empty and privacy branches), run from a ``notebooks/``
-folder: the Excel file lands in ``outputs/`` beside it by default, never among the notebooks.
+Kernel runs: papermill for the organisation (outputs checked: the summary, the
+lagging department, the charts, the Excel appendix where ``excel_uit`` says);
+nbval for a department without zaken and with too few survey respondents (the
+empty and privacy branches), run from a ``notebooks/`` folder: the Excel file
+lands in ``outputs/`` beside it by default, never among the notebooks; and
+``zgw run`` of this notebook and the opschoonactie notebook for the
+organisation and one department (four runs, two at a time).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import openpyxl
 import pytest
 
 from zgwlib import run
-from zgwlib.publish import SUMMARY_MIME
+from zgwlib.publish import SUMMARY_MIME, slug
 from zgwlib.snapshot import load_snapshot
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "evaluatie.ipynb"
@@ -121,3 +123,24 @@ def test_nbval_lax_department_without_zaken(small_sample: Path, tmp_path: Path) 
     wb = openpyxl.load_workbook(tmp_path / "outputs" / "evaluatie-hrm-2025-11-01.xlsx")
     assert "Adoptie" in wb.sheetnames
     assert sorted(p.name for p in target.parent.iterdir()) == [target.name]
+
+
+def test_zgw_run_publishes_evaluation_and_cleanup_per_department(small_sample: Path, tmp_path: Path) -> None:
+    # Both published notebooks of issues 6 and 7, for the organisation and the department behind with its
+    # cleanup; one excel_uit folder in the parameters file serves every department.
+    afdeling = load_snapshot(small_sample, ["zaken"]).meta["sample"]["geplant"]["opschoning_achter"]
+    opschoon = NOTEBOOK.parent / "opschoonactie.ipynb"
+    config = tmp_path / "zgw.yaml"
+    config.write_text(f"excel_uit: {tmp_path / 'bijlagen'}\n", encoding="utf-8")
+    voor = sorted(p.name for p in NOTEBOOK.parent.iterdir())
+    result = run.run([NOTEBOOK, opschoon], afdelingen=["organisatie", afdeling], data=small_sample,
+                     out=tmp_path / "out", config=config, workers=2, progress=False)
+    assert not result.failed, [(o.rapport, o.afdeling, o.error) for o in result.failed]
+    assert len(result.outcomes) == 4
+    tree = tmp_path / "out" / result.periode
+    page = (tree / slug(afdeling) / "opschoonactie.html").read_text(encoding="utf-8")
+    assert "Oordeel: achter." in page
+    assert "Vergeleken worden" in (tree / "organisatie" / "evaluatie.html").read_text(encoding="utf-8")
+    assert sorted(p.name for p in (tmp_path / "bijlagen").iterdir()) == sorted(
+        ["evaluatie-organisatie-2025-11-01.xlsx", f"evaluatie-{slug(afdeling)}-2025-11-01.xlsx"])
+    assert sorted(p.name for p in NOTEBOOK.parent.iterdir()) == voor  # nothing written among the notebooks
