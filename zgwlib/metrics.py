@@ -15,15 +15,13 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from . import nl, signals
 from .errors import UsageError
@@ -34,6 +32,9 @@ OPEN = np.int64(2**40)
 
 #: Team label for staff without a team.
 GEEN_TEAM = "(geen team)"
+
+#: Months back to the same month last year.
+JAAR = 12
 
 
 # --------------------------------------------------------------------------- figures
@@ -122,8 +123,14 @@ VERGELIJKING = (
 def maand_index(dates: pd.Series | np.ndarray) -> np.ndarray:
     """Months since January 1970 of each date (``int64``); a missing date gives :data:`OPEN`."""
     d = np.asarray(dates, dtype="datetime64[us]")
-    out = d.astype("datetime64[M]").astype(np.int64)
-    out[np.isnat(d)] = OPEN
+    ok = ~np.isnat(d)
+    days = d.view(np.int64) // 86_400_000_000  # floor: also right before 1970
+    out = np.full(len(days), OPEN, dtype=np.int64)
+    if ok.any():
+        # numpy's day -> month conversion does calendar work per value: look each day up in a table instead.
+        lo, hi = int(days[ok].min()), int(days[ok].max())
+        tabel = np.arange(lo, hi + 1).astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+        out[ok] = tabel[days[ok] - lo]
     return out
 
 
@@ -268,16 +275,27 @@ def laad_instellingen(config: str | os.PathLike[str] | None = None, **overrides:
 # --------------------------------------------------------------------------- prepared data
 
 
-def index_in(values: pd.Series | np.ndarray, pool: pd.Series | pd.Index) -> np.ndarray:
-    """Position of each text value in ``pool`` (``-1`` when absent or missing), fast on millions of rows.
+#: Position of each text value in a pool (``-1`` when absent or missing): :func:`zgwlib.signals.index_in`.
+index_in = signals.index_in
 
-    pandas' own lookups on its Arrow-backed ``str`` dtype walk Python objects;
-    pyarrow's ``index_in`` does not.
+
+def categorie(values: pd.Series, extra: Iterable[str] = (), key: Callable[[str], Any] | None = None) -> pd.Categorical:
+    """A text column as a categorical whose categories are its values plus ``extra``, sorted by ``key``.
+
+    Built from Arrow's dictionary encoding (pandas' own ``astype("category")``
+    on its Arrow-backed ``str`` walks Python objects). Missing stays missing.
     """
-    left = pa.array(values, from_pandas=True, type=pa.large_string())
-    right = pa.array(pd.Series(pool, dtype="str"), from_pandas=True, type=pa.large_string())
-    out = pc.index_in(left, value_set=right).to_numpy(zero_copy_only=False)
-    return np.where(pd.isna(out), -1, out).astype(np.int64)
+    arr = signals._tekst(values).dictionary_encode()
+    woorden = [str(w) for w in arr.dictionary.to_pylist()]
+    cats = sorted(set(woorden) | {str(x) for x in extra}, key=key)
+    plek = {c: i for i, c in enumerate(cats)}
+    remap = np.array([plek[w] for w in woorden] + [-1], dtype=np.int64)
+    idx = arr.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    return pd.Categorical.from_codes(remap[idx], categories=pd.Index(cats, dtype="str"))
+
+
+def _lower(s: str) -> tuple[str, str]:
+    return s.lower(), s
 
 
 @dataclass
@@ -288,19 +306,21 @@ class Basis:
     ----------
     zaken : DataFrame
         Contract zaken plus per-zaak facts: ``team`` (of the behandelaar, when in
-        the zaak's afdeling), ``m_reg``/``m_eind`` (month index, :data:`OPEN`
+        the zaak's afdeling), ``mw`` (row of the behandelaar in ``medewerkers``,
+        -1 when unknown), ``m_reg``/``m_eind`` (month index, :data:`OPEN`
         while open), ``gesloten``, ``doorlooptijd`` (days), ``binnen_norm`` and
         ``binnen_termijn`` (1.0/0.0, NaN without that date or while open),
         ``heeft_documenten``, ``heeft_tussenstatus``, ``achteraf``,
         ``heeft_behandelaar``, ``heeft_resultaat``, ``volgens_werkwijze``.
+        ``afdeling``, ``zaaktype`` and ``team`` are categoricals.
     statussen : DataFrame
         ``zaak``, ``datum_status_gezet``, ``gezet_door``.
     medewerkers : DataFrame
-        Contract medewerkers with ``team`` filled (:data:`GEEN_TEAM`).
+        Contract medewerkers with ``team`` filled (:data:`GEEN_TEAM`) and ``nooit_actief``.
     zaaktypen : DataFrame
         Contract zaaktypen.
     documenten_buiten_zaak : DataFrame
-        ``identificatie``, ``creatiedatum`` of documents without a zaak.
+        ``identificatie``, ``creatiedatum`` and ``m_creatie`` (month index) of documents without a zaak.
     documenten_per_maand : Series
         Number of documents (all) by month index of ``creatiedatum``.
     status_maand, status_mw : ndarray
@@ -312,6 +332,8 @@ class Basis:
         Last day of the data.
     meta : dict
         The snapshot's ``meta.json``.
+    status_zaak : ndarray, optional
+        Per status: the row of its zaak in ``zaken`` (-1 when unknown).
     """
 
     zaken: pd.DataFrame
@@ -325,13 +347,16 @@ class Basis:
     afdelingen: list[str]
     peildatum: pd.Timestamp
     meta: dict[str, Any] = field(default_factory=dict)
+    status_zaak: np.ndarray | None = None
     #: Results worth keeping between calls on the same data (activity per month window).
     cache: dict[Any, Any] = field(default_factory=dict, repr=False)
 
 
-#: Columns :func:`laad` reads (omschrijving of zaken only for examples; statustype not needed).
-KOLOMMEN = {
-    "zaken": None,
+#: Columns :func:`laad` reads: what the figures, signals, examples (omschrijving) and milestones (archiefstatus)
+#: need; the other zaak columns and the statustype text are never read, which matters on millions of rows.
+KOLOMMEN: dict[str, list[str] | None] = {
+    "zaken": ["identificatie", "zaaktype", "afdeling", "behandelaar", "registratiedatum", "startdatum", "einddatum",
+              "einddatum_gepland", "uiterlijke_einddatum_afdoening", "resultaat", "archiefstatus", "omschrijving"],
     "statussen": ["zaak", "volgnummer", "datum_status_gezet", "is_eindstatus", "gezet_door"],
     "documenten": ["identificatie", "zaak", "creatiedatum"],
     "medewerkers": None,
@@ -350,6 +375,9 @@ def laad(data: str | os.PathLike[str] | None = "voorbeeld") -> Basis:
 def prepare(snapshot: Any) -> Basis:
     """Derive every per-zaak fact once (see :class:`Basis`).
 
+    Identificaties become row numbers once (:func:`zgwlib.signals.posities`), so
+    everything after is integer work.
+
     Parameters
     ----------
     snapshot : Snapshot
@@ -357,12 +385,10 @@ def prepare(snapshot: Any) -> Basis:
     """
     t = snapshot.tables
     zaken, statussen, documenten = t["zaken"], t["statussen"], t["documenten"]
-    mw = t["medewerkers"][["identificatie", "naam", "afdeling", "team", "actief_sinds"]].copy() if "naam" in \
-        t["medewerkers"] else t["medewerkers"].copy()
+    mw = t["medewerkers"].copy()
     mw["team"] = mw["team"].fillna(GEEN_TEAM)
-    mw["nooit_actief"] = signals.nooit_actief(mw, zaken, statussen)
 
-    z = zaken.copy()
+    z = zaken.copy(deep=False)  # new columns only: the snapshot's own frame stays as it was
     reg, eind = z["registratiedatum"].to_numpy("datetime64[us]"), z["einddatum"].to_numpy("datetime64[us]")
     start = z["startdatum"].to_numpy("datetime64[us]")
     gesloten = ~np.isnat(eind)
@@ -373,8 +399,12 @@ def prepare(snapshot: Any) -> Basis:
     for col, target in (("binnen_norm", "einddatum_gepland"), ("binnen_termijn", "uiterlijke_einddatum_afdoening")):
         norm = z[target].to_numpy("datetime64[us]")
         z[col] = np.where(gesloten & ~np.isnat(norm), (eind <= norm).astype("float64"), np.nan)
-    z["heeft_documenten"] = signals.heeft_documenten(z, documenten)
-    z["heeft_tussenstatus"] = signals.heeft_tussenstatus(z, statussen)
+
+    status_zaak, doc_zaak = signals.posities(z["identificatie"], statussen["zaak"], documenten["zaak"])
+    beh_mw, st_mw = signals.posities(mw["identificatie"], z["behandelaar"], statussen["gezet_door"])
+    mw["nooit_actief"] = signals.nooit_actief(mw, z, statussen, beh_mw, st_mw)
+    z["heeft_documenten"] = signals.heeft_documenten(z, documenten, doc_zaak)
+    z["heeft_tussenstatus"] = signals.heeft_tussenstatus(z, statussen, status_zaak)
     z["achteraf"] = signals.achteraf_geregistreerd(z, z["heeft_tussenstatus"].to_numpy())
     z["heeft_behandelaar"] = z["behandelaar"].notna().to_numpy()
     z["heeft_resultaat"] = z["resultaat"].notna().to_numpy()
@@ -382,19 +412,20 @@ def prepare(snapshot: Any) -> Basis:
         gesloten & z["heeft_documenten"].to_numpy() & z["heeft_behandelaar"].to_numpy()
         & z["heeft_resultaat"].to_numpy() & ~z["achteraf"].to_numpy()
     )
-    # A zaak's team is its behandelaar's team, when that person works in the zaak's department.
-    pos = index_in(z["behandelaar"], mw["identificatie"])
-    z["mw"] = pos
-    known = pos >= 0
-    bh_afd = np.where(known, mw["afdeling"].to_numpy(dtype=object)[pos], None)
-    team = np.where(known, mw["team"].to_numpy(dtype=object)[pos], None)
-    same = known & (bh_afd == z["afdeling"].to_numpy(dtype=object))
-    z["team"] = pd.Categorical(np.where(same, team, None))
 
-    names = set(zaken["afdeling"].dropna().unique()) | set(mw["afdeling"].dropna().unique())
-    afdelingen = sorted((str(a) for a in names), key=str.lower)
-    z["afdeling"] = pd.Categorical(z["afdeling"], categories=afdelingen)
-    z["zaaktype"] = z["zaaktype"].astype("category")
+    afd = categorie(z["afdeling"], mw["afdeling"].dropna().astype("str"), key=_lower)
+    afdelingen = [str(a) for a in afd.categories]
+    z["afdeling"] = afd
+    z["zaaktype"] = categorie(z["zaaktype"])
+    # A zaak's team is its behandelaar's team, when that person works in the zaak's department.
+    teams = pd.Index(sorted({str(x) for x in mw["team"]}, key=_lower), dtype="str")
+    mw_afd = index_in(mw["afdeling"], pd.Series(afdelingen, dtype="str"))
+    mw_team = index_in(mw["team"], teams)
+    z["mw"] = beh_mw
+    known = beh_mw >= 0
+    rij = np.where(known, beh_mw, 0)
+    same = known & (mw_afd[rij] == afd.codes)
+    z["team"] = pd.Categorical.from_codes(np.where(same, mw_team[rij], -1), categories=teams)
 
     meta = dict(getattr(snapshot, "meta", {}) or {})
     if meta.get("periode_tot"):
@@ -403,60 +434,97 @@ def prepare(snapshot: Any) -> Basis:
         both = np.concatenate([reg[~np.isnat(reg)], eind[gesloten]])
         peil = pd.Timestamp(both.max()) if len(both) else pd.Timestamp.today().normalize()
     st_cols = [c for c in ("zaak", "datum_status_gezet", "gezet_door") if c in statussen]
-    st_mw = index_in(statussen["gezet_door"], mw["identificatie"]) if "gezet_door" in statussen else \
-        np.full(len(statussen), -1, dtype=np.int64)
-    docs = documenten.loc[documenten["zaak"].isna(), ["identificatie", "creatiedatum"]].reset_index(drop=True)
-    per_maand = pd.Series(maand_index(documenten["creatiedatum"])).value_counts()
+    buiten = documenten["zaak"].isna().to_numpy()
+    m_doc = maand_index(documenten["creatiedatum"])
+    docs = documenten.loc[buiten, ["identificatie", "creatiedatum"]].reset_index(drop=True)
+    docs["m_creatie"] = m_doc[buiten]
+    per_maand = pd.Series(m_doc).value_counts()
     return Basis(z, statussen[st_cols], mw, t["zaaktypen"], docs, per_maand,
-                 maand_index(statussen["datum_status_gezet"]), st_mw, afdelingen, peil.normalize(), meta)
+                 maand_index(statussen["datum_status_gezet"]), st_mw, afdelingen, peil.normalize(), meta,
+                 status_zaak=status_zaak)
 
 
 # --------------------------------------------------------------------------- aggregation (one definition each)
 
 
-#: Per-zaak columns :func:`_gesloten_cijfers` reads.
-_GESLOTEN_KOLOMMEN = ("gesloten", "binnen_norm", "binnen_termijn", "doorlooptijd", "heeft_documenten",
-                      "heeft_behandelaar", "heeft_resultaat", "achteraf", "volgens_werkwijze")
+def _kwantielen(key: np.ndarray, values: np.ndarray, size: int, qs: tuple[float, ...]) -> list[np.ndarray]:
+    """Per group ``0..size-1`` the quantiles ``qs`` of ``values`` (linear interpolation, as numpy and pandas).
 
-
-def _gesloten_cijfers(c: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Figures of closed zaken ``c`` grouped by ``keys``: the only place these are defined."""
-    g = c.groupby(keys, observed=True, sort=False)
-    out = g.agg(
-        gesloten=("gesloten", "size"),
-        binnen_norm=("binnen_norm", "mean"),
-        binnen_termijn=("binnen_termijn", "mean"),
-        doorlooptijd_mediaan=("doorlooptijd", "median"),
-        met_documenten=("heeft_documenten", "mean"),
-        met_behandelaar=("heeft_behandelaar", "mean"),
-        met_resultaat=("heeft_resultaat", "mean"),
-        achteraf=("achteraf", "mean"),
-        volgens_werkwijze=("volgens_werkwijze", "mean"),
-        achteraf_aantal=("achteraf", "sum"),
-    )
-    out["doorlooptijd_p90"] = g["doorlooptijd"].quantile(0.9)
+    One sort of (group, value) instead of a sort per group. NaN values are left
+    out; a group without values gets NaN.
+    """
+    ok = ~np.isnan(values)
+    key, values = key[ok], values[ok]
+    if len(values) and np.array_equal(values, np.round(values)) and np.abs(values).max() < 2**30:
+        # Whole days (dates are midnight): one int64 sort key instead of a two-key lexsort.
+        order = np.argsort(key * 2**31 + (values.astype(np.int64) + 2**30))
+    else:
+        order = np.lexsort((values, key))
+    v = values[order]
+    cnt = np.bincount(key, minlength=size)
+    begin = np.concatenate([[0], np.cumsum(cnt)[:-1]])
+    has = cnt > 0
+    out = []
+    for q in qs:
+        h = (cnt[has] - 1) * q
+        lo = np.floor(h).astype(np.int64)
+        frac = h - lo
+        a = v[begin[has] + lo]
+        b = v[begin[has] + np.minimum(lo + 1, cnt[has] - 1)]
+        # numpy's lerp: from the nearer end, so q = 0.5 of two equal values is exact.
+        x = np.where(frac >= 0.5, b - (b - a) * (1 - frac), a + (b - a) * frac)
+        res = np.full(size, np.nan)
+        res[has] = x
+        out.append(res)
     return out
 
 
-def _open_einde(z: pd.DataFrame, keys: list[str], m0: int, m1: int) -> pd.DataFrame:
-    """Zaken open at the end of each month m0..m1 (``m_reg <= m < m_eind``), grouped by ``keys``.
+#: Columns of :func:`_gesloten_cijfers`.
+_GESLOTEN = ("gesloten", "binnen_norm", "binnen_termijn", "doorlooptijd_mediaan", "doorlooptijd_p90", "met_documenten",
+             "met_behandelaar", "met_resultaat", "achteraf", "volgens_werkwijze", "achteraf_aantal")
 
-    Counted as intervals: +1 in the month of registration, -1 in the month of
-    closing, then a running sum; zaken closed before the window drop out first.
+
+def _gesloten_cijfers(z: pd.DataFrame, sel: np.ndarray, key: np.ndarray, size: int) -> pd.DataFrame:
+    """Figures of the closed zaken ``z[sel]`` in groups ``key`` (0..size-1): the only place these are defined.
+
+    ``gesloten`` counts them; ``binnen_norm``/``binnen_termijn`` are means over
+    those that have the date; ``met_*``, ``achteraf`` and ``volgens_werkwijze``
+    are shares of ``gesloten``; lead time median and p90. Rates of an empty group are NaN.
     """
-    begin, stop = z["m_reg"].to_numpy(), np.maximum(z["m_reg"].to_numpy(), z["m_eind"].to_numpy())
-    keep = (stop > m0) & (begin <= m1)
+    key = np.asarray(key, dtype=np.int64)
+    n = np.bincount(key, minlength=size)
+    out: dict[str, np.ndarray] = {"gesloten": n.astype(np.int64)}
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for col in ("binnen_norm", "binnen_termijn"):
+            v = z[col].to_numpy(dtype="float64")[sel]
+            ok = ~np.isnan(v)
+            out[col] = np.bincount(key[ok], weights=v[ok], minlength=size) / np.bincount(key[ok], minlength=size)
+        med, p90 = _kwantielen(key, z["doorlooptijd"].to_numpy(dtype="float64")[sel], size, (0.5, 0.9))
+        out["doorlooptijd_mediaan"], out["doorlooptijd_p90"] = med, p90
+        for code, col in (("met_documenten", "heeft_documenten"), ("met_behandelaar", "heeft_behandelaar"),
+                          ("met_resultaat", "heeft_resultaat"), ("achteraf", "achteraf"),
+                          ("volgens_werkwijze", "volgens_werkwijze")):
+            out[code] = np.bincount(key, weights=z[col].to_numpy(dtype=bool)[sel], minlength=size) / n
+    out["achteraf_aantal"] = np.bincount(key, weights=z["achteraf"].to_numpy(dtype=bool)[sel],
+                                         minlength=size).astype(np.int64)
+    return pd.DataFrame({c: out[c] for c in _GESLOTEN})
+
+
+def _open_einde(g: np.ndarray, m_reg: np.ndarray, m_eind: np.ndarray, m0: int, m1: int, size: int) -> np.ndarray:
+    """Zaken open at the end of each month m0..m1 (``m_reg <= m < m_eind``) per group ``g`` (-1: none).
+
+    The same zaken as :func:`zgwlib.signals.open_op` at the month's last day,
+    counted as intervals: +1 in the month of registration, -1 in the month of
+    closing, then a running sum. Returns ``size * months`` counts, group-major.
+    """
     n = m1 - m0 + 1
-    b = np.clip(begin[keep], m0, m1 + 1) - m0
+    stop = np.maximum(m_reg, m_eind)
+    keep = (g >= 0) & (stop > m0) & (m_reg <= m1)
+    b = np.clip(m_reg[keep], m0, m1 + 1) - m0
     e = np.clip(stop[keep], m0, m1 + 1) - m0
-    frame = pd.concat([z.loc[keep, keys].assign(pos=b, d=1), z.loc[keep, keys].assign(pos=e, d=-1)])
-    frame = frame[frame["pos"] < n]
-    wide = frame.groupby(keys + ["pos"], observed=True)["d"].sum().unstack("pos") if keys else \
-        frame.groupby("pos")["d"].sum().to_frame().T
-    wide = wide.reindex(columns=range(n), fill_value=0).fillna(0).cumsum(axis=1)
-    wide.columns = pd.Index([m0 + i for i in range(n)], name="maand")
-    long = wide.stack().rename("open_einde_maand").reset_index()
-    return long.drop(columns=[c for c in long.columns if c not in keys + ["maand", "open_einde_maand"]])
+    gk = g[keep].astype(np.int64) * (n + 1)
+    delta = np.bincount(gk + b, minlength=size * (n + 1)) - np.bincount(gk + e, minlength=size * (n + 1))
+    return delta.reshape(size, n + 1)[:, :n].cumsum(axis=1).ravel()
 
 
 def _activiteit(b: Basis, m0: int, m1: int) -> pd.DataFrame:
@@ -484,53 +552,67 @@ def _activiteit(b: Basis, m0: int, m1: int) -> pd.DataFrame:
 def actief_in_maand(basis: Basis, periode: str) -> pd.Series:
     """Per medewerker (aligned with ``basis.medewerkers``): whether they were active in ``periode``."""
     m = periode_index(periode)
-    windows = [k for k in basis.cache if isinstance(k, tuple) and k[0] <= m <= k[1]]
+    windows = [k for k in basis.cache if isinstance(k, tuple) and len(k) == 2 and k[0] <= m <= k[1]]
     act = basis.cache[windows[0]] if windows else _activiteit(basis, m, m)
     flags = np.zeros(len(basis.medewerkers), dtype=bool)
     flags[act.loc[act["maand"] == m, "mw"].to_numpy()] = True
     return pd.Series(flags, index=basis.medewerkers.index, name="actief")
 
 
-def _flat(s: pd.Series | pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    df = s.reset_index()
-    for k in keys:
-        df[k] = df[k].astype("str")
-    return df
+def _groepen(b: Basis, niveau: str) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
+    """Group of each zaak and each medewerker (-1: none) and the groups' key columns, in report order.
+
+    ``organisatie``: one group. ``afdeling``: every department of zaken and staff.
+    ``team``: every (afdeling, team) of staff, and of zaken by their behandelaar's team.
+    """
+    z, mw = b.zaken, b.medewerkers
+    if niveau == "organisatie":
+        return np.zeros(len(z), np.int64), np.zeros(len(mw), np.int64), pd.DataFrame(index=range(1))
+    afd = pd.Series(b.afdelingen, dtype="str")
+    afd_z = z["afdeling"].cat.codes.to_numpy().astype(np.int64)
+    afd_m = index_in(mw["afdeling"], afd)
+    if niveau == "afdeling":
+        return afd_z, afd_m, pd.DataFrame({"afdeling": afd})
+    teams = z["team"].cat.categories
+    team_z = z["team"].cat.codes.to_numpy().astype(np.int64)
+    team_m = index_in(mw["team"], teams)
+    t = len(teams)
+    pz = np.where((afd_z >= 0) & (team_z >= 0), afd_z * t + team_z, -1)
+    pm = np.where((afd_m >= 0) & (team_m >= 0), afd_m * t + team_m, -1)
+    # The (afdeling, team) pairs that occur, in code order (= sorted by department, then team).
+    seen = np.bincount(pz[pz >= 0], minlength=len(afd) * t) + np.bincount(pm[pm >= 0], minlength=len(afd) * t)
+    paren = np.flatnonzero(seen)
+    dense = np.full(len(afd) * t + 1, -1, dtype=np.int64)  # the last slot maps -1 to -1
+    dense[paren] = np.arange(len(paren))
+    units = pd.DataFrame({"afdeling": afd.to_numpy()[paren // t], "team": teams.to_numpy()[paren % t]})
+    return dense[pz], dense[pm], units.astype("str")
 
 
-def _cijfers(b: Basis, m0: int, m1: int, keys: list[str]) -> pd.DataFrame:
-    z = b.zaken
-    maanden = list(range(m0, m1 + 1))
-    r = z.loc[(z["m_reg"] >= m0) & (z["m_reg"] <= m1), keys + ["m_reg"]].rename(columns={"m_reg": "maand"})
-    ontvangen = r.groupby(keys + ["maand"], observed=True).size().rename("ontvangen")
-    c = z.loc[(z["m_eind"] >= m0) & (z["m_eind"] <= m1), keys + ["m_eind", *_GESLOTEN_KOLOMMEN]]
-    c = c.rename(columns={"m_eind": "maand"})
-    gesl = _gesloten_cijfers(c, keys + ["maand"])
-    open_ = _open_einde(z, keys, m0, m1)
+def _cijfers(b: Basis, m0: int, m1: int, niveau: str) -> pd.DataFrame:
+    z, mw = b.zaken, b.medewerkers
+    gz, gm, units = _groepen(b, niveau)
+    size, n = len(units), m1 - m0 + 1
+    m_reg, m_eind = z["m_reg"].to_numpy(), z["m_eind"].to_numpy()
 
-    mw = b.medewerkers
+    r = (gz >= 0) & (m_reg >= m0) & (m_reg <= m1)
+    ontvangen = np.bincount(gz[r] * n + (m_reg[r] - m0), minlength=size * n)
+    c = (gz >= 0) & (m_eind >= m0) & (m_eind <= m1)
+    gesl = _gesloten_cijfers(z, c, gz[c] * n + (m_eind[c] - m0), size * n)
     act = _activiteit(b, m0, m1)
-    if keys:
-        act = act.join(mw[keys].reset_index(drop=True), on="mw")
-    actief = act.groupby(keys + ["maand"], observed=True).size().rename("actieve_gebruikers")
+    who = gm[act["mw"].to_numpy()]
+    ok = who >= 0
+    actief = np.bincount(who[ok] * n + (act["maand"].to_numpy()[ok] - m0), minlength=size * n)
+    staf = np.bincount(gm[gm >= 0], minlength=size)
 
     # Every unit (from zaken and staff) times every month, so empty months and staff-only departments show.
-    if keys:
-        units = pd.concat([z[keys].dropna().astype("str"), mw[keys].astype("str")]).drop_duplicates()
-        units = units.sort_values(keys, key=lambda s: s.str.lower()).reset_index(drop=True)
-        out = units.merge(pd.DataFrame({"maand": maanden}), how="cross")
-    else:
-        out = pd.DataFrame({"maand": maanden})
-    on = keys + ["maand"]
-    for part in (ontvangen, gesl, open_.set_index(on), actief):
-        out = out.merge(_flat(part, keys), on=on, how="left")
-    if keys:
-        staff = _flat(mw.groupby(keys).size().rename("medewerkers"), keys)
-        out = out.merge(staff, on=keys, how="left")
-    else:
-        out["medewerkers"] = len(mw)
-    counts = ["ontvangen", "gesloten", "open_einde_maand", "actieve_gebruikers", "medewerkers", "achteraf_aantal"]
-    out[counts] = out[counts].fillna(0).astype("int64")
+    out = units.iloc[np.repeat(np.arange(size), n)].reset_index(drop=True)
+    out["maand"] = np.tile(np.arange(m0, m1 + 1, dtype=np.int64), size)
+    out["ontvangen"] = ontvangen.astype(np.int64)
+    for col in gesl:
+        out[col] = gesl[col].to_numpy()
+    out["open_einde_maand"] = _open_einde(gz, m_reg, m_eind, m0, m1, size).astype(np.int64)
+    out["actieve_gebruikers"] = actief.astype(np.int64)
+    out["medewerkers"] = np.repeat(staf, n).astype(np.int64)
     out["aandeel_actief"] = out["actieve_gebruikers"] / out["medewerkers"].where(out["medewerkers"] > 0)
     return out
 
@@ -562,13 +644,15 @@ def maandcijfers(basis: Basis, periode: str, maanden: int | None = None, niveau:
     n = Instellingen().trend_maanden if maanden is None else int(maanden)
     m1 = periode_index(periode)
     m0 = m1 - n + 1
+    if n < 1:
+        raise UsageError(f"maanden must be at least 1, not {maanden!r}.")
     if niveau == "afdeling":
-        per = _cijfers(basis, m0, m1, ["afdeling"])
-        org = _cijfers(basis, m0, m1, [])
+        per = _cijfers(basis, m0, m1, "afdeling")
+        org = _cijfers(basis, m0, m1, "organisatie")
         org.insert(0, "afdeling", ORGANISATIE)
         out = pd.concat([org, per], ignore_index=True)
     elif niveau == "team":
-        out = _cijfers(basis, m0, m1, ["afdeling", "team"])
+        out = _cijfers(basis, m0, m1, "team")
     else:
         raise UsageError(f"niveau must be 'afdeling' or 'team', not {niveau!r}.")
     out["maand"] = [periode_tekst(int(m)) for m in out["maand"]]
@@ -613,7 +697,7 @@ def kerncijfers(tabel: pd.DataFrame, afdeling: str, periode: str, codes: tuple[s
     """
     rows = eenheid(tabel, afdeling).set_index("maand")
     m = periode_index(periode)
-    vorige, jaar = periode_tekst(m - 1), periode_tekst(m - 12)
+    vorige, jaar = periode_tekst(m - 1), periode_tekst(m - JAAR)
 
     def get(month: str, code: str) -> float:
         return float(rows.at[month, code]) if month in rows.index and pd.notna(rows.at[month, code]) else np.nan
@@ -694,16 +778,20 @@ class Maand:
 def maand(basis: Basis, periode: str | None = None, instellingen: Instellingen | None = None) -> Maand:
     """Compute the report month for every department at once (see :class:`Maand`).
 
-    ``periode`` None: the last month the data covers completely.
+    ``periode`` None: the last month the data covers completely. The tables
+    cover at least 13 months (the same month last year), also when
+    ``trend_maanden`` is shorter.
     """
     inst = instellingen or Instellingen()
-    periode = kies_periode(basis.meta, periode)
+    meta = basis.meta if basis.meta.get("periode_tot") else {"periode_tot": basis.peildatum.date().isoformat()}
+    periode = kies_periode(meta, periode)
+    n = max(inst.trend_maanden, JAAR + 1)
     return Maand(
         basis=basis,
         periode=periode,
         instellingen=inst,
-        tabel=maandcijfers(basis, periode, inst.trend_maanden),
-        teams=maandcijfers(basis, periode, inst.trend_maanden, niveau="team"),
+        tabel=maandcijfers(basis, periode, n),
+        teams=maandcijfers(basis, periode, n, niveau="team"),
         zaken=signals.maand_flags(basis, periode, inst),
         actief=actief_in_maand(basis, periode).to_numpy(),
     )
@@ -712,6 +800,9 @@ def maand(basis: Basis, periode: str | None = None, instellingen: Instellingen |
 def per_zaaktype(maand: Maand, afdeling: str = ORGANISATIE) -> pd.DataFrame:
     """Per zaaktype in the month: volume, lead time, on time, open and overdue, and the way of working.
 
+    The figures are those of :func:`maandcijfers` (same definitions, same code),
+    grouped by zaaktype instead of department.
+
     Returns
     -------
     DataFrame
@@ -719,27 +810,29 @@ def per_zaaktype(maand: Maand, afdeling: str = ORGANISATIE) -> pd.DataFrame:
         ``gesloten``, ``doorlooptijd_mediaan``, ``doorlooptijd_p90``,
         ``binnen_norm``, ``binnen_termijn``, ``open_einde_maand``,
         ``open_over_termijn``, ``met_documenten``, ``achteraf``,
-        ``volgens_werkwijze``; zaaktypes with any zaak in the month, largest first.
+        ``volgens_werkwijze``; zaaktypes with any zaak in the month, the most
+        received first (then the most open, then by identificatie).
     """
     z = maand.selectie(afdeling)
-    zt = z["zaaktype"].astype("str")
-    ontvangen = z[z["ontvangen_in_maand"].to_numpy()].groupby(zt, observed=True).size().rename("ontvangen")
-    closed = z["gesloten_in_maand"].to_numpy()
-    gesl = _gesloten_cijfers(z[closed].assign(zaaktype=zt[closed]), ["zaaktype"])
-    o = z["open_einde_maand"].to_numpy()
-    open_ = pd.DataFrame({"zaaktype": zt[o], "over": z["open_over_termijn"].to_numpy()[o]}).groupby("zaaktype").agg(
-        open_einde_maand=("over", "size"), open_over_termijn=("over", "sum"))
-    out = pd.concat([ontvangen, gesl, open_], axis=1)
-    for col in ("ontvangen", *gesl.columns, "open_einde_maand", "open_over_termijn"):
-        if col not in out:
-            out[col] = np.nan
-    out.index = pd.Index(out.index, dtype="str")
-    counts = ["ontvangen", "gesloten", "open_einde_maand", "open_over_termijn"]
-    out[counts] = out[counts].fillna(0).astype("int64")
-    names = maand.basis.zaaktypen.set_index("identificatie")["omschrijving"]
-    omschrijving = pd.Series(out.index.map(names), index=out.index, dtype="str")
-    out.insert(0, "omschrijving", omschrijving.fillna(pd.Series(out.index, index=out.index, dtype="str")))
-    out = out.rename_axis("zaaktype").reset_index()
+    zt = z["zaaktype"] if isinstance(z["zaaktype"].dtype, pd.CategoricalDtype) else z["zaaktype"].astype("category")
+    codes, cats = zt.cat.codes.to_numpy().astype(np.int64), zt.cat.categories.astype("str")
+    k = len(cats)
+    ok = codes >= 0
+
+    def tel(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(codes[ok & mask], minlength=k).astype(np.int64)
+
+    closed = ok & z["gesloten_in_maand"].to_numpy()
+    gesl = _gesloten_cijfers(z, closed, codes[closed], k)
+    out = pd.DataFrame({"zaaktype": pd.Series(cats, dtype="str"), "ontvangen": tel(z["ontvangen_in_maand"].to_numpy())})
+    for col in gesl:
+        out[col] = gesl[col].to_numpy()
+    out["open_einde_maand"] = tel(z["open_einde_maand"].to_numpy())
+    out["open_over_termijn"] = tel(z["open_over_termijn"].to_numpy())
+    out = out[(out["ontvangen"] + out["gesloten"] + out["open_einde_maand"] > 0).to_numpy()]
+    names = maand.basis.zaaktypen.set_index("identificatie")["omschrijving"].astype("str")
+    out.insert(1, "omschrijving", [str(names.get(c, c)) for c in out["zaaktype"]])
+    out["omschrijving"] = out["omschrijving"].astype("str")
     out = out.sort_values(["ontvangen", "open_einde_maand", "zaaktype"], ascending=[False, False, True],
                           kind="stable")
     cols = ["zaaktype", "omschrijving", "ontvangen", "gesloten", "doorlooptijd_mediaan", "doorlooptijd_p90",

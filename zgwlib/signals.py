@@ -14,23 +14,111 @@ Scope in a monthly report (month ``M``, peildatum = last day of ``M``):
 * documenten buiten een zaak: documents created in ``M`` (organisation only:
   a document without a zaak has no department);
 * medewerkers niet actief: staff of the department not active in ``M``
-  (see :func:`zgwlib.metrics.actief_in_maand`); nooit actief: never at all.
+  (see :func:`zgwlib.metrics.actief_in_maand`); for the organisation, staff of
+  the departments that had zaken in ``M`` (departments without zaken, such as
+  HRM, only consult dossiers, which the data does not show); nooit actief:
+  of those, staff who never used the system at all.
 """
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import nl
-from .process import isin
 
 if TYPE_CHECKING:
     from .metrics import Basis, Instellingen, Maand
+
+
+# --------------------------------------------------------------------------- fast text lookups
+
+
+def _tekst(values: Any, combine: bool = True) -> pa.Array | pa.ChunkedArray:
+    """A text column as Arrow ``large_string``.
+
+    pandas' Arrow-backed ``str`` arrives in chunks; with ``combine`` they are
+    joined once, because a ``take`` across dozens of chunks is many times
+    slower than the copy. A plain lookup reads the chunks as they are.
+    """
+    arr = pa.array(values, from_pandas=True) if not isinstance(values, (pa.Array, pa.ChunkedArray)) else values
+    if not pa.types.is_large_string(arr.type):
+        arr = arr.cast(pa.large_string())  # string, or null for an all-missing column
+    if isinstance(arr, pa.ChunkedArray) and (combine or arr.num_chunks == 1):
+        arr = arr.combine_chunks() if arr.num_chunks != 1 else arr.chunk(0)
+    return arr
+
+
+#: Pools larger than this are looked up run by run (their hash table no longer fits a CPU cache).
+_GROTE_POOL = 65_536
+
+
+def posities(pool: pd.Series | pd.Index | list[str], *kolommen: pd.Series) -> list[np.ndarray]:
+    """For each text column, the position of every value in ``pool`` (``-1`` when absent or missing).
+
+    Used to turn zaak and medewerker identificaties into row numbers once, so
+    everything after is integer work. One hash table over ``pool`` serves
+    every column. Runs of equal values (statuses and documents are usually
+    stored zaak by zaak) are looked up once; when those runs are exactly
+    ``pool`` in its own order, nothing is looked up at all.
+
+    Returns
+    -------
+    list of numpy.ndarray of int64
+        One array per column, aligned with it.
+    """
+    p = _tekst(pool)
+    out: list[np.ndarray | None] = []
+    heads: list[pa.Array] = []
+    runs: list[tuple[int, np.ndarray, int]] = []  # (column number, run starts, column length)
+    for i, kolom in enumerate(kolommen):
+        if len(p) <= _GROTE_POOL:
+            found = pc.index_in(_tekst(kolom, combine=False), value_set=p).fill_null(-1)
+            out.append(found.to_numpy(zero_copy_only=False).astype(np.int64))
+            continue
+        a = _tekst(kolom)
+        n = len(a)
+        if n == 0:
+            out.append(np.zeros(0, dtype=np.int64))
+            continue
+        same = pc.equal(a.slice(1), a.slice(0, n - 1)).fill_null(False).to_numpy(zero_copy_only=False)
+        starts = np.flatnonzero(np.r_[True, ~same])
+        head = a.take(pa.array(starts)) if len(starts) < n else a
+        if len(head) == len(p) and pc.all(pc.equal(head, p)).as_py() is True:
+            out.append(np.repeat(np.arange(len(p), dtype=np.int64), np.diff(np.r_[starts, n])))
+            continue
+        out.append(None)
+        heads.append(head)
+        runs.append((i, starts, n))
+    if heads:
+        found = pc.index_in(pa.concat_arrays(heads), value_set=p)
+        found = found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+        at = 0
+        for i, starts, n in runs:
+            part = found[at: at + len(starts)]
+            at += len(starts)
+            out[i] = part if len(starts) == n else np.repeat(part, np.diff(np.r_[starts, n]))
+    return [o if o is not None else np.zeros(0, dtype=np.int64) for o in out]
+
+
+def index_in(values: pd.Series | np.ndarray, pool: pd.Series | pd.Index | list[str]) -> np.ndarray:
+    """Position of each text value in ``pool`` (``-1`` when absent or missing), fast on millions of rows."""
+    return posities(pool, values)[0]
+
+
+def _rijen(zaken: pd.DataFrame, kolom: pd.Series, rij: np.ndarray | None) -> np.ndarray:
+    return posities(zaken["identificatie"], kolom)[0] if rij is None else np.asarray(rij)
+
+
+def _markeer(n: int, rij: np.ndarray) -> np.ndarray:
+    out = np.zeros(n, dtype=bool)
+    out[rij[rij >= 0]] = True
+    return out
 
 
 # --------------------------------------------------------------------------- per-zaak definitions
@@ -40,23 +128,31 @@ def _dates(s: pd.Series) -> np.ndarray:
     return s.to_numpy(dtype="datetime64[us]")
 
 
-def heeft_tussenstatus(zaken: pd.DataFrame, statussen: pd.DataFrame) -> np.ndarray:
+def heeft_tussenstatus(zaken: pd.DataFrame, statussen: pd.DataFrame, rij: np.ndarray | None = None) -> np.ndarray:
     """Whether each zaak has a status other than its first (volgnummer 1) and a final one.
+
+    Parameters
+    ----------
+    zaken, statussen : DataFrame
+        Contract tables.
+    rij : array of int, optional
+        Per status, the row of its zaak in ``zaken`` (:func:`posities`); computed when not given.
 
     Returns
     -------
     numpy.ndarray of bool
         Aligned with ``zaken``.
     """
+    rij = _rijen(zaken, statussen["zaak"], rij)
     volgnummer = statussen["volgnummer"].to_numpy(dtype="float64", na_value=np.nan)
     eind = statussen["is_eindstatus"].to_numpy(dtype=bool, na_value=False)
     tussen = (volgnummer != 1) & ~eind
-    return isin(zaken["identificatie"], statussen["zaak"][tussen])
+    return _markeer(len(zaken), rij[tussen])
 
 
-def heeft_documenten(zaken: pd.DataFrame, documenten: pd.DataFrame) -> np.ndarray:
-    """Whether each zaak has at least one row in ``documenten``."""
-    return isin(zaken["identificatie"], documenten["zaak"])
+def heeft_documenten(zaken: pd.DataFrame, documenten: pd.DataFrame, rij: np.ndarray | None = None) -> np.ndarray:
+    """Whether each zaak has at least one row in ``documenten`` (``rij``: per document, its zaak's row)."""
+    return _markeer(len(zaken), _rijen(zaken, documenten["zaak"], rij))
 
 
 def achteraf_geregistreerd(zaken: pd.DataFrame, tussenstatus: np.ndarray) -> np.ndarray:
@@ -70,47 +166,77 @@ def achteraf_geregistreerd(zaken: pd.DataFrame, tussenstatus: np.ndarray) -> np.
         :func:`heeft_tussenstatus` of the same zaken.
     """
     eind, reg = _dates(zaken["einddatum"]), _dates(zaken["registratiedatum"])
-    return ~np.isnat(eind) & (eind == reg) & ~tussenstatus
+    return ~np.isnat(eind) & (eind == reg) & ~np.asarray(tussenstatus, dtype=bool)
 
 
-def open_op(zaken: pd.DataFrame, peildatum: pd.Timestamp) -> np.ndarray:
+def _dag(peildatum: str | pd.Timestamp) -> np.datetime64:
+    return np.datetime64(pd.Timestamp(peildatum).normalize().to_datetime64(), "us")
+
+
+def open_op(zaken: pd.DataFrame, peildatum: str | pd.Timestamp) -> np.ndarray:
     """Zaken open at the end of ``peildatum``: registered on or before it, not closed on or before it."""
-    p = np.datetime64(pd.Timestamp(peildatum).normalize().to_datetime64(), "us")
+    p = _dag(peildatum)
     eind, reg = _dates(zaken["einddatum"]), _dates(zaken["registratiedatum"])
     return (reg <= p) & (np.isnat(eind) | (eind > p))
 
 
-def open_over_termijn(zaken: pd.DataFrame, peildatum: pd.Timestamp) -> np.ndarray:
+def open_over_termijn(zaken: pd.DataFrame, peildatum: str | pd.Timestamp) -> np.ndarray:
     """Open at ``peildatum`` with ``uiterlijke_einddatum_afdoening`` before ``peildatum`` (strictly)."""
-    p = np.datetime64(pd.Timestamp(peildatum).normalize().to_datetime64(), "us")
     uiterlijk = _dates(zaken["uiterlijke_einddatum_afdoening"])
-    return open_op(zaken, peildatum) & ~np.isnat(uiterlijk) & (uiterlijk < p)
+    return open_op(zaken, peildatum) & ~np.isnat(uiterlijk) & (uiterlijk < _dag(peildatum))
 
 
-def dagen_sinds_laatste_status(zaken: pd.DataFrame, statussen: pd.DataFrame, peildatum: pd.Timestamp) -> np.ndarray:
+def dagen_sinds_laatste_status(
+    zaken: pd.DataFrame, statussen: pd.DataFrame, peildatum: str | pd.Timestamp, rij: np.ndarray | None = None,
+    alleen: np.ndarray | None = None,
+) -> np.ndarray:
     """Whole days from each zaak's last status set on or before ``peildatum`` to ``peildatum``.
 
     A zaak without any status by then counts from its registratiedatum. NaN for
     zaken registered after ``peildatum``.
+
+    Parameters
+    ----------
+    rij : array of int, optional
+        Per status, the row of its zaak in ``zaken`` (:func:`posities`).
+    alleen : array of bool, optional
+        Only these zaken (the others get NaN); saves work on large data.
     """
-    p = pd.Timestamp(peildatum).normalize()
-    gezet = statussen["datum_status_gezet"]
-    s = statussen.loc[(gezet < p + pd.Timedelta(days=1)).to_numpy(), ["zaak", "datum_status_gezet"]]
-    s = s[isin(s["zaak"], zaken["identificatie"])]
-    laatste = s.groupby("zaak", sort=False)["datum_status_gezet"].max()
-    last = laatste.reindex(zaken["identificatie"].to_numpy()).to_numpy(dtype="datetime64[us]").astype("datetime64[D]")
+    p = _dag(peildatum)
+    rij = _rijen(zaken, statussen["zaak"], rij)
+    gezet = statussen["datum_status_gezet"].to_numpy(dtype="datetime64[us]")
+    sel = (rij >= 0) & (gezet < p + np.timedelta64(1, "D"))  # NaT compares False
+    if alleen is not None:
+        alleen = np.asarray(alleen, dtype=bool)
+        sel &= alleen[np.where(rij >= 0, rij, 0)]
+    # The smallest int64 is NaT: zaken without a status keep it.
+    last = np.full(len(zaken), np.iinfo(np.int64).min, dtype=np.int64)
+    np.maximum.at(last, rij[sel], gezet[sel].view(np.int64))
+    last_d = last.view("datetime64[us]").astype("datetime64[D]")
     reg = _dates(zaken["registratiedatum"]).astype("datetime64[D]")
-    last = np.where(np.isnat(last), reg, last)
-    pd_ = np.datetime64(p.date(), "D")
-    days = (pd_ - last).astype("float64")
-    days[np.isnat(last) | (reg > pd_)] = np.nan
+    last_d = np.where(np.isnat(last_d), reg, last_d)
+    p_d = p.astype("datetime64[D]")
+    days = (p_d - last_d).astype("float64")
+    days[np.isnat(last_d) | (reg > p_d)] = np.nan
+    if alleen is not None:
+        days[~alleen] = np.nan
     return days
 
 
-def nooit_actief(medewerkers: pd.DataFrame, zaken: pd.DataFrame, statussen: pd.DataFrame) -> np.ndarray:
-    """Staff with empty ``actief_sinds`` who never appear as behandelaar or as gezet_door."""
-    ids = medewerkers["identificatie"]
-    gezien = isin(ids, zaken["behandelaar"].dropna().unique()) | isin(ids, statussen["gezet_door"].dropna().unique())
+def nooit_actief(
+    medewerkers: pd.DataFrame, zaken: pd.DataFrame, statussen: pd.DataFrame,
+    behandelaar_rij: np.ndarray | None = None, gezet_door_rij: np.ndarray | None = None,
+) -> np.ndarray:
+    """Staff with empty ``actief_sinds`` who never appear as behandelaar or as gezet_door.
+
+    ``behandelaar_rij`` / ``gezet_door_rij``: per zaak / status, the row of that
+    person in ``medewerkers`` (:func:`posities`); computed when not given.
+    """
+    if behandelaar_rij is None or gezet_door_rij is None:
+        behandelaar_rij, gezet_door_rij = posities(medewerkers["identificatie"], zaken["behandelaar"],
+                                                   statussen["gezet_door"])
+    gezien = _markeer(len(medewerkers), np.asarray(behandelaar_rij)) | _markeer(len(medewerkers),
+                                                                                 np.asarray(gezet_door_rij))
     return medewerkers["actief_sinds"].isna().to_numpy() & ~gezien
 
 
@@ -144,7 +270,8 @@ def zaak_flags(
     -------
     DataFrame
         ``identificatie``, ``afdeling``, ``zaaktype`` and one bool column per
-        name in :data:`ZAAK_SIGNALEN`.
+        name in :data:`ZAAK_SIGNALEN`. The closed-zaak signals look at every
+        closed zaak, whatever the peildatum.
     """
     from .metrics import Basis, Instellingen, prepare
 
@@ -153,23 +280,19 @@ def zaak_flags(
     n = Instellingen().dagen_zonder_statuswijziging if dagen_zonder_statuswijziging is None else dagen_zonder_statuswijziging
     z = b.zaken
     gesloten = z["gesloten"].to_numpy()
-    out = pd.DataFrame({
-        "identificatie": z["identificatie"],
-        "afdeling": z["afdeling"].astype("str"),
-        "zaaktype": z["zaaktype"].astype("str"),
+    open_nu = open_op(z, p)
+    dagen = dagen_sinds_laatste_status(z, b.statussen, p, b.status_zaak, alleen=open_nu)
+    return pd.DataFrame({
+        "identificatie": z["identificatie"].to_numpy(),
+        "afdeling": z["afdeling"].astype("str").to_numpy(),
+        "zaaktype": z["zaaktype"].astype("str").to_numpy(),
         "achteraf_geregistreerd": z["achteraf"].to_numpy(),
         "gesloten_zonder_documenten": gesloten & ~z["heeft_documenten"].to_numpy(),
         "zonder_behandelaar": ~z["heeft_behandelaar"].to_numpy(),
         "gesloten_zonder_resultaat": gesloten & ~z["heeft_resultaat"].to_numpy(),
         "open_over_termijn": open_over_termijn(z, p),
+        "geen_statuswijziging": open_nu & (dagen > n),
     })
-    open_nu = open_op(z, p)
-    stil = np.zeros(len(z), dtype=bool)
-    if open_nu.any():
-        dagen = dagen_sinds_laatste_status(z[open_nu], b.statussen, p)
-        stil[open_nu] = dagen > n
-    out["geen_statuswijziging"] = stil
-    return out.reset_index(drop=True)
 
 
 def medewerker_flags(snapshot: Any) -> pd.DataFrame:
@@ -248,29 +371,41 @@ def maand_flags(basis: Basis, periode: str, instellingen: Instellingen | None = 
     ontvangen = z["m_reg"].to_numpy() == m
     closed = z["m_eind"].to_numpy() == m
     open_nu = open_op(z, peil)
-    keep = ontvangen | closed | open_nu
-    z = z.loc[keep, [c for c in _FEITEN if c in z] + ["uiterlijke_einddatum_afdoening", "einddatum"]]
-    closed, open_nu = closed[keep], open_nu[keep]
-    out = z.drop(columns=["uiterlijke_einddatum_afdoening", "einddatum"]).reset_index(drop=True)
-    out["ontvangen_in_maand"] = ontvangen[keep]
+    rows = np.flatnonzero(ontvangen | closed | open_nu)
+    dagen = dagen_sinds_laatste_status(z, basis.statussen, peil, basis.status_zaak, alleen=open_nu)[rows]
+    sub = z.iloc[rows]
+    out = sub[[c for c in _FEITEN if c in z]].reset_index(drop=True)
+    closed, open_nu = closed[rows], open_nu[rows]
+    out["ontvangen_in_maand"] = ontvangen[rows]
     out["gesloten_in_maand"] = closed
     out["open_einde_maand"] = open_nu
-    out["achteraf_geregistreerd"] = closed & z["achteraf"].to_numpy()
-    out["gesloten_zonder_documenten"] = closed & ~z["heeft_documenten"].to_numpy()
-    out["zonder_behandelaar"] = (closed | open_nu) & ~z["heeft_behandelaar"].to_numpy()
-    out["gesloten_zonder_resultaat"] = closed & ~z["heeft_resultaat"].to_numpy()
-    out["open_over_termijn"] = open_over_termijn(z, peil) & open_nu
-    stil = np.zeros(len(z), dtype=bool)
-    if open_nu.any():
-        stil[open_nu] = dagen_sinds_laatste_status(z[open_nu], basis.statussen, peil) > inst.dagen_zonder_statuswijziging
-    out["geen_statuswijziging"] = stil
+    out["achteraf_geregistreerd"] = closed & sub["achteraf"].to_numpy()
+    out["gesloten_zonder_documenten"] = closed & ~sub["heeft_documenten"].to_numpy()
+    out["zonder_behandelaar"] = (closed | open_nu) & ~sub["heeft_behandelaar"].to_numpy()
+    out["gesloten_zonder_resultaat"] = closed & ~sub["heeft_resultaat"].to_numpy()
+    out["open_over_termijn"] = open_nu & open_over_termijn(sub, peil)
+    out["geen_statuswijziging"] = open_nu & (dagen > inst.dagen_zonder_statuswijziging)
     return out
 
 
 def _voorbeelden(frame: pd.DataFrame, mask: np.ndarray, k: int) -> list[str]:
+    """The ``k`` most recently registered zaken among ``mask`` (ties by identificatie)."""
     hits = frame.loc[mask, ["identificatie", "registratiedatum"]]
     hits = hits.sort_values(["registratiedatum", "identificatie"], ascending=[False, True], kind="stable")
     return [str(i) for i in hits["identificatie"].head(k)]
+
+
+def staf_in_scope(maand: Maand, afdeling: str) -> np.ndarray:
+    """Per row of ``basis.medewerkers``: counted by the staff signal of ``afdeling`` (module docstring)."""
+    from .metrics import ORGANISATIE
+
+    mw = maand.basis.medewerkers
+    if afdeling != ORGANISATIE:
+        return (mw["afdeling"] == afdeling).to_numpy()
+    afd = maand.zaken["afdeling"]
+    met_zaken = afd.cat.categories[np.unique(afd.cat.codes.to_numpy()[afd.cat.codes.to_numpy() >= 0])] \
+        if isinstance(afd.dtype, pd.CategoricalDtype) else afd.dropna().unique()
+    return index_in(mw["afdeling"], pd.Series(met_zaken, dtype="str")) >= 0
 
 
 def signalen(maand: Maand, afdeling: str, *, toon_namen: bool = False) -> pd.DataFrame:
@@ -295,7 +430,7 @@ def signalen(maand: Maand, afdeling: str, *, toon_namen: bool = False) -> pd.Dat
         ``documenten_buiten_zaak`` only for the organisation: a document
         without a zaak has no department.
     """
-    from .metrics import ORGANISATIE, maand_index, periode_index
+    from .metrics import ORGANISATIE, periode_index
 
     inst, basis = maand.instellingen, maand.basis
     f = maand.selectie(afdeling)
@@ -310,12 +445,12 @@ def signalen(maand: Maand, afdeling: str, *, toon_namen: bool = False) -> pd.Dat
     m = periode_index(maand.periode)
     if afdeling == ORGANISATIE:
         docs = basis.documenten_buiten_zaak
-        in_maand = maand_index(docs["creatiedatum"]) == m
+        in_maand = (docs["m_creatie"] == m).to_numpy()
         ids = sorted(docs.loc[in_maand, "identificatie"].astype("str"))[: inst.voorbeelden]
         rows.append(("documenten_buiten_zaak", int(in_maand.sum()), int(basis.documenten_per_maand.get(m, 0)), ids,
                      None))
     mw = basis.medewerkers
-    eigen = np.ones(len(mw), dtype=bool) if afdeling == ORGANISATIE else (mw["afdeling"] == afdeling).to_numpy()
+    eigen = staf_in_scope(maand, afdeling)
     niet = eigen & ~maand.actief
     ids = sorted(mw.loc[niet, "identificatie"].astype("str"))[: inst.voorbeelden] if toon_namen else []
     nooit = int((eigen & mw["nooit_actief"].to_numpy()).sum())
@@ -323,9 +458,17 @@ def signalen(maand: Maand, afdeling: str, *, toon_namen: bool = False) -> pd.Dat
     out = pd.DataFrame(rows, columns=["code", "aantal", "noemer", "voorbeelden", "nooit_actief"])
     out["nooit_actief"] = out["nooit_actief"].astype("Int64")
     out.insert(1, "titel", [SIGNALEN[c].titel for c in out["code"]])
-    out.insert(4, "noemer_tekst", [SIGNALEN[c].noemer for c in out["code"]])
+    out.insert(4, "noemer_tekst", [_noemer_tekst(c, afdeling) for c in out["code"]])
     out["aandeel"] = out["aantal"] / out["noemer"].where(out["noemer"] > 0)
     return out
+
+
+def _noemer_tekst(code: str, afdeling: str) -> str:
+    from .metrics import ORGANISATIE
+
+    if code == "medewerkers_niet_actief" and afdeling == ORGANISATIE:
+        return "medewerkers van afdelingen met zaken"
+    return SIGNALEN[code].noemer
 
 
 def voorbeeldzaken(maand: Maand, afdeling: str, signaaltabel: pd.DataFrame) -> pd.DataFrame:
@@ -336,16 +479,17 @@ def voorbeeldzaken(maand: Maand, afdeling: str, signaaltabel: pd.DataFrame) -> p
     DataFrame
         ``identificatie``, ``signaal`` (Dutch title), ``zaaktype`` (name), ``omschrijving``.
     """
-    f = maand.selectie(afdeling).set_index("identificatie")
+    pairs = [(zid, r.code) for r in signaaltabel.itertuples(index=False)
+             if SIGNALEN[r.code].noemer not in ("documenten", "medewerkers") for zid in r.voorbeelden]
+    f = maand.selectie(afdeling)
+    wanted = pd.Series([zid for zid, _ in pairs], dtype="str")
+    f = f[index_in(f["identificatie"], wanted) >= 0].set_index("identificatie")
     names = maand.basis.zaaktypen.set_index("identificatie")["omschrijving"].astype("str")
     rows = []
-    for r in signaaltabel.itertuples(index=False):
-        if SIGNALEN[r.code].noemer in ("documenten", "medewerkers"):
-            continue
-        for zid in r.voorbeelden:
-            zt = str(f.at[zid, "zaaktype"])
-            oms = f.at[zid, "omschrijving"] if "omschrijving" in f else None
-            rows.append((zid, SIGNALEN[r.code].titel.split(" (")[0], names.get(zt, zt), oms))
+    for zid, code in pairs:
+        zt = str(f.at[zid, "zaaktype"])
+        oms = f.at[zid, "omschrijving"] if "omschrijving" in f else None
+        rows.append((zid, SIGNALEN[code].titel.split(" (")[0], names.get(zt, zt), oms))
     return pd.DataFrame(rows, columns=["identificatie", "signaal", "zaaktype", "omschrijving"])
 
 
@@ -380,7 +524,8 @@ def _tip_tekst(code: str, n: int, wat: str, inst: Instellingen, maand: str, extr
         return (f"{nl.getal(n)} {_n(n, 'document werd', 'documenten werden')} in {maand} buiten een zaak "
                 "aangemaakt: koppel elk document aan de zaak waar het bij hoort.")
     if code == "medewerkers_niet_actief":
-        return (f"{nl.getal(n)} van de {nl.getal(extra or 0)} medewerkers {_n(n, 'gebruikte', 'gebruikten')} het "
+        return (f"{nl.getal(n)} van de {nl.getal(extra or 0)} medewerkers{(' ' + wat) if wat else ''} "
+                f"{_n(n, 'gebruikte', 'gebruikten')} het "
                 f"zaaksysteem in {maand} niet: bied een korte training in een kleine groep aan, of koppel "
                 f"{_n(n, 'hem of haar', 'hen')} aan een key-user als buddy.")
     raise KeyError(code)
@@ -402,26 +547,31 @@ def tips(maand: Maand, afdeling: str, signaaltabel: pd.DataFrame | None = None) 
         it holds zaaktype names, so escape it in HTML), at most
         :attr:`~zgwlib.metrics.Instellingen.max_tips` rows.
     """
+    from .metrics import ORGANISATIE
+
     inst = maand.instellingen
     naam_maand = nl.maand(maand.periode)
     f = maand.selectie(afdeling)
     names = maand.basis.zaaktypen.set_index("identificatie")["omschrijving"].astype("str")
+    zt = f["zaaktype"] if isinstance(f["zaaktype"].dtype, pd.CategoricalDtype) else f["zaaktype"].astype("category")
+    codes, cats = zt.cat.codes.to_numpy().astype(np.int64), zt.cat.categories.astype("str")
     rows = []
     order = {c: i for i, c in enumerate(SIGNALEN)}
     for code, s in SIGNALEN.items():
         if code not in f:
             continue
-        counts = f.loc[f[code].to_numpy(), "zaaktype"].astype("str").value_counts()
-        for zt, n in counts.items():
-            if n >= inst.min_aantal_tip:
-                wat = str(names.get(zt, zt))
-                rows.append((code, str(zt), int(n), s.gewicht * int(n), _tip_tekst(code, int(n), wat, inst, naam_maand)))
+        hit = f[code].to_numpy() & (codes >= 0)
+        counts = np.bincount(codes[hit], minlength=len(cats))
+        for i in np.flatnonzero(counts >= inst.min_aantal_tip):
+            n, z = int(counts[i]), str(cats[i])
+            rows.append((code, z, n, s.gewicht * n, _tip_tekst(code, n, str(names.get(z, z)), inst, naam_maand)))
     tabel = signaaltabel if signaaltabel is not None else signalen(maand, afdeling)
     for code in ("medewerkers_niet_actief", "documenten_buiten_zaak"):
         row = tabel[tabel["code"] == code]
         if len(row) and int(row["aantal"].iloc[0]) >= inst.min_aantal_tip:
             n, total = int(row["aantal"].iloc[0]), int(row["noemer"].iloc[0])
-            rows.append((code, "", n, SIGNALEN[code].gewicht * n, _tip_tekst(code, n, "", inst, naam_maand, total)))
+            wie = "van afdelingen met zaken" if code == "medewerkers_niet_actief" and afdeling == ORGANISATIE else ""
+            rows.append((code, "", n, SIGNALEN[code].gewicht * n, _tip_tekst(code, n, wie, inst, naam_maand, total)))
     out = pd.DataFrame(rows, columns=["code", "zaaktype", "aantal", "belang", "tekst"])
     out["_o"] = out["code"].map(order)
     out = out.sort_values(["belang", "_o", "zaaktype"], ascending=[False, True, True], kind="stable")
