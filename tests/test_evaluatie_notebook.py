@@ -5,8 +5,8 @@ lagging department, the charts, the Excel appendix where ``excel_uit`` says);
 nbval for a department without zaken and with too few survey respondents (the
 empty and privacy branches), run from a ``notebooks/`` folder: the Excel file
 lands in ``outputs/`` beside it by default, never among the notebooks; and
-``zgw run`` of this notebook and the opschoonactie notebook for the
-organisation and one department (four runs, two at a time).
+``zgw run`` of this notebook and the opschoonactie notebook for one
+department (two runs at a time).
 """
 
 from __future__ import annotations
@@ -126,21 +126,20 @@ def test_nbval_lax_department_without_zaken(small_sample: Path, tmp_path: Path) 
 
 
 def test_zgw_run_publishes_evaluation_and_cleanup_per_department(small_sample: Path, tmp_path: Path) -> None:
-    # Both published notebooks of issues 6 and 7, for the organisation and the department behind with its
-    # cleanup; one excel_uit folder in the parameters file serves every department.
+    # Both published notebooks of issues 6 and 7 for the department behind with its cleanup (the organisation
+    # runs above); an excel_uit folder in the parameters file gives each department its own appendix.
     afdeling = load_snapshot(small_sample, ["zaken"]).meta["sample"]["geplant"]["opschoning_achter"]
     opschoon = NOTEBOOK.parent / "opschoonactie.ipynb"
     config = tmp_path / "zgw.yaml"
     config.write_text(f"excel_uit: {tmp_path / 'bijlagen'}\n", encoding="utf-8")
     voor = sorted(p.name for p in NOTEBOOK.parent.iterdir())
-    result = run.run([NOTEBOOK, opschoon], afdelingen=["organisatie", afdeling], data=small_sample,
+    result = run.run([NOTEBOOK, opschoon], afdelingen=[afdeling], data=small_sample,
                      out=tmp_path / "out", config=config, workers=2, progress=False)
     assert not result.failed, [(o.rapport, o.afdeling, o.error) for o in result.failed]
-    assert len(result.outcomes) == 4
+    assert len(result.outcomes) == 2
     tree = tmp_path / "out" / result.periode
     page = (tree / slug(afdeling) / "opschoonactie.html").read_text(encoding="utf-8")
     assert "Oordeel: achter." in page
-    assert "Vergeleken worden" in (tree / "organisatie" / "evaluatie.html").read_text(encoding="utf-8")
-    assert sorted(p.name for p in (tmp_path / "bijlagen").iterdir()) == sorted(
-        ["evaluatie-organisatie-2025-11-01.xlsx", f"evaluatie-{slug(afdeling)}-2025-11-01.xlsx"])
+    assert "Vergeleken worden" in (tree / slug(afdeling) / "evaluatie.html").read_text(encoding="utf-8")
+    assert [p.name for p in (tmp_path / "bijlagen").iterdir()] == [f"evaluatie-{slug(afdeling)}-2025-11-01.xlsx"]
     assert sorted(p.name for p in NOTEBOOK.parent.iterdir()) == voor  # nothing written among the notebooks
