@@ -32,7 +32,7 @@ from zgwlib import cli, contract, metrics
 from zgwlib.errors import ApiError, UsageError
 from zgwlib.snapshot import load_snapshot, read_meta
 from zgwlib.zgw_api import ZgwClient, fetch, read_secret
-from zgwlib.zgw_mapping import duration_days
+from zgwlib.zgw_mapping import duration_days, project_page
 
 SECRET = "test-geheim-van-de-zgw-rapportage-0123456789"
 CLIENT_ID = "zgw-rapportage"
@@ -472,6 +472,18 @@ def test_durations_in_days(value, days):
 def test_bad_durations_are_refused(bad):
     with pytest.raises(ValueError):
         duration_days(bad)
+
+
+def test_items_that_break_the_standard_are_named():
+    ok = {"url": "http://x/zaken/api/v1/statussen/1", "zaak": "http://x/z/1", "statustype": "http://x/st/1",
+          "datumStatusGezet": "2026-01-05T09:00:00Z"}
+    rows = project_page("statussen", [ok, {**ok, "url": "http://x/zaken/api/v1/statussen/2", "gezetdoor": "r"}], "src")
+    assert rows == [(ok["url"], ok["zaak"], ok["statustype"], ok["datumStatusGezet"], None),
+                    ("http://x/zaken/api/v1/statussen/2", ok["zaak"], ok["statustype"], ok["datumStatusGezet"], "r")]
+    with pytest.raises(ApiError, match=r"src: a statussen item has no 'statustype' \(http://x/zaken/api/v1/statussen/2\)"):
+        project_page("statussen", [ok, {**ok, "url": "http://x/zaken/api/v1/statussen/2", "statustype": ""}], "src")
+    with pytest.raises(ApiError, match=r"src: a statussen item is not a JSON object \(list\)"):
+        project_page("statussen", [ok, ["not", "an", "object"]], "src")
 
 
 def test_secret_comes_only_from_the_environment(tmp_path, monkeypatch, capsys):

@@ -394,7 +394,7 @@ class ZgwClient:
             params.pop("pageSize")
             data = self.get(job.url, params)
         if job.plain and isinstance(data, list):
-            return [zm.project(job.resource, x, job.url) for x in data], len(data), None, len(data)
+            return zm.project_page(job.resource, data, job.url), len(data), None, len(data)
         rows, nxt = self._page_rows(job, data, job.url)
         return rows, data.get("count"), nxt, len(data["results"])
 
@@ -405,7 +405,7 @@ class ZgwClient:
         nxt = data.get("next")
         if nxt is not None and not isinstance(nxt, str):
             raise ApiError(f"{self.api_name(url)}: {url} has a 'next' that is not a URL.")
-        return [zm.project(job.resource, x, url) for x in data["results"]], self._same_host(nxt, url)
+        return zm.project_page(job.resource, data["results"], url), self._same_host(nxt, url)
 
     @staticmethod
     def _same_host(nxt: str | None, url: str) -> str | None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from . import contract
@@ -142,6 +143,31 @@ def project(name: str, item: Any, source: str) -> tuple[Any, ...]:
     return tuple(item.get(k) for k in FIELDS[name])
 
 
+def project_page(name: str, items: list[Any], source: str) -> list[tuple[Any, ...]]:
+    """:func:`project` for a whole page of resources at once (column by column: about 3x faster).
+
+    Raises
+    ------
+    ApiError
+        As :func:`project`, naming the first item that is not an object or lacks a required field.
+    """
+    fields = FIELDS[name]
+    if name == "rollen" or not items:
+        return [project(name, x, source) for x in items]
+    try:
+        columns = [[x.get(k) for x in items] for k in fields]
+    except AttributeError:  # an item that is not a JSON object
+        for x in items:
+            project(name, x, source)
+        raise
+    for k in REQUIRED[name]:
+        column = columns[fields.index(k)]
+        if None in column or "" in column:
+            for x in items:
+                project(name, x, source)
+    return list(zip(*columns))
+
+
 def frame(name: str, rows: list[tuple[Any, ...]]) -> pd.DataFrame:
     """Turn projected rows of resource ``name`` into a frame with the :data:`FIELDS` as columns.
 
@@ -149,6 +175,34 @@ def frame(name: str, rows: list[tuple[Any, ...]]) -> pd.DataFrame:
     converting them to pandas' Arrow strings first would only cost time.
     """
     return pd.DataFrame(rows or None, columns=list(FIELDS[name]), dtype=object)
+
+
+def _positions(index: pd.Index, values: pd.Series) -> np.ndarray:
+    """Row of each of ``values`` in the unique ``index`` (-1 when absent or empty): one pass over the values."""
+    return index.get_indexer(values.to_numpy(dtype=object))
+
+
+def _take(values: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """``values[positions]`` with ``None`` where the position is -1."""
+    return np.append(values.astype(object), None)[positions]
+
+
+def _scatter(n: int, positions: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """An object array of ``n`` ``None`` with ``values`` put at ``positions`` (>= 0; the last of a repeat wins)."""
+    out = np.full(n, None, dtype=object)
+    ok = positions >= 0
+    out[positions[ok]] = values[ok]
+    return out
+
+
+def _lookup(values: pd.Series, mapping: Mapping[Any, Any]) -> np.ndarray:
+    """``values`` mapped through ``mapping`` (``None`` where missing), looking up each distinct value once.
+
+    Much cheaper than ``Series.map(dict)`` on long URL strings: one hash pass over
+    the values, and the (usually few) distinct ones through the dict.
+    """
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object))
+    return np.array([mapping.get(u) for u in uniques] + [None], dtype=object)[codes]
 
 
 def _blank_to_na(s: pd.Series) -> pd.Series:
@@ -318,55 +372,57 @@ def map_fetch(
     # A zaak without identificatie (allowed by the standard) is named by its UUID.
     no_id = zaken["identificatie"].isna()
     zaken.loc[no_id, "identificatie"] = zaken.loc[no_id, "_key"].str.rsplit("/", n=1).str[-1]
-    zaken = zaken.drop_duplicates("_key", keep="last")
+    zaken = zaken.drop_duplicates("_key", keep="last").reset_index(drop=True)
     dup = zaken["identificatie"].duplicated(keep=False)
     if dup.any():
         raise ApiError(f"the Zaken API returned {int(dup.sum())} zaken sharing an identificatie "
                        f"(e.g. {zaken.loc[dup, 'identificatie'].iloc[0]!r}); use --bronorganisatie to read "
                        "one organisation's zaken.")
-    zaak_id = dict(zip(zaken["_key"], zaken["identificatie"]))
-    known_zaak = dict(zaak_id)
-    known_zaak.update({k: v for k, v in (extra_zaken or {}).items()})
+    # Everything that points at a zaak is resolved to its row here: one hash table of the zaak URLs, reused.
+    zaak_index = pd.Index(zaken["_key"].to_numpy(dtype=object), dtype=object)
+    zaak_ids = zaken["identificatie"].to_numpy(dtype=object)
+    n_zaken = len(zaken)
 
     # Rollen: department and handler.
-    rollen = raw["rollen"].copy()
+    rollen = raw["rollen"]
+    pos = _positions(zaak_index, rollen["zaak"])
+    rollen = rollen[pos >= 0].assign(_z=pos[pos >= 0])
     rollen["_zaak"] = rollen["zaak"]
-    rollen = rollen[rollen["_zaak"].isin(zaak_id.keys())]
     rollen["_reg"] = local_datetimes(rollen["registratiedatum"], "rollen.registratiedatum")
     org = rollen[(rollen["betrokkeneType"] == "organisatorische_eenheid")
                  & (rollen["naam"].notna() | rollen["identificatie"].notna())].copy()
     # The reports name departments, so the unit's name wins over its code.
     org["afdeling"] = org["naam"].where(org["naam"].notna(), org["identificatie"])
     org["_pref"] = (org["omschrijvingGeneriek"] != "behandelaar").astype(int)
-    org = org.sort_values(["_zaak", "_pref", "_reg"]).drop_duplicates("_zaak")
-    mdw = rollen[(rollen["betrokkeneType"] == "medewerker") & rollen["identificatie"].notna()].copy()
-    beh = mdw[mdw["omschrijvingGeneriek"] == "behandelaar"].sort_values(["_zaak", "_reg"])
+    org = org.sort_values(["_z", "_pref", "_reg"], kind="stable").drop_duplicates("_z")
+    mdw = rollen[(rollen["betrokkeneType"] == "medewerker") & rollen["identificatie"].notna()]
+    beh = mdw[mdw["omschrijvingGeneriek"] == "behandelaar"].sort_values(["_z", "_reg"], kind="stable")
     # The latest behandelaar rol is the current handler (a handover adds a new rol).
-    beh = beh.drop_duplicates("_zaak", keep="last")
+    beh = beh.drop_duplicates("_z", keep="last")
 
-    # Resultaten: resultaattype omschrijving per zaak.
-    res = raw["resultaten"].copy()
+    # Resultaten: resultaattype omschrijving, by the zaak's resultaat URL, else by the resultaat's zaak.
+    res = raw["resultaten"].drop_duplicates("url")
     rt = dict(zip(cat.resultaattypen["url"], cat.resultaattypen["omschrijving"]))
-    res["omschrijving"] = res["resultaattype"].map(rt)
-    res_by_url = dict(zip(res["url"], res["omschrijving"]))
-    res_by_zaak = dict(zip(res["zaak"], res["omschrijving"]))
+    res_naam = _lookup(res["resultaattype"], rt)
+    resultaat = _take(res_naam, _positions(pd.Index(res["url"].to_numpy(dtype=object), dtype=object),
+                                           zaken["resultaat"]))
+    by_zaak = _scatter(n_zaken, _positions(zaak_index, res["zaak"]), res_naam)
+    resultaat = np.where(pd.isna(resultaat), by_zaak, resultaat)
 
-    zt_ids = cat.zaaktype_ids()
-    zaaktype = zaken["zaaktype"].map(zt_ids)
+    zaaktype = pd.Series(_lookup(zaken["zaaktype"], cat.zaaktype_ids()), dtype=object)
     if zaaktype.isna().any():
         bad = zaken.loc[zaaktype.isna(), "zaaktype"].iloc[0]
         raise ApiError(f"zaak {zaken.loc[zaaktype.isna(), 'identificatie'].iloc[0]} refers to zaaktype {bad}, "
                        "which the Catalogi API does not know; check --catalogi-url.")
-    resultaat = zaken["resultaat"].map(res_by_url)
-    resultaat = resultaat.where(resultaat.notna(), zaken["_key"].map(res_by_zaak))
     kanaal = _blank_to_na(zaken["communicatiekanaalNaam"])
-    kanaal = kanaal.where(kanaal.notna(), _blank_to_na(zaken["communicatiekanaal"]).map(dict(kanalen)))
-    afdeling = zaken["_key"].map(dict(zip(org["_zaak"], org["afdeling"])))
+    kanaal = kanaal.where(kanaal.notna(), pd.Series(_lookup(_blank_to_na(zaken["communicatiekanaal"]), kanalen),
+                                                    index=zaken.index, dtype=object))
+    afdeling = _scatter(n_zaken, org["_z"].to_numpy(), org["afdeling"].to_numpy(dtype=object))
     out = pd.DataFrame({
         "identificatie": zaken["identificatie"],
         "zaaktype": zaaktype,
         "afdeling": afdeling,
-        "behandelaar": zaken["_key"].map(dict(zip(beh["_zaak"], beh["identificatie"]))),
+        "behandelaar": _scatter(n_zaken, beh["_z"].to_numpy(), beh["identificatie"].to_numpy(dtype=object)),
         "registratiedatum": _dates(zaken["registratiedatum"].where(zaken["registratiedatum"].notna(),
                                                                    zaken["startdatum"]), "zaken.registratiedatum"),
         "startdatum": _dates(zaken["startdatum"], "zaken.startdatum"),
@@ -386,7 +442,8 @@ def map_fetch(
     if no_org.any():
         # Without an organisatorische_eenheid rol the zaaktype's owner is the best guess.
         by_url = dict(zip(cat.zaaktypen["url"], _blank_to_na(cat.zaaktypen["verantwoordelijke"])))
-        out.loc[no_org, "afdeling"] = zaken.loc[no_org, "zaaktype"].map(by_url).fillna("onbekend")
+        owner = pd.Series(_lookup(zaken.loc[no_org, "zaaktype"], by_url), index=out.index[no_org], dtype=object)
+        out.loc[no_org, "afdeling"] = owner.fillna("onbekend")
         notes.append(f"{int(no_org.sum())} zaken have no rol of type organisatorische_eenheid; their afdeling "
                      "is the zaaktype's verantwoordelijke.")
     unresolved = sum(1 for v in kanalen.values() if v is None)
@@ -395,41 +452,48 @@ def map_fetch(
                      "communicatiekanaal is left empty for those zaken.")
 
     # Statussen.
-    st = raw["statussen"].copy()
-    st["_zaak"] = st["zaak"]
-    st = st[st["_zaak"].isin(zaak_id.keys())].drop_duplicates("url")
-    stt = cat.statustypen.drop_duplicates("url").set_index("url")
-    st_key = st["statustype"]
+    st = raw["statussen"].drop_duplicates("url")
+    pos = _positions(zaak_index, st["zaak"])
+    st, st_zaak = st[pos >= 0], pos[pos >= 0]
+    stt = cat.statustypen.drop_duplicates("url")
+    codes, types = pd.factorize(st["statustype"].to_numpy(dtype=object))
+    # The few distinct statustypen are looked up once; each status takes its type's row.
+    tpos = np.append(_positions(pd.Index(stt["url"].to_numpy(dtype=object), dtype=object), pd.Series(types)), -1)[codes]
     rol_person = dict(zip(mdw["url"], mdw["identificatie"]))
     statussen = pd.DataFrame({
-        "zaak": st["_zaak"].map(zaak_id),
-        "statustype": st_key.map(stt["omschrijving"]),
-        "volgnummer": st_key.map(stt["volgnummer"]),
-        "datum_status_gezet": local_datetimes(st["datumStatusGezet"], "statussen.datumStatusGezet"),
-        "is_eindstatus": st_key.map(stt["isEindstatus"]).fillna(False).astype(bool),
-        "gezet_door": st["gezetdoor"].map(rol_person),
+        "zaak": zaak_ids[st_zaak],
+        "statustype": _take(stt["omschrijving"].to_numpy(dtype=object), tpos),
+        "volgnummer": pd.array(_take(stt["volgnummer"].to_numpy(dtype=object), tpos), dtype="Int64"),
+        "datum_status_gezet": local_datetimes(st["datumStatusGezet"], "statussen.datumStatusGezet").to_numpy(),
+        "is_eindstatus": _take(stt["isEindstatus"].to_numpy(dtype=object), tpos) == True,  # noqa: E712 - None is False
+        "gezet_door": _lookup(st["gezetdoor"], rol_person),
     })
-    if statussen["statustype"].isna().any():
-        bad = st.loc[statussen["statustype"].isna().to_numpy(), "statustype"].iloc[0]
+    if (tpos < 0).any():
+        bad = st["statustype"].iloc[int(np.flatnonzero(tpos < 0)[0])]
         raise ApiError(f"a status refers to statustype {bad}, which the Catalogi API does not know.")
 
     # Documents: the links first, then the documents themselves.
+    known_zaak = dict(zip(zaken["_key"], zaken["identificatie"]))
+    known_zaak.update(extra_zaken or {})
     zio = raw["zaakinformatieobjecten"].copy()
-    zio["_zaak"] = zio["zaak"].map(known_zaak)
+    zio["_zaak"] = _lookup(zio["zaak"], known_zaak)
     zio["_io"] = zio["informatieobject"]
     foreign = set(zio.loc[zio["_zaak"].isna(), "_io"])
-    zio = zio[zio["_zaak"].notna()].sort_values("registratiedatum", na_position="last")
     # A document linked to several zaken belongs to the first one it was linked to.
-    link = dict(zip(zio["_io"][::-1], zio["_zaak"][::-1]))
+    zio = zio[zio["_zaak"].notna()].sort_values("registratiedatum", na_position="last", kind="stable")
+    zio = zio.drop_duplicates("_io", keep="first")
     eio = raw["enkelvoudiginformatieobjecten"].copy()
     eio["_key"] = eio["url"]
     eio = eio.drop_duplicates("_key", keep="last")
     eio["identificatie"] = _blank_to_na(eio["identificatie"])
     no_id = eio["identificatie"].isna()
     eio.loc[no_id, "identificatie"] = eio.loc[no_id, "_key"].str.rsplit("/", n=1).str[-1]
-    doc_zaak = eio["_key"].map(link)
+    doc_zaak = pd.Series(_take(zio["_zaak"].to_numpy(dtype=object),
+                               _positions(pd.Index(zio["_io"].to_numpy(dtype=object), dtype=object), eio["_key"])),
+                         index=eio.index, dtype=object)
     if old_links:
-        doc_zaak = doc_zaak.where(doc_zaak.notna(), eio["identificatie"].map(dict(old_links)))
+        doc_zaak = doc_zaak.where(doc_zaak.notna(), pd.Series(_lookup(eio["identificatie"], old_links),
+                                                              index=eio.index, dtype=object))
     # Linked only to zaken outside this snapshot (another organisation): not ours to count.
     keep = doc_zaak.notna() | ~eio["_key"].isin(foreign)
     if not documents_listed:
@@ -439,7 +503,7 @@ def map_fetch(
     documenten = pd.DataFrame({
         "identificatie": eio["identificatie"],
         "zaak": doc_zaak,
-        "informatieobjecttype": eio["informatieobjecttype"].map(iot),
+        "informatieobjecttype": _lookup(eio["informatieobjecttype"], iot),
         "creatiedatum": _dates(eio["creatiedatum"], "enkelvoudiginformatieobjecten.creatiedatum"),
         "status": status,
     })[keep.to_numpy()]
@@ -448,14 +512,19 @@ def map_fetch(
     dup = documenten["identificatie"].duplicated(keep="last")
     documenten = documenten[~dup]
 
+    # Statussen in zaak order: the rank of each zaak's identificatie, not a sort of 400,000 strings.
+    rank = np.empty(n_zaken, dtype=np.int64)
+    rank[np.argsort(zaak_ids.astype(str), kind="stable")] = np.arange(n_zaken)
+    order = np.lexsort((statussen["volgnummer"].to_numpy(dtype="float64", na_value=np.nan),
+                        statussen["datum_status_gezet"].to_numpy(), rank[st_zaak]))
     tables = {
         "zaken": contract.conform("zaken", out.sort_values(["registratiedatum", "identificatie"])),
-        "statussen": contract.conform("statussen", statussen.sort_values(["zaak", "datum_status_gezet", "volgnummer"])),
+        "statussen": contract.conform("statussen", statussen.iloc[order]),
         "documenten": contract.conform("documenten", documenten.sort_values("identificatie")),
-        "medewerkers": derive_medewerkers(rollen, zaak_id, dict(zip(zaken["_key"], out["afdeling"]))),
+        "medewerkers": derive_medewerkers(rollen, {}, dict(zip(zaken["_key"], out["afdeling"]))),
     }
     tables["zaaktypen"] = map_zaaktypen(cat, tables["zaken"])
-    return Mapped(tables, {k: v for k, v in zaak_id.items()}, notes)
+    return Mapped(tables, dict(zip(zaken["_key"], zaken["identificatie"])), notes)
 
 
 def derive_medewerkers(rollen: pd.DataFrame, zaak_id: Mapping[str, str], zaak_afdeling: Mapping[str, str]
@@ -471,7 +540,7 @@ def derive_medewerkers(rollen: pd.DataFrame, zaak_id: Mapping[str, str], zaak_af
     m = r[(r["betrokkeneType"] == "medewerker") & r["identificatie"].notna()].copy()
     if m.empty:
         return contract.TABLES["medewerkers"].empty()
-    m["_afd"] = m["_zaak"].map(dict(zaak_afdeling))
+    m["_afd"] = _lookup(m["_zaak"], zaak_afdeling)
     counts = m.dropna(subset=["_afd"]).groupby(["identificatie", "_afd"]).size().reset_index(name="n")
     afd = counts.sort_values(["identificatie", "n", "_afd"], ascending=[True, False, True]).drop_duplicates(
         "identificatie").set_index("identificatie")["_afd"]
