@@ -66,7 +66,10 @@ class Figuur:
         if self.soort == "aandeel":
             return nl.procent(waarde, 0)
         if self.soort == "dagen":
-            return "–" if waarde is None or pd.isna(waarde) else f"{nl.getal(waarde, 0)} dagen"
+            if waarde is None or pd.isna(waarde):
+                return "–"
+            tekst = nl.getal(waarde, 0)
+            return f"{tekst} {'dag' if tekst == '1' else 'dagen'}"
         return nl.getal(waarde)
 
     def verschil_tekst(self, verschil: float | None) -> str:
@@ -80,7 +83,8 @@ class Figuur:
         else:
             v, unit, dec = verschil, "", 0
         sign = "+" if v > 0 else ("−" if v < 0 else "±")
-        return f"{sign}{nl.getal(abs(v), dec)}{unit}"
+        tekst = nl.getal(abs(v), dec)
+        return f"{sign}{tekst}{' dag' if unit == ' dagen' and tekst == '1' else unit}"
 
 
 _F = Figuur
@@ -691,7 +695,8 @@ def kerncijfers(tabel: pd.DataFrame, afdeling: str, periode: str, codes: tuple[s
     DataFrame
         One row per code: ``code``, ``label``, ``soort``, ``richting``,
         ``waarde``, ``vorige_maand``, ``vorig_jaar``, ``verschil_maand``,
-        ``verschil_jaar``, ``oordeel_maand``, ``oordeel_jaar`` and the formatted
+        ``verschil_jaar``, ``oordeel_maand``, ``oordeel_jaar`` (:func:`oordeel`:
+        ``"beter"``, ``"slechter"``, ``"gelijk"`` or None) and the formatted
         ``tekst``, ``tekst_maand``, ``tekst_jaar``. Comparisons are NaN when that
         month is outside the table or had no value.
     """
@@ -713,7 +718,10 @@ def kerncijfers(tabel: pd.DataFrame, afdeling: str, periode: str, codes: tuple[s
             "oordeel_maand": oordeel(f, dm), "oordeel_jaar": oordeel(f, dj),
             "tekst": f.tekst(w), "tekst_maand": f.verschil_tekst(dm), "tekst_jaar": f.verschil_tekst(dj),
         })
-    return pd.DataFrame(out)
+    frame = pd.DataFrame(out)
+    for col in ("oordeel_maand", "oordeel_jaar"):  # None stays None (a text column would make it NaN)
+        frame[col] = pd.Series([r[col] for r in out], dtype=object)
+    return frame
 
 
 def heeft_zaken(tabel: pd.DataFrame, afdeling: str, periode: str) -> bool:

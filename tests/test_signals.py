@@ -1,0 +1,253 @@
+"""Signals and tips (zgwlib.signals) on a tiny hand-computed municipality and on the sample's planted behaviours.
+
+The tiny municipality is described in ``maandfixtures.py`` (report month February 2024).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import maandfixtures
+from zgwlib import metrics, signals
+from zgwlib.snapshot import load_snapshot
+
+FEB = "2024-02"
+PEIL = pd.Timestamp("2024-02-29")
+
+
+@pytest.fixture(scope="module")
+def klein() -> metrics.Basis:
+    return maandfixtures.basis()
+
+
+@pytest.fixture(scope="module")
+def feb(klein: metrics.Basis) -> metrics.Maand:
+    return metrics.maand(klein, FEB, metrics.Instellingen(min_aantal_tip=1))
+
+
+def _ids(basis: metrics.Basis, flags: np.ndarray) -> list[str]:
+    return sorted(basis.zaken.loc[flags, "identificatie"])
+
+
+# --------------------------------------------------------------------------- lookups
+
+
+@pytest.mark.parametrize("groot", [False, True])
+def test_positions_of_identificaties_in_runs_and_with_gaps(monkeypatch: pytest.MonkeyPatch, groot: bool) -> None:
+    if groot:  # the run-by-run lookup of large pools, on small data
+        monkeypatch.setattr(signals, "_GROTE_POOL", 0)
+    pool = pd.Series(["Z1", "Z2", "Z3"], dtype="str")
+    runs = pd.Series(["Z1", "Z1", "Z2", "Z3", "Z3", "Z3"], dtype="str")  # every zaak in its own order
+    gaps = pd.Series(["Z3", "Z3", None, "Z9", "Z1", "Z3", None], dtype="str")
+    got = signals.posities(pool, runs, gaps, pd.Series([], dtype="str"), pd.Series([None, None], dtype="str"))
+    assert got[0].tolist() == [0, 0, 1, 2, 2, 2]
+    assert got[1].tolist() == [2, 2, -1, -1, 0, 2, -1]
+    assert got[2].tolist() == [] and got[3].tolist() == [-1, -1]
+    assert signals.index_in(pd.Series(["b", "x"], dtype="str"), ["a", "b"]).tolist() == [1, -1]
+
+
+# --------------------------------------------------------------------------- per-zaak definitions
+
+
+def test_per_zaak_definitions(klein: metrics.Basis) -> None:
+    t = maandfixtures.tabellen()
+    zaken, statussen, docs = t["zaken"], t["statussen"], t["documenten"]
+    tussen = signals.heeft_tussenstatus(zaken, statussen)
+    assert _ids(klein, tussen) == ["Z2", "Z4", "Z5", "Z8", "Z9"]  # Z3 has only its first and final status
+    assert _ids(klein, signals.heeft_documenten(zaken, docs)) == ["Z1", "Z2", "Z4", "Z8", "Z9"]
+    # Z9 was also closed the day it was registered, but with an intermediate status: not afterwards.
+    assert _ids(klein, signals.achteraf_geregistreerd(zaken, tussen)) == ["Z3"]
+    assert _ids(klein, signals.open_op(zaken, PEIL)) == ["Z1", "Z5", "Z6"]
+    assert _ids(klein, signals.open_over_termijn(zaken, PEIL)) == ["Z5"]
+    # The legal date itself is still within the term: Z7 (uiterlijk 15 March) is not overdue on 15 March, Z6 is.
+    assert _ids(klein, signals.open_over_termijn(zaken, "2024-03-15")) == ["Z5", "Z6"]
+    dagen = pd.Series(signals.dagen_sinds_laatste_status(zaken, statussen, PEIL), index=zaken["identificatie"])
+    # Z5's last status was set on 15 January (45 days before 29 February), Z1's on 28 February, Z6's that day;
+    # Z7 was registered later.
+    assert (dagen["Z5"], dagen["Z1"], dagen["Z6"]) == (45, 1, 0) and np.isnan(dagen["Z7"])
+    alleen = signals.open_op(zaken, PEIL)
+    beperkt = signals.dagen_sinds_laatste_status(zaken, statussen, PEIL, alleen=alleen)
+    np.testing.assert_array_equal(beperkt[alleen], dagen.to_numpy()[alleen])
+    assert np.isnan(beperkt[~alleen]).all()
+    nooit = signals.nooit_actief(t["medewerkers"], zaken, statussen)
+    assert t["medewerkers"].loc[nooit, "identificatie"].tolist() == ["MDW-3"]
+
+
+def test_zaak_flags_at_a_peildatum(klein: metrics.Basis) -> None:
+    flags = signals.zaak_flags(klein, PEIL).set_index("identificatie")
+    assert list(flags.columns) == ["afdeling", "zaaktype", *signals.ZAAK_SIGNALEN]
+    hits = {c: sorted(flags.index[flags[c]]) for c in signals.ZAAK_SIGNALEN}
+    assert hits == {
+        "achteraf_geregistreerd": ["Z3"],
+        "gesloten_zonder_documenten": ["Z3"],
+        "zonder_behandelaar": ["Z3", "Z7"],  # open or closed, whenever
+        "gesloten_zonder_resultaat": ["Z4"],
+        "open_over_termijn": ["Z5"],
+        "geen_statuswijziging": ["Z5"],  # 45 days > 30
+    }
+    later = signals.zaak_flags(klein, PEIL, dagen_zonder_statuswijziging=45).set_index("identificatie")
+    assert not later["geen_statuswijziging"].any()  # more than 45 days, not 45
+
+
+# --------------------------------------------------------------------------- the month's signal table
+
+
+def _tabel(maand: metrics.Maand, afdeling: str, **kw: bool) -> pd.DataFrame:
+    return signals.signalen(maand, afdeling, **kw).set_index("code")
+
+
+def test_signal_table_of_a_department(feb: metrics.Maand) -> None:
+    s = _tabel(feb, "Alfa")
+    # Closed in February: Z2, Z3, Z4, Z9; open at its end: Z1, Z5.
+    want = {
+        "achteraf_geregistreerd": (1, 4, ["Z3"]),
+        "gesloten_zonder_documenten": (1, 4, ["Z3"]),
+        "zonder_behandelaar": (1, 6, ["Z3"]),
+        "gesloten_zonder_resultaat": (1, 4, ["Z4"]),
+        "open_over_termijn": (1, 2, ["Z5"]),
+        "geen_statuswijziging": (1, 2, ["Z5"]),
+        "medewerkers_niet_actief": (1, 3, []),  # MDW-3; no identificaties without toon_namen
+    }
+    assert list(s.index) == list(want)  # documents outside a zaak have no department
+    for code, (aantal, noemer, vb) in want.items():
+        assert (s.at[code, "aantal"], s.at[code, "noemer"], s.at[code, "voorbeelden"]) == (aantal, noemer, vb), code
+    assert s.at["gesloten_zonder_documenten", "aandeel"] == 0.25
+    assert s.at["medewerkers_niet_actief", "nooit_actief"] == 1
+    assert s.at["zonder_behandelaar", "noemer_tekst"] == "afgesloten en open zaken"
+    assert _tabel(feb, "Alfa", toon_namen=True).at["medewerkers_niet_actief", "voorbeelden"] == ["MDW-3"]
+
+
+def test_signal_table_of_the_organisation_and_of_a_department_without_staff(feb: metrics.Maand) -> None:
+    org = _tabel(feb, metrics.ORGANISATIE)
+    # D10 is the one of February's four new documents (D1, D4, D9, D10) without a zaak.
+    assert (org.at["documenten_buiten_zaak", "aantal"], org.at["documenten_buiten_zaak", "noemer"]) == (1, 4)
+    assert org.at["documenten_buiten_zaak", "voorbeelden"] == ["D10"]
+    # Staff of departments with zaken in February (Alfa, Beta): Gamma's MDW-9, inactive too, is not counted.
+    assert (org.at["medewerkers_niet_actief", "aantal"], org.at["medewerkers_niet_actief", "noemer"]) == (1, 3)
+    assert org.at["medewerkers_niet_actief", "noemer_tekst"] == "medewerkers van afdelingen met zaken"
+    assert org.at["open_over_termijn", "noemer"] == 3  # Z1, Z5, Z6
+    beta = _tabel(feb, "Beta")
+    assert (beta.at["zonder_behandelaar", "aantal"], beta.at["zonder_behandelaar", "noemer"]) == (0, 1)
+    assert (beta.at["medewerkers_niet_actief", "noemer"], beta.at["medewerkers_niet_actief", "nooit_actief"]) == (0, 0)
+    assert np.isnan(beta.at["medewerkers_niet_actief", "aandeel"]) and np.isnan(beta.at["achteraf_geregistreerd", "aandeel"])
+
+
+def test_example_zaken_carry_zaaktype_name_and_raw_omschrijving(feb: metrics.Maand) -> None:
+    vb = signals.voorbeeldzaken(feb, "Alfa", signals.signalen(feb, "Alfa"))
+    assert vb["identificatie"].tolist() == ["Z3", "Z3", "Z3", "Z4", "Z5", "Z5"]
+    assert vb["signaal"].tolist()[0] == "Achteraf geregistreerd"
+    assert vb.set_index("identificatie").loc["Z4", "zaaktype"] == "Melding"
+    assert vb["omschrijving"].iloc[0] == "<b>Z3</b> omschrijving"  # escaping is the report's job
+
+
+def test_tips_most_important_first_with_counts_and_zaaktype(feb: metrics.Maand) -> None:
+    tips = signals.tips(feb, "Alfa")
+    # Importance = weight x count: achteraf and overdue (3) first, then weight 2 in table order, then weight 1.
+    assert list(zip(tips["code"], tips["zaaktype"], tips["belang"])) == [
+        ("achteraf_geregistreerd", "ZT-A", 3), ("open_over_termijn", "ZT-A", 3),
+        ("gesloten_zonder_documenten", "ZT-A", 2), ("zonder_behandelaar", "ZT-A", 2),
+        ("medewerkers_niet_actief", "", 2), ("gesloten_zonder_resultaat", "ZT-B", 1),
+        ("geen_statuswijziging", "ZT-A", 1),
+    ]
+    assert tips["tekst"].iloc[0] == ("1 zaak Aanvraag <vergunning> werd achteraf geregistreerd: registreer de zaak "
+                                     "bij ontvangst, dan loopt de termijnbewaking vanaf de eerste dag.")
+    assert tips.set_index("code").at["medewerkers_niet_actief", "tekst"].startswith(
+        "1 van de 3 medewerkers gebruikte het zaaksysteem in februari 2024 niet")
+    assert "meer dan 30 dagen" in tips["tekst"].iloc[-1]
+    kort = metrics.maand(feb.basis, FEB, metrics.Instellingen(min_aantal_tip=1, max_tips=2))
+    assert signals.tips(kort, "Alfa")["code"].tolist() == ["achteraf_geregistreerd", "open_over_termijn"]
+    streng = metrics.maand(feb.basis, FEB, metrics.Instellingen(min_aantal_tip=2))
+    leeg = signals.tips(streng, "Alfa")
+    assert leeg.empty and list(leeg.columns) == ["code", "zaaktype", "aantal", "belang", "tekst"]
+
+
+def test_month_without_zaken_has_zero_signals_and_no_tips(klein: metrics.Basis) -> None:
+    juni = metrics.maand(klein, "2023-06", metrics.Instellingen(min_aantal_tip=1))
+    s = _tabel(juni, metrics.ORGANISATIE)
+    assert s.loc[list(signals.ZAAK_SIGNALEN), "aantal"].eq(0).all()
+    assert s.loc[list(signals.ZAAK_SIGNALEN), "aandeel"].isna().all()
+    assert s.at["medewerkers_niet_actief", "noemer"] == 0  # no department had zaken
+    assert signals.tips(juni, metrics.ORGANISATIE).empty
+
+
+# --------------------------------------------------------------------------- the sample's planted behaviours
+
+
+@pytest.fixture(scope="module")
+def sample(small_sample: Path) -> tuple[metrics.Basis, dict, list[metrics.Maand]]:
+    b = metrics.laad(small_sample)
+    geplant = load_snapshot(small_sample, []).meta["sample"]["geplant"]
+    eerste, laatste = int(b.zaken["m_reg"].min()), metrics.periode_index("2026-10")
+    maanden = [metrics.maand(b, metrics.periode_tekst(m)) for m in range(eerste, laatste + 1)]
+    return b, geplant, maanden
+
+
+def test_sample_zaak_flags_reproduce_every_planted_count(sample: tuple[metrics.Basis, dict, list]) -> None:
+    b, geplant, _ = sample
+    totals = signals.zaak_flags(b)[list(signals.ZAAK_SIGNALEN)].sum()
+    for code in ("achteraf_geregistreerd", "gesloten_zonder_documenten", "zonder_behandelaar",
+                 "gesloten_zonder_resultaat", "open_over_termijn"):
+        assert totals[code] == geplant[code], code
+    mw = signals.medewerker_flags(b)
+    assert mw.loc[mw["nooit_actief"], "identificatie"].tolist() == geplant["nooit_actief"]
+
+
+def test_sample_monthly_signals_add_up_to_the_planted_counts(sample: tuple[metrics.Basis, dict, list]) -> None:
+    b, geplant, maanden = sample
+    tabellen = {m.periode: _tabel(m, metrics.ORGANISATIE) for m in maanden}
+    for code in ("achteraf_geregistreerd", "gesloten_zonder_documenten", "gesloten_zonder_resultaat",
+                 "documenten_buiten_zaak"):
+        assert sum(int(t.at[code, "aantal"]) for t in tabellen.values()) == geplant[code], code
+    # Overdue at the end of the data: the last month's table.
+    laatste = maanden[-1]
+    assert laatste.periode == "2026-10" and tabellen["2026-10"].at["open_over_termijn", "aantal"] == \
+        geplant["open_over_termijn"]
+    assert metrics.per_zaaktype(laatste)["open_over_termijn"].sum() == geplant["open_over_termijn"]
+    # Without behandelaar: every closed zaak once (in its month of closing), and the zaken still open at the end.
+    gesloten = sum(int((m.zaken["gesloten_in_maand"] & m.zaken["zonder_behandelaar"]).sum()) for m in maanden)
+    nog_open = int((laatste.zaken["open_einde_maand"] & laatste.zaken["zonder_behandelaar"]).sum())
+    assert gesloten + nog_open == geplant["zonder_behandelaar"]
+    # Staff who never used the system: each department's table counts its own.
+    per_afdeling = sum(int(_tabel(laatste, a).at["medewerkers_niet_actief", "nooit_actief"]) for a in b.afdelingen)
+    assert per_afdeling == len(geplant["nooit_actief"])
+
+
+def test_sample_tips_rank_by_importance_and_quote_the_counts(sample: tuple[metrics.Basis, dict, list]) -> None:
+    b, _, maanden = sample
+    laatste = maanden[-1]
+    names = b.zaaktypen.set_index("identificatie")["omschrijving"]
+    for afdeling in (metrics.ORGANISATIE, "Beheer Openbare Ruimte"):
+        tips = signals.tips(laatste, afdeling)
+        assert 3 <= len(tips) <= laatste.instellingen.max_tips
+        assert tips["belang"].is_monotonic_decreasing
+        assert (tips["aantal"] >= laatste.instellingen.min_aantal_tip).all()
+        f = laatste.selectie(afdeling)
+        for t in tips.itertuples(index=False):
+            assert t.belang == signals.SIGNALEN[t.code].gewicht * t.aantal
+            if t.zaaktype:  # a zaak tip: the count of that zaaktype's flagged zaken, with its name in the text
+                assert int((f[t.code] & (f["zaaktype"] == t.zaaktype)).sum()) == t.aantal
+                assert t.tekst.startswith(f"{t.aantal} zaken {names[t.zaaktype]} ")
+
+
+def test_sample_lagging_department_stands_out_in_the_signals_before_its_go_live(
+        small_sample: Path, sample: tuple[metrics.Basis, dict, list]) -> None:
+    b, geplant, maanden = sample
+    meta = load_snapshot(small_sample, []).meta
+    lagging = geplant["achterblijvende_afdeling"]
+    van, tot = meta["invoeringsdatum"][:7], meta["invoering_per_afdeling"][lagging][:7]
+    tussen = [m for m in maanden if van <= m.periode < tot]
+    assert len(tussen) == 6
+
+    def pooled(afdeling: str) -> tuple[int, int]:
+        t = [_tabel(m, afdeling).loc["achteraf_geregistreerd"] for m in tussen]
+        return sum(int(r["aantal"]) for r in t), sum(int(r["noemer"]) for r in t)
+
+    counts = {a: pooled(a) for a in b.afdelingen}
+    shares = {a: n / d for a, (n, d) in counts.items() if d > 0}
+    assert len(shares) >= 7 and max(shares, key=shares.__getitem__) == lagging
+    # The organisation's table of those months holds exactly the departments' counts.
+    assert sum(n for n, _ in counts.values()) == pooled(metrics.ORGANISATIE)[0]
