@@ -382,7 +382,7 @@ def heatmap(vergelijking: pd.DataFrame, titel: str | None = None) -> Any:
         col = df[c].astype("float64") * FIGUREN[c].richting
         kleur[c] = col.rank(pct=True) if col.notna().sum() > 1 else 0.5
     kleur[df.isna()] = np.nan
-    annot = np.array([[FIGUREN[c].tekst(v).replace(" dagen", " d") for c, v in zip(codes, row)]
+    annot = np.array([[FIGUREN[c].tekst(v).replace(" dagen", " d").replace(" dag", " d") for c, v in zip(codes, row)]
                       for row in df.to_numpy(dtype="float64")])
     fig, ax = plt.subplots(figsize=(1.3 * len(codes) + 3.2, 0.42 * len(df) + 1.8), layout="constrained")
     ax.set_facecolor("#eeeeee")
