@@ -390,9 +390,15 @@ def maand_flags(basis: Basis, periode: str, instellingen: Instellingen | None = 
 
 def _voorbeelden(frame: pd.DataFrame, mask: np.ndarray, k: int) -> list[str]:
     """The ``k`` most recently registered zaken among ``mask`` (ties by identificatie)."""
-    hits = frame.loc[mask, ["identificatie", "registratiedatum"]]
-    hits = hits.sort_values(["registratiedatum", "identificatie"], ascending=[False, True], kind="stable")
-    return [str(i) for i in hits["identificatie"].head(k)]
+    idx = np.flatnonzero(mask)
+    if len(idx) == 0 or k <= 0:
+        return []
+    dag = frame["registratiedatum"].to_numpy(dtype="datetime64[us]")[idx].view(np.int64)
+    if len(idx) > k:  # only the zaken on or after the k-th latest day can be among the k
+        idx = idx[dag >= np.partition(dag, len(dag) - k)[len(dag) - k]]
+        dag = frame["registratiedatum"].to_numpy(dtype="datetime64[us]")[idx].view(np.int64)
+    ids = frame["identificatie"].iloc[idx].astype("str").tolist()
+    return [i for _, i in sorted(zip((-d for d in dag.tolist()), ids))[:k]]
 
 
 def staf_in_scope(maand: Maand, afdeling: str) -> np.ndarray:
