@@ -221,6 +221,17 @@ def test_a_month_without_any_zaak_gives_empty_tables_not_errors(klein: metrics.B
     assert metrics.vergelijking(maand.tabel, "2023-06")["afdeling"].tolist() == []
 
 
+def test_snapshots_without_staff_or_without_zaken_still_give_every_figure() -> None:
+    zonder_staf = metrics.maand(klein_basis(medewerkers=[]), FEB)
+    rows = zonder_staf.tabel[zonder_staf.tabel["maand"] == FEB].set_index("afdeling")
+    assert rows.at["Alfa", "ontvangen"] == 4 and rows["medewerkers"].eq(0).all()
+    assert rows["aandeel_actief"].isna().all() and zonder_staf.teams.empty
+    zonder_zaken = metrics.maand(klein_basis(zaken=[], statussen=[], documenten=[]), FEB)
+    org = _rij(zonder_zaken.tabel, metrics.ORGANISATIE, FEB)
+    assert (org["ontvangen"], org["open_einde_maand"], org["medewerkers"]) == (0, 0, 4)
+    assert not metrics.heeft_zaken(zonder_zaken.tabel, metrics.ORGANISATIE, FEB)
+
+
 # --------------------------------------------------------------------------- settings
 
 

@@ -423,12 +423,12 @@ def prepare(snapshot: Any) -> Basis:
     z["zaaktype"] = categorie(z["zaaktype"])
     # A zaak's team is its behandelaar's team, when that person works in the zaak's department.
     teams = pd.Index(sorted({str(x) for x in mw["team"]}, key=_lower), dtype="str")
-    mw_afd = index_in(mw["afdeling"], pd.Series(afdelingen, dtype="str"))
-    mw_team = index_in(mw["team"], teams)
+    # One extra slot (-1) for "no known behandelaar", so the lookups below need no branch.
+    mw_afd = np.append(index_in(mw["afdeling"], pd.Series(afdelingen, dtype="str")), -1)
+    mw_team = np.append(index_in(mw["team"], teams), -1)
     z["mw"] = beh_mw
-    known = beh_mw >= 0
-    rij = np.where(known, beh_mw, 0)
-    same = known & (mw_afd[rij] == afd.codes)
+    rij = np.where(beh_mw >= 0, beh_mw, len(mw))
+    same = (beh_mw >= 0) & (mw_afd[rij] == afd.codes)
     z["team"] = pd.Categorical.from_codes(np.where(same, mw_team[rij], -1), categories=teams)
 
     meta = dict(getattr(snapshot, "meta", {}) or {})
