@@ -122,7 +122,8 @@ def main() -> None:
         print(f"  total                                    {total_wall:6.2f} s wall {total_cpu:6.2f} s cpu  "
               f"= {total_wall / base_wall:.1f} x the baseline; computing alone (2 + 3 + the facts of 1) "
               f"{total_wall - base_wall:.2f} s")
-        print(f"  champion: {', '.join(champion.kampioen(champion.kampioen_scores(maand.tabel, maand.periode))) or '-'}")
+        winners = champion.kampioen(champion.kampioen_scores(maand.tabel, maand.periode))
+        print(f"  champion: {', '.join(winners) or '-'}")
         del basis, maand
     best = min(runs)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2

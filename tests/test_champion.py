@@ -16,7 +16,8 @@ M = "2026-10"
 
 
 def _tabel(rows: list[tuple]) -> pd.DataFrame:
-    """A maandcijfers-like table: (afdeling, gesloten, medewerkers, binnen_termijn, volgens_werkwijze, aandeel_actief)."""
+    """A maandcijfers-like table from (afdeling, gesloten, medewerkers, binnen_termijn, volgens_werkwijze,
+    aandeel_actief) rows."""
     t = pd.DataFrame(rows, columns=["afdeling", "gesloten", "medewerkers", *champion.ONDERDELEN])
     t.insert(1, "maand", M)
     other = t.assign(maand="2026-09", gesloten=100, binnen_termijn=1.0, volgens_werkwijze=1.0, aandeel_actief=1.0)
@@ -50,7 +51,8 @@ def test_exact_tie_gives_two_champions_and_nobody_competing_gives_none() -> None
     assert champion.kampioen(tie) == ["A", "B"]
     none = champion.kampioen_scores(_tabel([("A", 3, 2, 1.0, 1.0, 1.0)]), M)
     assert champion.kampioen(none) == [] and none["uitgesloten"].iloc[0].startswith("te weinig")
-    lager = champion.kampioen_scores(_tabel([("A", 3, 2, 1.0, 1.0, 1.0)]), M, metrics.Instellingen(min_gesloten_kampioen=3))
+    inst = metrics.Instellingen(min_gesloten_kampioen=3)
+    lager = champion.kampioen_scores(_tabel([("A", 3, 2, 1.0, 1.0, 1.0)]), M, inst)
     assert champion.kampioen(lager) == ["A"]
 
 

@@ -164,7 +164,8 @@ def test_tiles_compare_with_last_month_and_the_same_month_last_year(tabel: pd.Da
     assert n["verschil_jaar"] == pytest.approx(2 / 3 - 1) and n["oordeel_jaar"] == "slechter"
     assert n["tekst"] == "67%" and n["tekst_jaar"] == "−33,3 procentpunt"
     d = kern.loc["doorlooptijd_mediaan"]
-    assert (d["vorig_jaar"], d["verschil_jaar"], d["oordeel_jaar"], d["tekst_jaar"]) == (5, -4.5, "beter", "−4,5 dagen")
+    assert (d["vorig_jaar"], d["verschil_jaar"], d["oordeel_jaar"]) == (5, -4.5, "beter")
+    assert d["tekst_jaar"] == "−4,5 dagen"
     assert d["tekst"] == "0 dagen"  # a tile shows whole days (0,5 rounds to even)
     op = kern.loc["open_einde_maand"]
     assert (op["verschil_maand"], op["oordeel_maand"], op["tekst_maand"]) == (0, "gelijk", "±0")
@@ -186,11 +187,14 @@ def test_comparison_lists_departments_with_zaken_and_the_organisation_last(tabel
 def test_figure_texts_are_dutch() -> None:
     f = metrics.FIGUREN
     assert f["binnen_norm"].tekst(0.875) == "88%" and f["binnen_norm"].verschil_tekst(-0.035) == "−3,5 procentpunt"
-    assert f["doorlooptijd_p90"].tekst(1234.4) == "1.234 dagen" and f["doorlooptijd_p90"].verschil_tekst(2) == "+2 dagen"
+    assert f["doorlooptijd_p90"].tekst(1234.4) == "1.234 dagen"
+    assert f["doorlooptijd_p90"].verschil_tekst(2) == "+2 dagen"
     assert f["doorlooptijd_mediaan"].tekst(1) == "1 dag" and f["doorlooptijd_mediaan"].verschil_tekst(-1) == "−1 dag"
-    assert f["doorlooptijd_mediaan"].verschil_tekst(1.5) == "+1,5 dagen" and f["doorlooptijd_mediaan"].tekst(None) == "–"
+    assert f["doorlooptijd_mediaan"].verschil_tekst(1.5) == "+1,5 dagen"
+    assert f["doorlooptijd_mediaan"].tekst(None) == "–"
     assert f["ontvangen"].tekst(12345) == "12.345" and f["ontvangen"].verschil_tekst(np.nan) == "–"
-    assert metrics.oordeel(f["doorlooptijd_mediaan"], 3) == "slechter" and metrics.oordeel(f["met_resultaat"], 0.1) == "beter"
+    assert metrics.oordeel(f["doorlooptijd_mediaan"], 3) == "slechter"
+    assert metrics.oordeel(f["met_resultaat"], 0.1) == "beter"
 
 
 # --------------------------------------------------------------------------- per zaaktype
@@ -204,7 +208,8 @@ def test_per_zaaktype_of_a_department(klein: metrics.Basis) -> None:
     assert a["omschrijving"] == "Aanvraag <vergunning>"  # raw: the report escapes it
     # ZT-A: received Z1, Z3, Z9; closed Z2, Z3, Z9 (1, 0, 0 days); open Z1, Z5, of which Z5 past its term.
     assert (a["ontvangen"], a["gesloten"], a["open_einde_maand"], a["open_over_termijn"]) == (3, 3, 2, 1)
-    assert (a["doorlooptijd_mediaan"], a["binnen_norm"], a["achteraf"]) == (0, pytest.approx(2 / 3), pytest.approx(1 / 3))
+    assert a["doorlooptijd_mediaan"] == 0
+    assert (a["binnen_norm"], a["achteraf"]) == (pytest.approx(2 / 3), pytest.approx(1 / 3))
     assert (b["ontvangen"], b["gesloten"], b["doorlooptijd_mediaan"]) == (1, 1, 15) and np.isnan(b["binnen_norm"])
     org = metrics.per_zaaktype(maand).set_index("zaaktype")
     assert (org.at["ZT-B", "ontvangen"], org.at["ZT-B", "open_einde_maand"]) == (2, 1)  # + Z6 of Beta
@@ -239,7 +244,8 @@ def test_settings_file_unknown_key_and_wrong_type_name_the_file(tmp_path: Path) 
     cfg = tmp_path / "drempels.yaml"
     cfg.write_text("dagen_zonder_statuswijziging: 45\ntoon_namen: true\n", encoding="utf-8")
     assert metrics.laad_instellingen(cfg).dagen_zonder_statuswijziging == 45
-    assert metrics.laad_instellingen(cfg, dagen_zonder_statuswijziging=10, max_tips=None).dagen_zonder_statuswijziging == 10
+    overruled = metrics.laad_instellingen(cfg, dagen_zonder_statuswijziging=10, max_tips=None)
+    assert (overruled.dagen_zonder_statuswijziging, overruled.max_tips) == (10, metrics.Instellingen().max_tips)
     cfg.write_text("dagen_zonder_status: 45\n", encoding="utf-8")
     with pytest.raises(UsageError, match=r"drempels\.yaml: unknown setting 'dagen_zonder_status'"):
         metrics.laad_instellingen(cfg)
@@ -289,8 +295,8 @@ def test_sample_figures_match_a_plain_pandas_recount(sample: tuple[metrics.Basis
                                    check_index_type=False)
 
 
-def test_sample_planted_afterwards_registrations_add_up_over_all_months(small_sample: Path,
-                                                                       sample: tuple[metrics.Basis, pd.DataFrame]) -> None:
+def test_sample_planted_afterwards_registrations_add_up_over_all_months(
+        small_sample: Path, sample: tuple[metrics.Basis, pd.DataFrame]) -> None:
     b, _ = sample
     geplant = load_snapshot(small_sample, []).meta["sample"]["geplant"]
     tabel = metrics.maandcijfers(b, "2026-10", maanden=24)
@@ -313,7 +319,8 @@ def test_sample_lagging_department_registers_most_afterwards_before_its_go_live(
     per = per.drop(metrics.ORGANISATIE)
     aandeel = (per["achteraf_aantal"] / per["gesloten"]).dropna()
     assert aandeel.idxmax() == lagging
-    rest = (org["achteraf_aantal"] - per.at[lagging, "achteraf_aantal"]) / (org["gesloten"] - per.at[lagging, "gesloten"])
+    rest = ((org["achteraf_aantal"] - per.at[lagging, "achteraf_aantal"])
+            / (org["gesloten"] - per.at[lagging, "gesloten"]))
     assert aandeel[lagging] > 4 * rest
     # It registered only a small part of its work as zaken then: the fewest received against its last six months.
     later = metrics.maandcijfers(b, "2026-10", maanden=n).groupby("afdeling")["ontvangen"].sum()

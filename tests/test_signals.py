@@ -133,7 +133,8 @@ def test_signal_table_of_the_organisation_and_of_a_department_without_staff(feb:
     beta = _tabel(feb, "Beta")
     assert (beta.at["zonder_behandelaar", "aantal"], beta.at["zonder_behandelaar", "noemer"]) == (0, 1)
     assert (beta.at["medewerkers_niet_actief", "noemer"], beta.at["medewerkers_niet_actief", "nooit_actief"]) == (0, 0)
-    assert np.isnan(beta.at["medewerkers_niet_actief", "aandeel"]) and np.isnan(beta.at["achteraf_geregistreerd", "aandeel"])
+    assert np.isnan(beta.at["medewerkers_niet_actief", "aandeel"])
+    assert np.isnan(beta.at["achteraf_geregistreerd", "aandeel"])
 
 
 def test_example_zaken_carry_zaaktype_name_and_raw_omschrijving(feb: metrics.Maand) -> None:

@@ -369,7 +369,10 @@ KOLOMMEN: dict[str, list[str] | None] = {
 
 
 def laad(data: str | os.PathLike[str] | None = "voorbeeld") -> Basis:
-    """Load the columns the report needs from a snapshot (``"voorbeeld"``: the built-in sample) and :func:`prepare` them."""
+    """Read the columns the report needs from a snapshot and :func:`prepare` them.
+
+    ``"voorbeeld"``: the built-in sample municipality.
+    """
     from .snapshot import load_snapshot
 
     snap = load_snapshot(data, list(KOLOMMEN), columns={k: v for k, v in KOLOMMEN.items() if v is not None})

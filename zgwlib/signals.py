@@ -277,7 +277,8 @@ def zaak_flags(
 
     b = snapshot if isinstance(snapshot, Basis) else prepare(snapshot)
     p = pd.Timestamp(peildatum).normalize() if peildatum is not None else b.peildatum
-    n = Instellingen().dagen_zonder_statuswijziging if dagen_zonder_statuswijziging is None else dagen_zonder_statuswijziging
+    n = dagen_zonder_statuswijziging
+    n = Instellingen().dagen_zonder_statuswijziging if n is None else n
     z = b.zaken
     gesloten = z["gesloten"].to_numpy()
     open_nu = open_op(z, p)
