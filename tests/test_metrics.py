@@ -175,6 +175,8 @@ def test_year_comparison_is_there_even_with_a_short_trend(klein: metrics.Basis) 
     maand = metrics.maand(klein, FEB, metrics.Instellingen(trend_maanden=3))
     kern = metrics.kerncijfers(maand.tabel, "Alfa", FEB).set_index("code")
     assert kern.at["ontvangen", "vorig_jaar"] == 1
+    assert maand.trend("Alfa")["maand"].tolist() == ["2023-12", "2024-01", "2024-02"]
+    assert len(metrics.maand(klein, FEB).trend("Alfa")) == 13
 
 
 def test_comparison_lists_departments_with_zaken_and_the_organisation_last(tabel: pd.DataFrame) -> None:

@@ -762,9 +762,11 @@ class Maand:
         ``YYYY-MM``.
     instellingen : Instellingen
     tabel : DataFrame
-        :func:`maandcijfers` per department and the organisation (trend window).
+        :func:`maandcijfers` per department and the organisation: the trend
+        window, at least 13 months (the same month last year); :meth:`trend`
+        gives the last ``trend_maanden`` of them.
     teams : DataFrame
-        :func:`maandcijfers` per team (trend window).
+        :func:`maandcijfers` per team (same window).
     zaken : DataFrame
         :func:`zgwlib.signals.maand_flags`: the zaken of the month with their signals.
     actief : ndarray of bool
@@ -778,6 +780,10 @@ class Maand:
     teams: pd.DataFrame
     zaken: pd.DataFrame
     actief: np.ndarray
+
+    def trend(self, afdeling: str) -> pd.DataFrame:
+        """The rows of one department (or the organisation) for the last ``trend_maanden`` months, oldest first."""
+        return eenheid(self.tabel, afdeling).tail(self.instellingen.trend_maanden).reset_index(drop=True)
 
     def selectie(self, afdeling: str) -> pd.DataFrame:
         """The month's zaken of one department (all for ``"organisatie"``)."""
