@@ -8,6 +8,7 @@ against the standard, not against itself.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import os
 import re
@@ -180,6 +181,7 @@ def test_staff_derived_from_the_rollen(server, few, tmp_path):
     assert (got["naam"] == want["naam"]).all() and (got["afdeling"] == want["afdeling"]).all()
     assert (got["actief_sinds"] == first.loc[got.index].astype("datetime64[us]")).all()
     assert got["team"].isna().all() and read_meta(tmp_path / "snap")["medewerkers_bron"] == "rollen"
+    assert gc.isenabled()
 
 
 # -- incremental ----------------------------------------------------------------------------
@@ -290,6 +292,7 @@ def test_a_server_that_never_answers_times_out(server, few, tmp_path):
         quick(server, out, timeout=0.3, retries=1, full=True)
     assert time.monotonic() - start < 10
     assert {f.name: f.read_bytes() for f in out.iterdir()} == before  # the earlier snapshot is untouched
+    assert gc.isenabled()  # paused while reading, back on after the failure
     assert [p.name for p in tmp_path.iterdir()] == ["snap"]  # and nothing half-written beside it
 
 

@@ -20,7 +20,9 @@ since that date are read again; they replace their earlier version.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import math
 import os
 import re
@@ -28,7 +30,7 @@ import sys
 import threading
 import time
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
@@ -615,6 +617,24 @@ def _choose_per_zaak(n_zaken: int, old: Mapping[str, pd.DataFrame] | None, page_
     return 3 * n_zaken < rows / max(page_size, 1)
 
 
+@contextlib.contextmanager
+def _cycle_collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while the APIs are read.
+
+    Decoding the JSON pages makes millions of short-lived objects without
+    reference cycles (reference counting frees them), while the collector keeps
+    scanning the growing heap: a fifth of the client's CPU on 100,000 zaken.
+    The previous state is restored afterwards, also after an error.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def fetch(
     *,
     zaken_url: str,
@@ -692,7 +712,7 @@ def fetch(
     client = ZgwClient(zaken_url=zaken_url, catalogi_url=catalogi_url, documenten_url=documenten_url,
                        client_id=client_id, secret=secret, timeout=timeout, retries=retries, backoff=backoff,
                        workers=workers, page_size=page_size, progress=progress)
-    with client:
+    with client, _cycle_collector_paused():
         run = _Run(client, sinds_date, bronorganisatie, old)
         run.read(per_zaak)
         requests_made = client.requests
