@@ -25,13 +25,14 @@ import datetime as dt
 import gc
 import math
 import os
+import queue
 import re
 import sys
 import threading
 import time
 import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -451,36 +452,51 @@ class ZgwClient:
         bars = _Bars(self.progress, labels or {})
         pending: dict[Future, tuple[_Job, int, str]] = {}
         last_page: dict[Any, int] = {}
+        # Finished requests queue up here: waiting on all pending futures after each page would cost
+        # time in the number of pages squared (hundreds are pending at once on a large list).
+        finished: queue.SimpleQueue[Future] = queue.SimpleQueue()
+
+        def submit(meta: tuple[_Job, int, str], fn: Any, *args: Any) -> None:
+            fut = self.pool.submit(fn, *args)
+            pending[fut] = meta
+            fut.add_done_callback(finished.put)
+
+        def next_finished() -> Future:
+            while True:
+                try:
+                    return finished.get(timeout=1.0)  # a timeout keeps Ctrl-C responsive
+                except queue.Empty:
+                    continue
+
         try:
             for job in jobs:
-                pending[self.pool.submit(self._first_page, job)] = (job, 1, "first")
+                submit((job, 1, "first"), self._first_page, job)
             while pending:
-                done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
-                for fut in done:
-                    job, page, kind = pending.pop(fut)
-                    if kind == "first":
-                        rows, count, nxt, size = fut.result()
-                        out[job.key][1] = rows
-                        bars.add_total(job.resource, count if isinstance(count, int) else len(rows))
-                        bars.update(job.resource, len(rows))
-                        if not nxt:
-                            continue
-                        second = self._page_url(nxt, 2) if isinstance(count, int) and size else None
-                        if second is None:
-                            # Not page-numbered (a cursor): follow 'next' one by one.
-                            pending[self.pool.submit(self._follow, job, nxt)] = (job, 2, "follow")
-                            continue
-                        n = max(2, math.ceil(count / size))
-                        last_page[job.key] = n
-                        for p in range(2, n + 1):
-                            pending[self.pool.submit(self._page, job, self._page_url(nxt, p))] = (job, p, "page")
-                    else:
-                        rows, nxt = fut.result()
-                        out[job.key][page if kind == "page" else 10**9] = rows
-                        bars.update(job.resource, len(rows))
-                        if kind == "page" and page == last_page.get(job.key) and nxt:
-                            # Items were added while reading: pick up what moved past the last page.
-                            pending[self.pool.submit(self._follow, job, nxt)] = (job, 10**9 + 1, "follow")
+                fut = next_finished()
+                job, page, kind = pending.pop(fut)
+                if kind == "first":
+                    rows, count, nxt, size = fut.result()
+                    out[job.key][1] = rows
+                    bars.add_total(job.resource, count if isinstance(count, int) else len(rows))
+                    bars.update(job.resource, len(rows))
+                    if not nxt:
+                        continue
+                    second = self._page_url(nxt, 2) if isinstance(count, int) and size else None
+                    if second is None:
+                        # Not page-numbered (a cursor): follow 'next' one by one.
+                        submit((job, 2, "follow"), self._follow, job, nxt)
+                        continue
+                    n = max(2, math.ceil(count / size))
+                    last_page[job.key] = n
+                    for p in range(2, n + 1):
+                        submit((job, p, "page"), self._page, job, self._page_url(nxt, p))
+                else:
+                    rows, nxt = fut.result()
+                    out[job.key][page if kind == "page" else 10**9] = rows
+                    bars.update(job.resource, len(rows))
+                    if kind == "page" and page == last_page.get(job.key) and nxt:
+                        # Items were added while reading: pick up what moved past the last page.
+                        submit((job, 10**9 + 1, "follow"), self._follow, job, nxt)
         except BaseException:
             for fut in pending:
                 fut.cancel()
