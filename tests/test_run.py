@@ -322,3 +322,19 @@ def test_self_contained_neutralises_active_and_remote_content() -> None:
     assert "<script" not in clean.lower() and "<iframe" not in clean and "<link" not in clean
     assert "example.org" not in clean and "cdn.example" not in clean
     assert "&lt;script" in clean and "<p>x</p>" in clean
+
+
+def test_index_card_names_the_month_of_a_report_about_another_month(tmp_path: Path) -> None:
+    # The evaluation is about its peildatum, not the month it was published in; its card must say so.
+    base = {"titel": "Evaluatie", "afdeling": "organisatie", "periode": "2026-10", "status": "ok",
+            "gemaakt_op": "2026-11-02T06:00:00", "html": "evaluatie.html", "ipynb": "evaluatie.ipynb",
+            "data": {"gemeente": "Gemeente Voorbeeld"}}
+    folder = tmp_path / "2026-10" / "organisatie"
+    folder.mkdir(parents=True)
+    (folder / "evaluatie.json").write_text(json.dumps(
+        {**base, "rapport": "evaluatie", "samenvatting": {"periode": "2025-10", "kerncijfers": {"a": "1"}}}))
+    (folder / "maandrapportage.json").write_text(json.dumps(
+        {**base, "rapport": "maandrapportage", "titel": "Maandrapportage", "html": "maandrapportage.html",
+         "samenvatting": {"periode": "2026-10", "kerncijfers": {"a": "1"}}}))
+    page = publish.write_period_index(tmp_path / "2026-10").read_text(encoding="utf-8")
+    assert page.count("Cijfers over") == 1 and "Cijfers over oktober 2025" in page
