@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import shutil
 import sys
 import tempfile
@@ -33,7 +34,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-SECRET = "benchmark-geheim-van-de-zgw-rapportage-0123456789"
+# A fresh throwaway secret per run: the benchmark server and client share it in memory only.
+SECRET = secrets.token_urlsafe(32)
 CLIENT_ID = "zgw-rapportage"
 TARGET = 1.5
 LISTS = {
