@@ -25,8 +25,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 #: Version of this contract, written into every snapshot's ``meta.json``.
-#: Raise the major number when a snapshot of the old version cannot be read.
-CONTRACT_VERSION = "1.0"
+#: Raise the major number when a snapshot of the old version cannot be read; the minor one when
+#: something optional is added (1.1: the optional catalogue of informatieobjecttypen).
+CONTRACT_VERSION = "1.1"
 
 #: pandas dtype for each column kind.
 DTYPES: dict[str, str] = {
@@ -80,6 +81,10 @@ class Column:
         Whether every value must differ (primary key).
     references : tuple of (table, column), optional
         Foreign key: every non-empty value must exist there.
+    reference_warning : bool
+        Whether a value missing from ``references`` is only a warning, checked
+        only when that table has rows (a reference into an optional catalogue:
+        without the catalogue there is nothing to check against).
     max_length : int, optional
         Longest allowed text.
     min_value, max_value : float, optional
@@ -94,6 +99,7 @@ class Column:
     allowed: tuple[str, ...] | None = None
     unique: bool = False
     references: tuple[str, str] | None = None
+    reference_warning: bool = False
     max_length: int | None = None
     min_value: float | None = None
     max_value: float | None = None
@@ -214,7 +220,8 @@ DOCUMENTEN = Table(
         C("zaak", "str", "Identificatie of the zaak it belongs to; empty for a document outside any zaak.",
           "ZaakInformatieObject.zaak -> Zaak.identificatie", references=("zaken", "identificatie")),
         C("informatieobjecttype", "str", "Document type omschrijving (Aanvraag, Besluit, ...).",
-          "EnkelvoudigInformatieObject.informatieobjecttype -> omschrijving", nullable=False),
+          "EnkelvoudigInformatieObject.informatieobjecttype -> InformatieObjectType.omschrijving", nullable=False,
+          references=("informatieobjecttypen", "omschrijving"), reference_warning=True),
         C("creatiedatum", "date", "Date the document was created.", "EnkelvoudigInformatieObject.creatiedatum",
           nullable=False),
         C("status", "str", "Document status.", "EnkelvoudigInformatieObject.status", allowed=DOCUMENT_STATUS),
@@ -239,6 +246,23 @@ ZAAKTYPEN = Table(
         C("verlengingstermijn_dagen", "int", "Length of one extension in days.",
           "ZaakType.verlengingstermijn (ISO 8601 duration)", min_value=0),
     ),
+)
+
+INFORMATIEOBJECTTYPEN = Table(
+    "informatieobjecttypen",
+    "One document type (informatieobjecttype) from the catalogue, used or not. Optional: without it the "
+    "reports know only the types the documents have, so a type that was never used cannot be listed.",
+    (
+        C("omschrijving", "str", "Name of the document type; the value `documenten.informatieobjecttype` holds.",
+          "InformatieObjectType.omschrijving", nullable=False, unique=True, max_length=80),
+        C("vertrouwelijkheidaanduiding", "str", "Confidentiality level of documents of this type.",
+          "InformatieObjectType.vertrouwelijkheidaanduiding", allowed=VERTROUWELIJKHEIDAANDUIDING),
+        C("begin_geldigheid", "date", "First day the type may be used.", "InformatieObjectType.beginGeldigheid",
+          nullable=False),
+        C("einde_geldigheid", "date", "Last day the type may be used; empty while it is valid.",
+          "InformatieObjectType.eindeGeldigheid"),
+    ),
+    required=False,
 )
 
 MEDEWERKERS = Table(
@@ -303,7 +327,9 @@ del C
 
 #: Every table of the contract, by name, in the order documents list them.
 TABLES: dict[str, Table] = {
-    t.name: t for t in (ZAKEN, STATUSSEN, DOCUMENTEN, ZAAKTYPEN, MEDEWERKERS, OPSCHONING, OPSCHONING_DOELEN, ENQUETE)
+    t.name: t
+    for t in (ZAKEN, STATUSSEN, DOCUMENTEN, ZAAKTYPEN, INFORMATIEOBJECTTYPEN, MEDEWERKERS, OPSCHONING,
+              OPSCHONING_DOELEN, ENQUETE)
 }
 
 
@@ -359,7 +385,10 @@ def render_markdown() -> str:
                 rules.append("unique")
             if c.allowed:
                 rules.append("one of " + ", ".join(f"`{a}`" for a in c.allowed))
-            if c.references:
+            if c.references and c.reference_warning:
+                rules.append(f"should refer to `{c.references[0]}.{c.references[1]}` (a warning; "
+                             "checked when that table has rows)")
+            elif c.references:
                 rules.append(f"refers to `{c.references[0]}.{c.references[1]}`")
             if c.max_length:
                 rules.append(f"at most {c.max_length} characters")
@@ -380,6 +409,8 @@ def render_markdown() -> str:
         "the day it started.",
         "- `statussen`, `documenten` point at existing zaken; `zaken.zaaktype` at an existing zaaktype; "
         "`zaken.behandelaar` and `statussen.gezet_door` at an existing medewerker.",
+        "- When `informatieobjecttypen` has rows, a `documenten.informatieobjecttype` that is not in it is a "
+        "warning (the catalogue export may be older than the documents), not an error.",
         "- Processed cleanup amounts above the inventoried starting amount are a warning (over-reporting), "
         "not an error.",
         "",

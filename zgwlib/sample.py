@@ -267,6 +267,17 @@ ZAAKTYPEN: tuple[_Zaaktype, ...] = (
     ),
 )
 
+#: Every document type the documents use: those of the zaaktypes plus the loose ones outside any zaak.
+DOCUMENTTYPEN: tuple[str, ...] = tuple(sorted({d for zt in ZAAKTYPEN for d, _, _ in zt.documenten}
+                                              | {"Notitie", "E-mail", "Scan"}))
+_LOSSE_DOCUMENTTYPEN = ("Brief", "Notitie", "E-mail", "Scan", "Foto")
+#: Document types in the catalogue that no document ever uses (valid throughout), with their confidentiality.
+NOOIT_GEBRUIKT: tuple[tuple[str, str], ...] = (
+    ("Machtiging", "vertrouwelijk"), ("Proces-verbaal", "vertrouwelijk"), ("Zienswijze", "zaakvertrouwelijk"),
+)
+#: A never-used document type whose validity ended before the data begins: not a candidate to clean up.
+BEEINDIGD_DOCUMENTTYPE = "Faxbericht"
+
 _MOR = 0  # index of the zaaktype with the planted skipped step
 _OVERGESLAGEN = "Ontvangen"
 
@@ -742,7 +753,7 @@ def _documenten(
     """Documents of zaken and outside any zaak; returns the columns, documents per zaak and the orphan count."""
     n = len(z.zt)
     S = max(len(zt.documenten) for zt in ZAAKTYPEN)
-    types = sorted({d for zt in ZAAKTYPEN for d, _, _ in zt.documenten} | {"Notitie", "E-mail", "Scan"})
+    types = list(DOCUMENTTYPEN)
     p = np.zeros((len(ZAAKTYPEN), S))
     when = np.zeros((len(ZAAKTYPEN), S), dtype=np.int64)
     code = np.zeros((len(ZAAKTYPEN), S), dtype=np.int64)
@@ -774,7 +785,7 @@ def _documenten(
     k = len(o_m)
     first, length = tl.maand_dag[o_m], tl.maand_dag[o_m + 1] - tl.maand_dag[o_m]
     o_day = np.minimum(_to_weekday(first + (rng.random(k) * length).astype(np.int64)), tl.einde)
-    losse = [types.index(t) for t in ("Brief", "Notitie", "E-mail", "Scan", "Foto")]
+    losse = [types.index(t) for t in _LOSSE_DOCUMENTTYPEN]
     o_type = np.array(losse)[rng.integers(0, len(losse), k)]
     o_status = np.where(rng.random(k) < 0.7, 2, np.where(rng.random(k) < 0.5, 0, -1))
 
@@ -876,6 +887,37 @@ def _enquete(rng: np.random.Generator, tl: _Tijdlijn, staf_per_afd: np.ndarray) 
 
 
 # --------------------------------------------------------------------------- bookkeeping
+
+
+def _informatieobjecttypen(tl: _Tijdlijn) -> pd.DataFrame:
+    """The catalogue of document types: every type in use, the planted never-used ones and one ended type.
+
+    A type's confidentiality is the highest of the zaaktypes whose documents have it (``intern`` for
+    types only seen outside a zaak); every type is valid from 1 January of the year before the data.
+    """
+    rank = {v: i for i, v in enumerate(contract.VERTROUWELIJKHEIDAANDUIDING)}
+    vert: dict[str, str] = {}
+    for zt in ZAAKTYPEN:
+        for d, _, _ in zt.documenten:
+            if d not in vert or rank[zt.vertrouwelijk] > rank[vert[d]]:
+                vert[d] = zt.vertrouwelijk
+    rows = [(d, vert.get(d, "intern"), None) for d in DOCUMENTTYPEN]
+    rows += [(d, v, None) for d, v in NOOIT_GEBRUIKT]
+    rows.append((BEEINDIGD_DOCUMENTTYPE, "zaakvertrouwelijk", _iso(int(tl.maand_dag[0]) - 1)))
+    first_year = np.datetime64(int(tl.maand_dag[0]), "D").astype("datetime64[Y]").astype(np.int64)
+    begin = (first_year - 1).astype("datetime64[Y]").astype("datetime64[D]")
+    frame = pd.DataFrame(rows, columns=["omschrijving", "vertrouwelijkheidaanduiding", "einde_geldigheid"])
+    frame["begin_geldigheid"] = pd.Timestamp(begin)
+    frame["einde_geldigheid"] = pd.to_datetime(frame["einde_geldigheid"])
+    return contract.conform("informatieobjecttypen", frame.sort_values("omschrijving"))
+
+
+def _nooit_gebruikt(catalogus: pd.DataFrame, documenten: pd.DataFrame, einde: int) -> list[str]:
+    """Catalogue types valid at the end of the data that no document has (the definition in docs/sample.md)."""
+    eind = pd.Timestamp(_iso(einde))
+    geldig = (catalogus["begin_geldigheid"] <= eind) & ~(catalogus["einde_geldigheid"] < eind)
+    gebruikt = set(documenten["informatieobjecttype"].unique())
+    return sorted(o for o in catalogus.loc[geldig, "omschrijving"] if o not in gebruikt)
 
 
 def _halvering(tl: _Tijdlijn, z: _Zaken) -> list[str]:
@@ -1012,17 +1054,21 @@ def generate(
         "verlengingstermijn_dagen": pd.array([zt.verlenging for zt in ZAAKTYPEN], dtype="Int64"),
     })
     opschoning, doelen = _opschoning(rng, tl, staf_per_afd)
+    catalogus = _informatieobjecttypen(tl)  # no random draws: every other table stays as it was
     tables = {
         "zaken": contract.conform("zaken", zaken_frame),
         "statussen": contract.conform("statussen", pd.DataFrame(st_cols)),
         "documenten": contract.conform("documenten", pd.DataFrame(doc_cols)),
         "zaaktypen": contract.conform("zaaktypen", zaaktypen),
+        "informatieobjecttypen": catalogus,
         "medewerkers": contract.conform("medewerkers", staf.frame),
         "opschoning": opschoning,
         "opschoning_doelen": doelen,
         "enquete": _enquete(rng, tl, staf_per_afd),
     }
     geplant = _geplant(tl, z, staf, mask, door, per_zaak, buiten, extra)
+    geplant["documenttypen_nooit_gebruikt"] = _nooit_gebruikt(catalogus, tables["documenten"], tl.einde)
+    geplant["documenttype_beeindigd"] = BEEINDIGD_DOCUMENTTYPE
     meta = {
         "periode_van": _iso(tl.maand_dag[0]),
         "periode_tot": _iso(tl.einde),

@@ -12,7 +12,8 @@ Severity:
 * ``error``: the snapshot cannot be used as it is (the import refuses to write
   it, ``zgw validate`` exits with code 2).
 * ``warning``: suspicious but usable (a zaak that started after it was
-  registered, dates in the future, more cleanup processed than inventoried).
+  registered, dates in the future, more cleanup processed than inventoried,
+  a document type that the optional catalogue of informatieobjecttypen lacks).
 
 Everything is vectorised in Arrow and numpy (masks, hash lookups built once
 per referenced key, row positions only for failing rows; no per-row Python),
@@ -464,7 +465,11 @@ def _check_references(ctx: _Context, done: Mapping[str, pd.DataFrame]) -> None:
         if spec.name in done
         for col in spec.columns
         if col.references is not None and col.references[0] in done  # else missing or broken; reported already
+        # A reference into an optional catalogue is checked only when the catalogue was given.
+        and not (col.reference_warning and len(done[col.references[0]]) == 0)
     ]
+    soft = {(spec.name, col.name) for spec in contract.TABLES.values() for col in spec.columns
+            if col.reference_warning}
     by_target: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for table, column, target in refs:
         by_target.setdefault(target, []).append((table, column))
@@ -473,6 +478,13 @@ def _check_references(ctx: _Context, done: Mapping[str, pd.DataFrame]) -> None:
         masks = _not_in([done[t][c] for t, c in sources], done[target_table][target_col])
         wrong.update(zip(sources, masks))
     for table, column, (target_table, target_col) in refs:  # problems in contract order
+        if (table, column) in soft:
+            ctx.add(
+                table, column, wrong[(table, column)],
+                f"refers to a {target_col} that is not in table {target_table} (the catalogue may be incomplete)",
+                done[table][column], severity="warning",
+            )
+            continue
         ctx.add(
             table, column, wrong[(table, column)],
             f"refers to a {target_col} that is not in table {target_table}", done[table][column],
@@ -609,7 +621,8 @@ def validate(
     zaken to zaaktypen, behandelaar and gezet_door to medewerkers); einddatum
     not before startdatum. Warnings: startdatum after registratiedatum, dates
     of past events in the future, cleanup processed beyond the inventoried
-    amount (over-reporting).
+    amount (over-reporting), a document type missing from the optional
+    ``informatieobjecttypen`` catalogue (when it has rows).
 
     Parameters
     ----------
