@@ -230,6 +230,9 @@ ul.zgw-perioden { list-style: none; padding: 0; } ul.zgw-perioden li { padding: 
 @media print {
   nav, .zgw-niet-printen { display: none !important; }
   body { font-size: 10pt; }
+  /* Wide tables (per zaaktype) must fit the page width: paper cannot scroll. */
+  table { font-size: 8pt; } th, td { padding: .15rem .3rem; }
+  .jp-RenderedHTMLCommon, .jp-OutputArea-output { overflow: visible; }
   .zgw-kop, main, .zgw-voet { max-width: none; padding-left: 0; padding-right: 0; }
   a { color: inherit; text-decoration: none; }
   img, table, figure, .zgw-rapport, .jp-OutputArea-child { break-inside: avoid; }
