@@ -11,6 +11,7 @@ import pytest
 from zgwlib import catalogue, contract, teams
 from zgwlib.errors import UsageError
 from zgwlib.snapshot import load_snapshot
+from zgwlib.validate import validate
 
 MAART = (pd.Timestamp("2025-03-01"), pd.Timestamp("2025-03-31"))
 
@@ -177,6 +178,57 @@ def test_documenttypen_in_use_and_unused(t: dict[str, pd.DataFrame]) -> None:
     assert out.loc["Besluit", ["documenten", "recent", "zaken"]].tolist() == [2, 2, 2]
 
 
+def _catalogus(rows: list[tuple]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=contract.INFORMATIEOBJECTTYPEN.column_names)
+    for col in ("begin_geldigheid", "einde_geldigheid"):
+        frame[col] = pd.to_datetime(frame[col])
+    return contract.conform("informatieobjecttypen", frame)
+
+
+def test_documenttypen_nooit_gebruikt(t: dict[str, pd.DataFrame]) -> None:
+    """Used: Aanvraag, Besluit (March) and Brief (December). Never: Machtiging; Fax ended, Zienswijze starts later.
+
+    Verslag is only used after the peildatum, so on 31 March it was never used yet.
+    """
+    cat = _catalogus([
+        ("Aanvraag", "zaakvertrouwelijk", "2024-01-01", None),
+        ("Besluit", "zaakvertrouwelijk", "2024-01-01", None),
+        ("Brief", "intern", "2024-01-01", None),
+        ("Machtiging", "vertrouwelijk", "2024-01-01", None),
+        ("Fax", None, "2020-01-01", "2024-12-31"),  # ended before the peildatum: nothing to clean up
+        ("Zienswijze", None, "2025-04-01", None),  # not valid yet on the peildatum
+        ("Verslag", None, "2025-01-01", "2025-03-31"),  # valid up to and including the peildatum
+    ])
+    docs = pd.concat([t["documenten"], contract.conform("documenten", pd.DataFrame({
+        "identificatie": ["D6"], "zaak": [None], "informatieobjecttype": ["Verslag"],
+        "creatiedatum": pd.to_datetime(["2025-04-02"]), "status": ["definitief"]}))], ignore_index=True)
+    out = catalogue.documenttypen_nooit_gebruikt(docs, cat, "2025-03-31")
+    assert out["omschrijving"].tolist() == ["Machtiging", "Verslag"]
+    assert out.columns.tolist() == ["omschrijving", "vertrouwelijkheidaanduiding", "begin_geldigheid",
+                                    "einde_geldigheid"]
+    vert = out["vertrouwelijkheidaanduiding"]
+    assert vert.iloc[0] == "vertrouwelijk" and pd.isna(vert.iloc[1])
+    assert out.loc[1, "einde_geldigheid"] == pd.Timestamp("2025-03-31")
+    # A month later Verslag has been used and ended; Zienswijze is valid and unused.
+    assert catalogue.documenttypen_nooit_gebruikt(docs, cat, "2025-04-30")["omschrijving"].tolist() == [
+        "Machtiging", "Zienswijze"]
+    assert catalogue.heeft_catalogus(cat) and not catalogue.heeft_catalogus(contract.INFORMATIEOBJECTTYPEN.empty())
+    assert not catalogue.heeft_catalogus(None)
+    assert catalogue.documenttypen_nooit_gebruikt(docs, contract.INFORMATIEOBJECTTYPEN.empty(), "2025-03-31").empty
+
+
+def test_a_document_type_missing_from_the_catalogue_is_only_a_warning(t: dict[str, pd.DataFrame]) -> None:
+    base = dict(t)
+    # Without a catalogue nothing is checked; with one, the unknown Brief is one warning, not an error.
+    assert [p for p in validate(base) if p.table == "documenten"] == []
+    cat = _catalogus([("Aanvraag", None, "2024-01-01", None), ("Besluit", None, "2024-01-01", None)])
+    found = [p for p in validate({**base, "informatieobjecttypen": cat}) if p.table == "documenten"]
+    assert len(found) == 1
+    p = found[0]
+    assert (p.severity, p.column, p.count, p.values, p.rows) == ("warning", "informatieobjecttype", 1, ["Brief"], [3])
+    assert "not in table informatieobjecttypen" in p.message
+
+
 def test_zaaktypen_onvolledig(t: dict[str, pd.DataFrame]) -> None:
     out = catalogue.zaaktypen_onvolledig(t["zaken"], t["documenten"], t["zaaktypen"]).set_index("identificatie")
     a, b = out.loc["ZT-A"], out.loc["ZT-B"]
@@ -201,3 +253,19 @@ def test_planted_counts_come_back_per_team(small_sample: Path) -> None:
     inactive = set(p.loc[~p["actief"], "identificatie"])
     assert set(geplant["nooit_actief"]) <= inactive
     assert a["medewerkers"].sum() == len(snap.medewerkers)
+
+
+@pytest.mark.slow
+def test_planted_never_used_document_types_are_found_exactly(small_sample: Path) -> None:
+    snap = load_snapshot(small_sample, ["zaken", "documenten", "informatieobjecttypen"])
+    geplant = snap.meta["sample"]["geplant"]
+    peil = catalogue.laatste_dag(snap.zaken, snap.meta)
+    nooit = catalogue.documenttypen_nooit_gebruikt(snap.documenten, snap.informatieobjecttypen, peil)
+    assert nooit["omschrijving"].tolist() == geplant["documenttypen_nooit_gebruikt"]
+    assert geplant["documenttypen_nooit_gebruikt"] == ["Machtiging", "Proces-verbaal", "Zienswijze"]
+    beeindigd = geplant["documenttype_beeindigd"]
+    assert beeindigd in set(snap.informatieobjecttypen["omschrijving"])
+    assert beeindigd not in set(snap.documenten["informatieobjecttype"]) and beeindigd not in set(nooit["omschrijving"])
+    # Every type the documents use is in the catalogue, and in use at some time.
+    used = catalogue.documenttypen(snap.documenten, peil)
+    assert set(used["informatieobjecttype"]) <= set(snap.informatieobjecttypen["omschrijving"])

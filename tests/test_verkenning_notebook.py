@@ -78,6 +78,20 @@ def test_papermill_run_names_the_planted_bottleneck(executed: tuple[nbformat.Not
     assert "Cijfers per medewerker staan uit" in markdown
 
 
+def test_papermill_run_lists_the_planted_never_used_document_types(
+    executed: tuple[nbformat.NotebookNode, dict]
+) -> None:
+    nb, meta = executed
+    geplant = meta["sample"]["geplant"]
+    markdown = "\n".join(_outputs(nb, "text/markdown"))
+    n = len(geplant["documenttypen_nooit_gebruikt"])
+    assert f"**Documenttypen uit de catalogus die nooit zijn gebruikt** (geldig op 31 oktober 2026, " \
+           f"hele organisatie): {n}." in markdown
+    html_out = "\n".join(_outputs(nb, "text/html"))
+    assert all(f"<td>{t}</td>" in html_out for t in geplant["documenttypen_nooit_gebruikt"])
+    assert geplant["documenttype_beeindigd"] not in html_out and "geen catalogus" not in markdown
+
+
 def test_papermill_run_answers_the_own_question_example(
     executed: tuple[nbformat.NotebookNode, dict], small_sample: Path
 ) -> None:

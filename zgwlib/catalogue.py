@@ -1,18 +1,21 @@
 """Catalogue use, for the key-user meeting (VNG tip 9): which zaaktypes and document types are used, and how well.
 
-Three questions:
+Four questions:
 
 * which zaaktypes of the catalogue had no zaak registered in the last N months
   (candidates to end, or a process that quietly went back to paper or e-mail);
 * which document types are in use, and which were used before but not in the
   last N months;
+* which document types of the catalogue were never used at all (only when the
+  snapshot has the optional ``informatieobjecttypen`` table);
 * which zaaktypes' closed zaken mostly lack documents or a resultaat (the
   zaaktype or its templates may not fit the work).
 
-The data contract has no catalogue of informatieobjecttypen (only the
-``informatieobjecttype`` of each document), so a document type that was never
-used at all cannot be seen: "not used" here means used at some time in the data
-but not in the last N months.
+Without the optional catalogue of informatieobjecttypen only the
+``informatieobjecttype`` of each document is known, so a document type that was
+never used cannot be seen; :func:`documenttypen` then lists the types used at
+some time in the data, and "not used" means used before but not in the last N
+months.
 """
 
 from __future__ import annotations
@@ -112,6 +115,43 @@ def documenttypen(documenten: pd.DataFrame, peildatum: pd.Timestamp | str, maand
     out = out.rename_axis("informatieobjecttype").reset_index()
     return out.sort_values(["in_gebruik", "documenten", "informatieobjecttype"], ascending=[True, False, True],
                            kind="stable").reset_index(drop=True)
+
+
+def heeft_catalogus(informatieobjecttypen: pd.DataFrame | None) -> bool:
+    """Whether the snapshot has the optional catalogue of informatieobjecttypen (a table with rows)."""
+    return informatieobjecttypen is not None and len(informatieobjecttypen) > 0
+
+
+def documenttypen_nooit_gebruikt(
+    documenten: pd.DataFrame, informatieobjecttypen: pd.DataFrame, peildatum: pd.Timestamp | str
+) -> pd.DataFrame:
+    """Document types of the catalogue that no document used up to ``peildatum``.
+
+    Only types valid on ``peildatum`` count (``begin_geldigheid`` on or before
+    it, ``einde_geldigheid`` empty or not before it): a type that has ended
+    needs no clean-up, and one that starts later cannot have been used yet.
+
+    Parameters
+    ----------
+    documenten : DataFrame
+        Contract table; documents created after ``peildatum`` do not count.
+    informatieobjecttypen : DataFrame
+        The optional contract table; empty gives an empty result (see :func:`heeft_catalogus`).
+    peildatum : date
+
+    Returns
+    -------
+    DataFrame
+        ``omschrijving``, ``vertrouwelijkheidaanduiding``, ``begin_geldigheid``,
+        ``einde_geldigheid``, sorted by omschrijving.
+    """
+    peil = pd.Timestamp(peildatum).normalize()
+    cat = informatieobjecttypen
+    geldig = ~(cat["begin_geldigheid"] > peil) & ~(cat["einde_geldigheid"] < peil)  # a missing date limits nothing
+    used = documenten.loc[documenten["creatiedatum"] <= peil, "informatieobjecttype"].dropna().unique()
+    out = cat[geldig.to_numpy(dtype=bool, na_value=False) & ~cat["omschrijving"].isin(used).to_numpy()]
+    cols = ["omschrijving", "vertrouwelijkheidaanduiding", "begin_geldigheid", "einde_geldigheid"]
+    return out[cols].sort_values("omschrijving", kind="stable").reset_index(drop=True)
 
 
 def zaaktypen_onvolledig(
