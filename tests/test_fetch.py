@@ -33,12 +33,13 @@ from zgwlib import cli, contract, metrics
 from zgwlib.errors import ApiError, UsageError
 from zgwlib.snapshot import load_snapshot, read_meta
 from zgwlib.zgw_api import ZgwClient, fetch, read_secret
-from zgwlib.zgw_mapping import duration_days, project_page
+from zgwlib.zgw_mapping import Catalogue, duration_days, frame, map_informatieobjecttypen, project_page
 
 SECRET = "test-geheim-van-de-zgw-rapportage-0123456789"
 CLIENT_ID = "zgw-rapportage"
 KEYS = {"zaken": ["identificatie"], "statussen": ["zaak", "datum_status_gezet", "volgnummer"],
-        "documenten": ["identificatie"], "zaaktypen": ["identificatie"], "medewerkers": ["identificatie"]}
+        "documenten": ["identificatie"], "zaaktypen": ["identificatie"], "medewerkers": ["identificatie"],
+        "informatieobjecttypen": ["omschrijving"]}
 
 
 def _sorted(frame: pd.DataFrame, table: str) -> pd.DataFrame:
@@ -62,6 +63,7 @@ def subset(tables: dict[str, pd.DataFrame], every: int) -> dict[str, pd.DataFram
         "statussen": statussen,
         "documenten": pd.concat([docs[docs["zaak"].isin(ids)], outside]).reset_index(drop=True),
         "zaaktypen": tables["zaaktypen"],
+        "informatieobjecttypen": tables["informatieobjecttypen"],
         "medewerkers": tables["medewerkers"][tables["medewerkers"]["identificatie"].isin(people)].reset_index(drop=True),
     }
 
@@ -134,8 +136,9 @@ def test_full_fetch_equals_the_sample(sample_server, sample_tables, small_sample
     assert "Snapshot written to" in printed.out and SECRET not in printed.out + printed.err
 
     snap = load_snapshot(out)
-    for table in ("zaken", "statussen", "documenten", "zaaktypen", "medewerkers"):
+    for table in ("zaken", "statussen", "documenten", "zaaktypen", "informatieobjecttypen", "medewerkers"):
         assert_same(snap.tables[table], sample_tables[table], table)
+    assert len(snap.informatieobjecttypen) > snap.documenten["informatieobjecttype"].nunique()  # never-used types too
     # The monthly report of the last complete month: every figure of every department, team and month.
     want = metrics.maand(metrics.prepare(load_snapshot(small_sample)))
     got = metrics.maand(metrics.prepare(snap))
@@ -203,7 +206,7 @@ def test_incremental_fetch_brings_a_snapshot_up_to_date(few, tmp_path, per_zaak)
 
     assert result.merged and result.sinds == dt.date(2026, 3, 1)
     snap = load_snapshot(out)
-    for table in ("zaken", "statussen", "documenten", "zaaktypen"):
+    for table in ("zaken", "statussen", "documenten", "zaaktypen", "informatieobjecttypen"):
         assert_same(snap.tables[table], few[table], table)
     assert set(snap.medewerkers["identificatie"]) == set(few["zaken"]["behandelaar"].dropna()) | set(
         few["statussen"]["gezet_door"].dropna())
@@ -475,6 +478,22 @@ def test_durations_in_days(value, days):
 def test_bad_durations_are_refused(bad):
     with pytest.raises(ValueError):
         duration_days(bad)
+
+
+def test_informatieobjecttype_versions_become_one_row():
+    """Versions share an omschrijving: the published one that began last wins; a concept only when alone."""
+    rows = [("u1", "Besluit", "openbaar", "2020-01-01", "2023-12-31", False),
+            ("u2", "Besluit", "zaakvertrouwelijk", "2024-01-01", None, False),
+            ("u3", "Besluit", "geheim", "2025-01-01", None, True),
+            ("u4", "Zienswijze", "", "2025-02-01", None, True)]
+    empty = frame("zaaktypen", [])
+    got = map_informatieobjecttypen(Catalogue(empty, frame("statustypen", []), frame("resultaattypen", []),
+                                              frame("informatieobjecttypen", rows)))
+    assert got["omschrijving"].tolist() == ["Besluit", "Zienswijze"]
+    assert got["vertrouwelijkheidaanduiding"].iloc[0] == "zaakvertrouwelijk"
+    assert pd.isna(got["vertrouwelijkheidaanduiding"].iloc[1]) and got["einde_geldigheid"].isna().all()
+    assert got["begin_geldigheid"].tolist() == [pd.Timestamp("2024-01-01"), pd.Timestamp("2025-02-01")]
+    assert dict(got.dtypes.astype(str)) == contract.INFORMATIEOBJECTTYPEN.dtypes
 
 
 def test_items_that_break_the_standard_are_named():

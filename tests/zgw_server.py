@@ -368,12 +368,20 @@ def build_resources(tables: Mapping[str, pd.DataFrame], base: str, rsin: str) ->
                 "indicatieSpecifiek": None, "procestermijn": None, "besluittypen": [], "besluittypeOmschrijving": [],
                 "informatieobjecttypen": [], "informatieobjecttypeOmschrijving": [], "zaakobjecttypen": [],
             })
-    for omschrijving in sorted(documenten["informatieobjecttype"].dropna().unique()):
+    # The catalogue of document types when the tables have one; types only the documents know get defaults.
+    iot = tables.get("informatieobjecttypen")
+    known = {} if iot is None else {t.omschrijving: t for t in iot.itertuples(index=False)}
+    for omschrijving in sorted(set(documenten["informatieobjecttype"].dropna()) | set(known)):
         url = iot_url[omschrijving] = f"{cat}/informatieobjecttypen/{_uuid('iot', omschrijving)}"
+        t = known.get(omschrijving)
+        vert = t.vertrouwelijkheidaanduiding if t is not None and pd.notna(t.vertrouwelijkheidaanduiding) else None
         r.add("informatieobjecttypen", {
             "url": url, "catalogus": catalogus, "omschrijving": omschrijving,
-            "vertrouwelijkheidaanduiding": "zaakvertrouwelijk", "beginGeldigheid": "2020-01-01",
-            "eindeGeldigheid": None, "beginObject": None, "eindeObject": None, "concept": False, "zaaktypen": "",
+            "vertrouwelijkheidaanduiding": vert or "zaakvertrouwelijk",
+            "beginGeldigheid": (_d(t.begin_geldigheid) if t is not None and pd.notna(t.begin_geldigheid)
+                                else "2020-01-01"),
+            "eindeGeldigheid": _d(t.einde_geldigheid) if t is not None and pd.notna(t.einde_geldigheid) else None,
+            "beginObject": None, "eindeObject": None, "concept": False, "zaaktypen": "",
             "besluittypen": [], "informatieobjectcategorie": "document", "trefwoord": [],
             "omschrijvingGeneriek": {"informatieobjecttypeOmschrijvingGeneriek": "", "definitieInformatieobjecttypeOmschrijvingGeneriek": "",
                                      "herkomstInformatieobjecttypeOmschrijvingGeneriek": "",

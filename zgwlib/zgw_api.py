@@ -961,7 +961,8 @@ def summary_lines(result: FetchResult) -> list[str]:
     how = (f"incremental since {result.sinds.isoformat()}, merged" if result.merged
            else f"zaken since {result.sinds.isoformat()}" if result.sinds else "everything")
     counts = ", ".join(f"{n} {t}" for t, n in result.counts.items()
-                       if t in ("zaken", "statussen", "documenten", "zaaktypen", "medewerkers"))
+                       if t in ("zaken", "statussen", "documenten", "zaaktypen", "informatieobjecttypen",
+                                "medewerkers"))
     return [f"Fetched ({how}, {result.requests} requests): {counts}", f"Snapshot written to {result.path}"]
 
 

@@ -49,7 +49,9 @@ FIELDS: dict[str, tuple[str, ...]] = {
     ),
     "statustypen": ("url", "zaaktype", "omschrijving", "volgnummer", "isEindstatus"),
     "resultaattypen": ("url", "zaaktype", "omschrijving"),
-    "informatieobjecttypen": ("url", "omschrijving"),
+    "informatieobjecttypen": (
+        "url", "omschrijving", "vertrouwelijkheidaanduiding", "beginGeldigheid", "eindeGeldigheid", "concept",
+    ),
 }
 
 #: Fields without which a resource cannot be used; their absence means the answer breaks the standard.
@@ -292,7 +294,7 @@ class Mapped:
     Attributes
     ----------
     tables : dict of str to DataFrame
-        ``zaken``, ``statussen``, ``documenten``, ``zaaktypen``, ``medewerkers``.
+        ``zaken``, ``statussen``, ``documenten``, ``zaaktypen``, ``informatieobjecttypen``, ``medewerkers``.
     zaak_urls : dict of str to str
         Zaak URL -> identificatie of the zaken in this fetch.
     notes : list of str
@@ -332,6 +334,33 @@ def map_zaaktypen(cat: Catalogue, zaken: pd.DataFrame | None = None) -> pd.DataF
         out["afdeling"] = from_zaken.where(from_zaken.notna(), out["afdeling"])
     out["afdeling"] = out["afdeling"].fillna("onbekend")
     return contract.conform("zaaktypen", out.sort_values("identificatie"))
+
+
+def map_informatieobjecttypen(cat: Catalogue) -> pd.DataFrame:
+    """Map the informatieobjecttypen onto the contract's optional catalogue: one row per omschrijving.
+
+    The documents name their type by omschrijving, so versions of one type (the
+    same omschrijving) become one row: the published version that began last,
+    a concept only when there is no published one.
+    """
+    iot = cat.informatieobjecttypen
+    if iot.empty:
+        return contract.TABLES["informatieobjecttypen"].empty()
+    iot = iot.assign(
+        _concept=iot["concept"].fillna(False).astype(bool),
+        _begin=_dates(iot["beginGeldigheid"], "informatieobjecttypen.beginGeldigheid"),
+    )
+    iot = iot.sort_values(["_concept", "_begin"], ascending=[False, True], na_position="first", kind="stable")
+    iot = iot.drop_duplicates("omschrijving", keep="last")
+    einde = _blank_to_na(iot["eindeGeldigheid"])
+    out = pd.DataFrame({
+        "omschrijving": iot["omschrijving"].astype(str),
+        "vertrouwelijkheidaanduiding": _blank_to_na(iot["vertrouwelijkheidaanduiding"]),
+        "begin_geldigheid": iot["_begin"],
+        "einde_geldigheid": (_dates(einde, "informatieobjecttypen.eindeGeldigheid") if einde.notna().any()
+                             else pd.Series(pd.NaT, index=iot.index, dtype="datetime64[us]")),
+    })
+    return contract.conform("informatieobjecttypen", out.sort_values("omschrijving"))
 
 
 def map_fetch(
@@ -524,6 +553,7 @@ def map_fetch(
         "medewerkers": derive_medewerkers(rollen, {}, dict(zip(zaken["_key"], out["afdeling"]))),
     }
     tables["zaaktypen"] = map_zaaktypen(cat, tables["zaken"])
+    tables["informatieobjecttypen"] = map_informatieobjecttypen(cat)
     return Mapped(tables, dict(zip(zaken["_key"], zaken["identificatie"])), notes)
 
 
@@ -566,12 +596,12 @@ def merge_incremental(
     Every zaak in ``new`` replaces the zaak with the same identificatie in
     ``old`` together with its statussen (and documents, unless the documents
     were listed completely, in which case ``new`` has them all). Staff keep the
-    earliest ``actief_sinds``; the catalogue is always read whole, so it comes
-    from ``new``. The optional tables of ``old`` (cleanup, survey) are kept.
+    earliest ``actief_sinds``; the catalogue (zaaktypen, informatieobjecttypen)
+    is always read whole, so it comes from ``new``. The optional tables of ``old`` (cleanup, survey) are kept.
     """
     fresh = set(new["zaken"]["identificatie"])
-    out: dict[str, pd.DataFrame] = {k: v for k, v in old.items() if k not in ("zaken", "statussen", "documenten",
-                                                                            "zaaktypen", "medewerkers")}
+    replaced = ("zaken", "statussen", "documenten", "zaaktypen", "informatieobjecttypen", "medewerkers")
+    out: dict[str, pd.DataFrame] = {k: v for k, v in old.items() if k not in replaced}
     oz = old["zaken"]
     out["zaken"] = pd.concat([oz[~oz["identificatie"].isin(fresh)], new["zaken"]], ignore_index=True)
     out["zaken"] = out["zaken"].sort_values(["registratiedatum", "identificatie"]).reset_index(drop=True)
@@ -586,6 +616,10 @@ def merge_incremental(
         out["documenten"] = pd.concat([od[keep], new["documenten"]], ignore_index=True).sort_values(
             "identificatie").reset_index(drop=True)
     out["zaaktypen"] = new["zaaktypen"]
+    if "informatieobjecttypen" in new:
+        out["informatieobjecttypen"] = new["informatieobjecttypen"]
+    elif "informatieobjecttypen" in old:
+        out["informatieobjecttypen"] = old["informatieobjecttypen"]
     om, nm = old["medewerkers"], new["medewerkers"]
     both = pd.concat([om, nm], ignore_index=True)
     first = both.groupby("identificatie")["actief_sinds"].min()
