@@ -118,3 +118,17 @@ def test_package_level_functions_build_validate_and_load(tmp_path: Path) -> None
     assert [p for p in problems if p.severity == "error"] == []
     snap = zgwlib.load_snapshot(path)
     assert len(snap.zaken) == 500 and snap.meta["gemeente"] == "Gemeente Voorbeeld"
+
+
+def test_atomic_file_keeps_the_old_file_when_writing_fails(tmp_path: Path) -> None:
+    from zgwlib.files import atomic_file, write_text_atomic
+
+    target = tmp_path / "rapport.html"
+    write_text_atomic(target, "goed")
+    with pytest.raises(RuntimeError), atomic_file(target) as tmp:
+        tmp.write_text("half", encoding="utf-8")
+        raise RuntimeError("disk full")
+    assert target.read_text(encoding="utf-8") == "goed"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rapport.html"]  # no temporary file left
+    write_text_atomic(target, "nieuw")
+    assert target.read_text(encoding="utf-8") == "nieuw"

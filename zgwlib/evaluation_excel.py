@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ from . import nl
 from .errors import UsageError
 from .evaluation import Evaluatie
 from .evaluation_findings import bevindingen
+from .files import atomic_file
 from .publish import slug
 
 _BLADNAAM_MAX = 31
@@ -170,12 +170,6 @@ def exporteer_excel(ev: Evaluatie, pad: str | os.PathLike[str] | None = None) ->
             breed = max([len(str(kolom))] + [len(str(v)) for v in frame[kolom].head(200)])
             ws.column_dimensions[ws.cell(1, i).column_letter].width = min(max(10, breed + 2), 60)
         ws.freeze_panes = "A2"
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    try:
+    with atomic_file(target) as tmp:
         wb.save(tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return target

@@ -34,6 +34,7 @@ import pandas as pd
 
 from . import contract
 from .errors import InputFileError, Problem, UsageError, ValidationError
+from .files import atomic_file
 from .snapshot import Snapshot, build_meta, load_snapshot, write_snapshot
 from .validate import MISSING_COLUMN, RowNumbers, validate_and_convert
 
@@ -689,14 +690,8 @@ def export_snapshot(
                 )
         if out.is_dir():
             raise UsageError(f"{out} is a folder; give the name of the .xlsx file to write.")
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-        os.close(fd)
-        try:
-            _write_workbook(tables, snap.meta, Path(tmp_name))
-            os.replace(tmp_name, out)
-        except BaseException:
-            Path(tmp_name).unlink(missing_ok=True)
-            raise
+        with atomic_file(out) as tmp:
+            _write_workbook(tables, snap.meta, tmp)
         return out
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / "meta.json").exists())):
         raise UsageError(f"{out} exists and is not an earlier export (no meta.json); refusing to replace it.")

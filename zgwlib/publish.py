@@ -31,7 +31,6 @@ import html
 import json
 import os
 import re
-import tempfile
 import threading
 import unicodedata
 from dataclasses import dataclass, field
@@ -39,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from . import nl
+from .files import write_text_atomic
 
 #: MIME type of the summary a report notebook displays for the index page.
 SUMMARY_MIME = "application/vnd.zgw.summary+json"
@@ -445,19 +445,6 @@ def entry(
         "samenvatting": samenvatting,
         "fout": page.fout,
     }
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file, so readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _read_entries(period_dir: Path) -> list[dict[str, Any]]:
