@@ -94,7 +94,7 @@ def test_papermill_organisation(small_sample: Path, tmp_path: Path) -> None:
     # Adoption heatmap and users, lead time and on-time dot charts, signals, survey.
     assert len(_outputs(nb, "image/png")) == 6
 
-    assert f"Excel-bijlage geschreven naar {excel.resolve()}" in "".join(_outputs(nb, "stream"))
+    assert f"Excel-bijlage geschreven: {excel.resolve()}" in "".join(_outputs(nb, "stream"))
     wb = openpyxl.load_workbook(excel)
     assert {"Toelichting", "Adoptie", "Voor en na", "Te weinig zaken", "Signalen", "Enquête verschuiving",
             "Opschoonactie", "Bevindingen (concept)"} <= set(wb.sheetnames)
@@ -127,19 +127,22 @@ def test_nbval_lax_department_without_zaken(small_sample: Path, tmp_path: Path) 
 
 def test_zgw_run_publishes_evaluation_and_cleanup_per_department(small_sample: Path, tmp_path: Path) -> None:
     # Both published notebooks of issues 6 and 7 for the department behind with its cleanup (the organisation
-    # runs above); an excel_uit folder in the parameters file gives each department its own appendix.
+    # runs above); under zgw run the evaluation's Excel appendix is published beside its report.
     afdeling = load_snapshot(small_sample, ["zaken"]).meta["sample"]["geplant"]["opschoning_achter"]
     opschoon = NOTEBOOK.parent / "opschoonactie.ipynb"
-    config = tmp_path / "zgw.yaml"
-    config.write_text(f"excel_uit: {tmp_path / 'bijlagen'}\n", encoding="utf-8")
     voor = sorted(p.name for p in NOTEBOOK.parent.iterdir())
     result = run.run([NOTEBOOK, opschoon], afdelingen=[afdeling], data=small_sample,
-                     out=tmp_path / "out", config=config, workers=2, progress=False)
+                     out=tmp_path / "out", workers=2, progress=False)
     assert not result.failed, [(o.rapport, o.afdeling, o.error) for o in result.failed]
     assert len(result.outcomes) == 2
-    tree = tmp_path / "out" / result.periode
-    page = (tree / slug(afdeling) / "opschoonactie.html").read_text(encoding="utf-8")
+    folder = tmp_path / "out" / result.periode / slug(afdeling)
+    page = (folder / "opschoonactie.html").read_text(encoding="utf-8")
     assert "Oordeel: achter." in page
-    assert "Vergeleken worden" in (tree / slug(afdeling) / "evaluatie.html").read_text(encoding="utf-8")
-    assert [p.name for p in (tmp_path / "bijlagen").iterdir()] == [f"evaluatie-{slug(afdeling)}-2025-11-01.xlsx"]
+    evaluatie = (folder / "evaluatie.html").read_text(encoding="utf-8")
+    assert "Vergeleken worden" in evaluatie
+    bijlage = f"evaluatie-{slug(afdeling)}-2025-11-01.xlsx"
+    assert (folder / bijlage).is_file()
+    assert f"Excel-bijlage geschreven: {bijlage} (naast dit rapport)" in evaluatie
+    assert ".tmp-" not in evaluatie  # the runner's temporary folder is not shown to readers
+    assert not list((tmp_path / "out").glob("*.xlsx")) and not list((tmp_path / "out" / result.periode).glob(".tmp-*"))
     assert sorted(p.name for p in NOTEBOOK.parent.iterdir()) == voor  # nothing written among the notebooks

@@ -21,6 +21,7 @@ from .errors import UsageError
 from .evaluation import Evaluatie
 from .evaluation_findings import bevindingen
 from .files import atomic_file
+from .run import BIJLAGEN_ENV
 from .publish import slug
 
 _BLADNAAM_MAX = 31
@@ -29,22 +30,36 @@ _BLADNAAM_MAX = 31
 def standaard_uitvoermap(werkmap: str | os.PathLike[str] | None = None) -> Path:
     """The folder a notebook's files go to by default: the project's ``outputs`` folder.
 
-    A kernel runs in its notebook's folder (JupyterLab, ``pytest --nbval``,
-    ``zgw run``), and files written there would end up among the notebooks. So
-    from a folder in or below ``notebooks/`` it is the ``outputs`` folder beside
-    that ``notebooks/``; from anywhere else ``outputs`` in that folder (the
-    project root when papermill runs from there).
+    Under ``zgw run`` it is the folder the runner names in ``ZGW_BIJLAGEN_MAP``,
+    so the file is published beside the report. Otherwise: a kernel runs in its
+    notebook's folder (JupyterLab, ``pytest --nbval``), and files written there
+    would end up among the notebooks. So from a folder in or below
+    ``notebooks/`` it is the ``outputs`` folder beside that ``notebooks/``; from
+    anywhere else ``outputs`` in that folder (the project root when papermill
+    runs from there).
 
     Parameters
     ----------
     werkmap : path, optional
         The folder to start from (default the current working directory).
     """
+    if werkmap is None and os.environ.get(BIJLAGEN_ENV):  # under zgw run: beside the published report
+        return Path(os.environ[BIJLAGEN_ENV])
     start = Path(werkmap if werkmap is not None else Path.cwd()).resolve()
     for folder in (start, *start.parents):
         if folder.name == "notebooks":
             return folder.parent / "outputs"
     return start / "outputs"
+
+
+def plek(pad: str | os.PathLike[str]) -> str:
+    """Where a written file is, in Dutch for the report: under ``zgw run`` its name beside the report
+    (the runner's temporary folder means nothing to a reader), otherwise its full path."""
+    pad = Path(pad)
+    bijlagen = os.environ.get(BIJLAGEN_ENV)
+    if bijlagen and pad.parent.resolve() == Path(bijlagen).resolve():
+        return f"{pad.name} (naast dit rapport)"
+    return str(pad.resolve())
 
 
 def standaard_excelpad(ev: Evaluatie, map_: str | os.PathLike[str] | None = None) -> Path:

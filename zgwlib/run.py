@@ -379,7 +379,13 @@ class _Context:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-def _kernel_manager_class(ctx: _Context, log_file: Any, pids: list[int], sockets: list[Path]) -> type:
+#: Environment variable a report kernel gets: the folder for files it makes besides the report (the
+#: evaluation's Excel appendix). They are published beside the report, and only when the run succeeds.
+BIJLAGEN_ENV = "ZGW_BIJLAGEN_MAP"
+
+
+def _kernel_manager_class(ctx: _Context, log_file: Any, pids: list[int], sockets: list[Path],
+                          bijlagen: Path | None = None) -> type:
     """A kernel manager that starts kernels with a clean environment, over IPC, logging to ``log_file``."""
     from jupyter_client.manager import AsyncKernelManager
 
@@ -392,6 +398,8 @@ def _kernel_manager_class(ctx: _Context, log_file: Any, pids: list[int], sockets
                 self.ip = os.path.join(tempfile.mkdtemp(prefix="zgw-kernel-"), "k")
                 sockets.append(Path(self.ip).parent)
             kw["env"] = dict(ctx.env)
+            if bijlagen is not None:
+                kw["env"][BIJLAGEN_ENV] = str(bijlagen)
             kw["stdout"] = log_file
             kw["stderr"] = log_file
             await super().start_kernel(**kw)
@@ -419,6 +427,10 @@ def _move_into_place(tmp: Path, dest: Path, stem: str, ok: bool) -> None:
     final = stem if ok else failed_stem
     dest.mkdir(parents=True, exist_ok=True)
     # The .json last: it is what the index reads, so a page is listed only once it is complete.
+    if ok and (tmp / "bijlagen").is_dir():  # before the .json, so the listed report is complete
+        for file in sorted((tmp / "bijlagen").iterdir()):
+            if file.is_file():
+                os.replace(file, dest / file.name)
     for ext in (".ipynb", ".html", ".json"):
         os.replace(tmp / f"{final}{ext}", dest / f"{final}{ext}")
     if ok:
@@ -463,7 +475,7 @@ def _execute(nb: ReportNotebook, afdeling: str, ctx: _Context) -> Outcome:
                         log_output=False,
                         start_timeout=60,
                         execution_timeout=ctx.timeout,
-                        kernel_manager_class=_kernel_manager_class(ctx, log_file, pids, sockets),
+                        kernel_manager_class=_kernel_manager_class(ctx, log_file, pids, sockets, tmp / "bijlagen"),
                         resources={"metadata": {"path": str(nb.path.parent.resolve())}},
                         on_notebook_start=lambda **_: kernel_started.set(),
                     )
