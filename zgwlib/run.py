@@ -475,7 +475,8 @@ def _execute(nb: ReportNotebook, afdeling: str, ctx: _Context) -> Outcome:
                         log_output=False,
                         start_timeout=60,
                         execution_timeout=ctx.timeout,
-                        kernel_manager_class=_kernel_manager_class(ctx, log_file, pids, sockets, tmp / "bijlagen"),
+                        kernel_manager_class=_kernel_manager_class(
+                            ctx, log_file, pids, sockets, (tmp / "bijlagen").resolve()),  # kernel cwd differs
                         resources={"metadata": {"path": str(nb.path.parent.resolve())}},
                         on_notebook_start=lambda **_: kernel_started.set(),
                     )
