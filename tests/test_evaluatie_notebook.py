@@ -11,10 +11,6 @@ department (two runs at a time).
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
@@ -24,6 +20,7 @@ import pytest
 from zgwlib import run
 from zgwlib.publish import SUMMARY_MIME, slug
 from zgwlib.snapshot import load_snapshot
+from notebook_helpers import assert_committed_clean, outputs, run_nbval
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "evaluatie.ipynb"
 PARAMETERS = {
@@ -34,27 +31,11 @@ PARAMETERS = {
 pytestmark = pytest.mark.slow
 
 
-def _outputs(nb: nbformat.NotebookNode, mime: str) -> list:
-    found = []
-    for cell in nb.cells:
-        for out in cell.get("outputs", []):
-            if mime == "stream" and out.get("output_type") == "stream":
-                found.append(out["text"])
-            elif mime in out.get("data", {}):
-                found.append(out["data"][mime])
-    return found
-
 
 def test_notebook_is_committed_clean_with_its_parameters() -> None:
+    assert assert_committed_clean(NOTEBOOK) == PARAMETERS
     nb = nbformat.read(NOTEBOOK, as_version=4)
     assert nb.metadata["zgw"] == {"publish": True, "titel": "Evaluatie"}
-    assert nb.metadata["kernelspec"]["name"] == "python3"
-    assert len([c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]) == 1
-    import papermill
-
-    found = papermill.inspect_notebook(str(NOTEBOOK))
-    assert {k: v["default"] for k, v in found.items()} == PARAMETERS
-    assert all(not c.get("outputs") and c.get("execution_count") is None for c in nb.cells if c.cell_type == "code")
     # The runner accepts it (it passes afdeling, periode and data to every published notebook).
     report = run.read_report_notebook(NOTEBOOK)
     assert report.publish and set(run.REQUIRED_PARAMETERS) <= set(report.parameters)
@@ -77,24 +58,24 @@ def test_papermill_organisation(small_sample: Path, tmp_path: Path) -> None:
         kernel_name="python3", progress_bar=False, cwd=str(tmp_path),
     )
     nb = nbformat.read(out, as_version=4)
-    summary = _outputs(nb, SUMMARY_MIME)
+    summary = outputs(nb, SUMMARY_MIME)
     assert len(summary) == 1
     s = summary[0]
     assert (s["titel"], s["afdeling"], s["periode"]) == ("Evaluatie", "organisatie", "2025-10")
     assert s["kerncijfers"]["Afdelingen die achterblijven"] == "1"
     assert s["kerncijfers"]["Zaaktypen sneller"].split(" van ")[0] != "0"
 
-    markdown = "\n".join(_outputs(nb, "text/markdown"))
+    markdown = "\n".join(outputs(nb, "text/markdown"))
     assert "evaluatie op 1 november 2025" in markdown
     assert f"**{geplant['achterblijvende_afdeling']}** blijft achter" in markdown
-    rich = "\n".join(_outputs(nb, "text/html"))
+    rich = "\n".join(outputs(nb, "text/html"))
     assert geplant["achterblijvende_afdeling"] in rich and "blijft achter" in rich
     assert "Overige afdelingen" in rich  # the survey's small departments, merged
     assert "<script" not in rich + markdown
     # Adoption heatmap and users, lead time and on-time dot charts, signals, survey.
-    assert len(_outputs(nb, "image/png")) == 6
+    assert len(outputs(nb, "image/png")) == 6
 
-    assert f"Excel-bijlage geschreven: {excel.resolve()}" in "".join(_outputs(nb, "stream"))
+    assert f"Excel-bijlage geschreven: {excel.resolve()}" in "".join(outputs(nb, "stream"))
     wb = openpyxl.load_workbook(excel)
     assert {"Toelichting", "Adoptie", "Voor en na", "Te weinig zaken", "Signalen", "Enquête verschuiving",
             "Opschoonactie", "Bevindingen (concept)"} <= set(wb.sheetnames)
@@ -102,22 +83,9 @@ def test_papermill_organisation(small_sample: Path, tmp_path: Path) -> None:
 
 
 def test_nbval_lax_department_without_zaken(small_sample: Path, tmp_path: Path) -> None:
-    from papermill.iorw import load_notebook_node
-    from papermill.parameterize import parameterize_notebook
-
-    nb = parameterize_notebook(load_notebook_node(str(NOTEBOOK)), {"data": str(small_sample), "afdeling": "HRM"})
     # The project's layout: nbval starts the kernel in the notebook's folder, as JupyterLab and zgw run do.
     target = tmp_path / "notebooks" / "evaluatie_nbval.ipynb"
-    target.parent.mkdir()
-    nbformat.write(nb, target)
-    (tmp_path / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")  # not the project's settings
-    env = dict(os.environ, JUPYTER_PLATFORM_DIRS="1")
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "--nbval-lax", "-q", "-p", "no:cacheprovider", str(target)],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600,
-    )
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    assert "passed" in result.stdout and "failed" not in result.stdout, json.dumps(result.stdout[-500:])
+    run_nbval(NOTEBOOK, {"data": str(small_sample), "afdeling": "HRM"}, target, cwd=tmp_path)
     # Without excel_uit the appendix goes to outputs/ beside notebooks/, named after department and date;
     # nothing is written among the notebooks.
     wb = openpyxl.load_workbook(tmp_path / "outputs" / "evaluatie-hrm-2025-11-01.xlsx")

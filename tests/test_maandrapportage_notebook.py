@@ -11,12 +11,8 @@ from __future__ import annotations
 
 import dataclasses
 import html
-import json
-import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
@@ -27,6 +23,7 @@ import yaml
 from zgwlib import champion, metrics, milestones, nl, publish, run, signals
 from zgwlib.publish import SUMMARY_MIME
 from zgwlib.sample import SCRIPT_OMSCHRIJVING
+from notebook_helpers import assert_committed_clean, outputs, run_nbval
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "maandrapportage.ipynb"
@@ -39,19 +36,9 @@ ESCAPED = "&lt;script&gt;alert(&quot;zgw&quot;)&lt;/script&gt; melding"
 pytestmark = pytest.mark.slow
 
 
-def _outputs(nb: nbformat.NotebookNode, mime: str) -> list:
-    found = []
-    for cell in nb.cells:
-        for out in cell.get("outputs", []):
-            if mime == "stream" and out.get("output_type") == "stream":
-                found.append(out["text"])
-            elif mime in out.get("data", {}):
-                found.append(out["data"][mime])
-    return found
-
 
 def _rich(nb: nbformat.NotebookNode) -> str:
-    return "\n".join(_outputs(nb, "text/html") + _outputs(nb, "text/markdown") + _outputs(nb, "stream"))
+    return "\n".join(outputs(nb, "text/html") + outputs(nb, "text/markdown") + outputs(nb, "stream"))
 
 
 def _run(data: Path, out: Path, **parameters: object) -> nbformat.NotebookNode:
@@ -89,15 +76,9 @@ def maand(basis: metrics.Basis) -> metrics.Maand:
 
 
 def test_notebook_is_committed_clean_with_its_parameters() -> None:
+    assert assert_committed_clean(NOTEBOOK) == PARAMETERS
     nb = nbformat.read(NOTEBOOK, as_version=4)
     assert nb.metadata["zgw"] == {"publish": True, "titel": "Maandrapportage"}
-    assert nb.metadata["kernelspec"]["name"] == "python3"
-    assert len([c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]) == 1
-    import papermill
-
-    found = papermill.inspect_notebook(str(NOTEBOOK))
-    assert {k: v["default"] for k, v in found.items()} == PARAMETERS
-    assert all(not c.get("outputs") and c.get("execution_count") is None for c in nb.cells if c.cell_type == "code")
     report = run.read_report_notebook(NOTEBOOK)
     assert report.publish and set(run.REQUIRED_PARAMETERS) <= set(report.parameters)
     assert NOTEBOOK.name in [r.path.name for r in run.discover(ROOT / "notebooks")]
@@ -123,7 +104,7 @@ def test_parameters_file_names_every_threshold_with_its_default() -> None:
 def test_papermill_organisation(small_sample: Path, basis: metrics.Basis, maand: metrics.Maand,
                                 tmp_path: Path) -> None:
     nb = _run(small_sample, tmp_path / "org.ipynb")
-    summary = _outputs(nb, SUMMARY_MIME)
+    summary = outputs(nb, SUMMARY_MIME)
     assert len(summary) == 1
     s = summary[0]
     scores = champion.kampioen_scores(maand.tabel, PERIODE, maand.instellingen)
@@ -176,7 +157,7 @@ def test_papermill_department_escapes_free_text(small_sample: Path, basis: metri
     zaken.to_parquet(data / "zaken.parquet", index=False)
 
     nb = _run(data, tmp_path / "afd.ipynb", afdeling=AFDELING)
-    s = _outputs(nb, SUMMARY_MIME)[0]
+    s = outputs(nb, SUMMARY_MIME)[0]
     scores = champion.kampioen_scores(maand.tabel, PERIODE, maand.instellingen)
     eigen = scores[scores["naam"] == AFDELING].iloc[0]
     assert (s["afdeling"], "kampioen" in s) == (AFDELING, False)
@@ -206,24 +187,11 @@ def test_papermill_department_without_zaken_gets_a_short_report(small_sample: Pa
     assert f"De afdeling heeft {nl.getal(rij['medewerkers'])} medewerkers" in rich
     assert "## " not in rich  # no sections at all
     assert not any("image/png" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", []))
-    assert _outputs(nb, SUMMARY_MIME)[0]["kerncijfers"] == {"Zaken": "geen in deze maand"}
+    assert outputs(nb, SUMMARY_MIME)[0]["kerncijfers"] == {"Zaken": "geen in deze maand"}
 
 
 def test_nbval_lax_organisation_in_a_month_without_zaken(small_sample: Path, tmp_path: Path) -> None:
-    from papermill.iorw import load_notebook_node
-    from papermill.parameterize import parameterize_notebook
-
-    nb = parameterize_notebook(load_notebook_node(str(NOTEBOOK)), {"data": str(small_sample), "periode": "2020-01"})
-    target = tmp_path / "maandrapportage_nbval.ipynb"
-    nbformat.write(nb, target)
-    (tmp_path / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")  # not the project's settings
-    env = dict(os.environ, JUPYTER_PLATFORM_DIRS="1")
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "--nbval-lax", "-q", "-p", "no:cacheprovider", str(target)],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600,
-    )
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    assert "passed" in result.stdout and "failed" not in result.stdout, json.dumps(result.stdout[-500:])
+    run_nbval(NOTEBOOK, {"data": str(small_sample), "periode": "2020-01"}, tmp_path / "maandrapportage_nbval.ipynb")
 
 
 def test_zgw_run_publishes_it_with_the_champion_on_the_index(small_sample: Path, basis: metrics.Basis,

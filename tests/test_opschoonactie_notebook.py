@@ -8,11 +8,7 @@ be escaped), and nbval for the department without a target (its short text).
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
@@ -22,22 +18,13 @@ import pytest
 from zgwlib import cleanup
 from zgwlib.publish import SUMMARY_MIME
 from zgwlib.snapshot import load_snapshot
+from notebook_helpers import assert_committed_clean, outputs, run_nbval
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "opschoonactie.ipynb"
 SCRIPT = '<script>alert("opschoning")</script> archiefkast'
 
 pytestmark = pytest.mark.slow
 
-
-def _outputs(nb: nbformat.NotebookNode, mime: str) -> list:
-    found = []
-    for cell in nb.cells:
-        for out in cell.get("outputs", []):
-            if mime == "stream" and out.get("output_type") == "stream":
-                found.append(out["text"])
-            elif mime in out.get("data", {}):
-                found.append(out["data"][mime])
-    return found
 
 
 def _run(data: Path, out: Path, **parameters: object) -> nbformat.NotebookNode:
@@ -51,16 +38,8 @@ def _run(data: Path, out: Path, **parameters: object) -> nbformat.NotebookNode:
 
 
 def test_notebook_is_committed_clean_with_its_parameters() -> None:
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    assert nb.metadata["zgw"] == {"publish": True, "titel": "Opschoonactie"}
-    assert nb.metadata["kernelspec"]["name"] == "python3"
-    assert len([c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]) == 1
-    import papermill
-
-    found = papermill.inspect_notebook(str(NOTEBOOK))
-    assert {k: v["default"] for k, v in found.items()} == {
-        "afdeling": '"organisatie"', "periode": "None", "data": '"voorbeeld"'}
-    assert all(not c.get("outputs") and c.get("execution_count") is None for c in nb.cells if c.cell_type == "code")
+    assert assert_committed_clean(NOTEBOOK) == {"afdeling": '"organisatie"', "periode": "None", "data": '"voorbeeld"'}
+    assert nbformat.read(NOTEBOOK, as_version=4).metadata["zgw"] == {"publish": True, "titel": "Opschoonactie"}
 
 
 @pytest.fixture(scope="module")
@@ -71,22 +50,22 @@ def geplant(small_sample: Path) -> dict:
 def test_papermill_organisation(small_sample: Path, geplant: dict, tmp_path: Path) -> None:
     nb = _run(small_sample, tmp_path / "org.ipynb")
     meta = load_snapshot(small_sample, ["zaken"]).meta
-    summary = _outputs(nb, SUMMARY_MIME)
+    summary = outputs(nb, SUMMARY_MIME)
     assert len(summary) == 1
     s = summary[0]
     assert (s["titel"], s["afdeling"]) == ("Opschoonactie", "organisatie")
     assert s["periode"] == cleanup.peildatum(None, meta).strftime("%Y-%m")
     assert "Afdelingen klaar" in s["kerncijfers"] and "Strekkende meter opgeruimd" in s["kerncijfers"]
-    html_out = "\n".join(_outputs(nb, "text/html"))
+    html_out = "\n".join(outputs(nb, "text/html"))
     # Over-reporting is a visible warning, naming the department.
     assert f"Let op: {geplant['opschoning_overmeld']} heeft meer verwerkt dan geïnventariseerd" in html_out
     # The attention table: the department behind is its first row.
-    aandacht = next(h for h in _outputs(nb, "text/html") if "<th>Waarom</th>" in h)
+    aandacht = next(h for h in outputs(nb, "text/html") if "<th>Waarom</th>" in h)
     first_row = aandacht.split("<tbody>")[1].split("</tr>")[0]
     assert geplant["opschoning_achter"] in first_row and "achter" in first_row
     assert "%" in html_out
     # Stand per afdeling (2 units), burn-up (2 units), documents outside zaken.
-    assert len(_outputs(nb, "image/png")) == 5
+    assert len(outputs(nb, "image/png")) == 5
 
 
 def test_papermill_department_escapes_free_text(small_sample: Path, geplant: dict, tmp_path: Path) -> None:
@@ -99,31 +78,18 @@ def test_papermill_department_escapes_free_text(small_sample: Path, geplant: dic
     reg.to_parquet(data / "opschoning.parquet", index=False)
 
     nb = _run(data, tmp_path / "afd.ipynb", afdeling=afdeling)
-    s = _outputs(nb, SUMMARY_MIME)[0]
+    s = outputs(nb, SUMMARY_MIME)[0]
     assert (s["afdeling"], s["kerncijfers"]["Oordeel"]) == (afdeling, "achter")
-    markdown = "\n".join(_outputs(nb, "text/markdown"))
+    markdown = "\n".join(outputs(nb, "text/markdown"))
     assert "**Oordeel: achter.**" in markdown
-    rich = "\n".join(_outputs(nb, "text/html") + _outputs(nb, "text/markdown"))
+    rich = "\n".join(outputs(nb, "text/html") + outputs(nb, "text/markdown"))
     assert "<script" not in rich
     assert "&lt;script&gt;alert(&quot;opschoning&quot;)&lt;/script&gt; archiefkast" in rich
 
 
 def test_nbval_lax_department_without_target(small_sample: Path, tmp_path: Path) -> None:
-    from papermill.iorw import load_notebook_node
-    from papermill.parameterize import parameterize_notebook
-
     snap = load_snapshot(small_sample, ["opschoning", "opschoning_doelen"])
     zonder = sorted(set(snap.opschoning["afdeling"]) - set(snap.opschoning_doelen["afdeling"]))
     assert len(zonder) == 1
-    nb = parameterize_notebook(load_notebook_node(str(NOTEBOOK)),
-                               {"data": str(small_sample), "afdeling": zonder[0], "periode": "2026-06"})
-    target = tmp_path / "opschoonactie_nbval.ipynb"
-    nbformat.write(nb, target)
-    (tmp_path / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")  # not the project's settings
-    env = dict(os.environ, JUPYTER_PLATFORM_DIRS="1")
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "--nbval-lax", "-q", "-p", "no:cacheprovider", str(target)],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600,
-    )
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    assert "passed" in result.stdout and "failed" not in result.stdout, json.dumps(result.stdout[-500:])
+    run_nbval(NOTEBOOK, {"data": str(small_sample), "afdeling": zonder[0], "periode": "2026-06"},
+              tmp_path / "opschoonactie_nbval.ipynb")

@@ -8,10 +8,6 @@ names shown) so the other branches run too.
 from __future__ import annotations
 
 import html
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
@@ -19,6 +15,7 @@ import pandas as pd
 import pytest
 
 from zgwlib.snapshot import load_snapshot
+from notebook_helpers import assert_committed_clean, outputs, run_nbval
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "verkenning.ipynb"
 PARAMETERS = ("zaaktype", "afdeling", "periode_van", "periode_tot", "data", "toon_namen")
@@ -26,32 +23,15 @@ PARAMETERS = ("zaaktype", "afdeling", "periode_van", "periode_tot", "data", "too
 pytestmark = pytest.mark.slow
 
 
-def _outputs(nb: nbformat.NotebookNode, mime: str) -> list[str]:
-    found = []
-    for cell in nb.cells:
-        for out in cell.get("outputs", []):
-            if mime == "stream" and out.get("output_type") == "stream":
-                found.append(out["text"])
-            elif mime in out.get("data", {}):
-                found.append(out["data"][mime])
-    return found
-
 
 def test_notebook_is_committed_clean_with_its_parameters() -> None:
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    assert nb.metadata["zgw"] == {"publish": False, "titel": "Verkenning"}
-    assert nb.metadata["kernelspec"]["name"] == "python3"
-    tagged = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
-    assert len(tagged) == 1
-    import papermill
-
-    found = papermill.inspect_notebook(str(NOTEBOOK))
-    assert tuple(found) == PARAMETERS
-    assert {k: v["default"] for k, v in found.items()} == {
+    defaults = assert_committed_clean(NOTEBOOK)
+    assert tuple(defaults) == PARAMETERS
+    assert defaults == {
         "zaaktype": "None", "afdeling": "None", "periode_van": "None", "periode_tot": "None",
         "data": '"voorbeeld"', "toon_namen": "False",
     }
-    assert all(not c.get("outputs") and c.get("execution_count") is None for c in nb.cells if c.cell_type == "code")
+    assert nbformat.read(NOTEBOOK, as_version=4).metadata["zgw"] == {"publish": False, "titel": "Verkenning"}
 
 
 @pytest.fixture(scope="module")
@@ -71,10 +51,10 @@ def executed(small_sample: Path, tmp_path_factory: pytest.TempPathFactory) -> tu
 def test_papermill_run_names_the_planted_bottleneck(executed: tuple[nbformat.NotebookNode, dict]) -> None:
     nb, meta = executed
     knel = meta["sample"]["geplant"]["knelpunt_status"]
-    markdown = "\n".join(_outputs(nb, "text/markdown"))
+    markdown = "\n".join(outputs(nb, "text/markdown"))
     assert f"**Knelpunt: {html.escape(knel['statustype'])}.**" in markdown
-    assert len(_outputs(nb, "image/png")) == 2  # the flow chart and the lead-time chart
-    assert "open bezwaarzaken ouder dan 12 weken" in "".join(_outputs(nb, "stream"))
+    assert len(outputs(nb, "image/png")) == 2  # the flow chart and the lead-time chart
+    assert "open bezwaarzaken ouder dan 12 weken" in "".join(outputs(nb, "stream"))
     assert "Cijfers per medewerker staan uit" in markdown
 
 
@@ -83,11 +63,11 @@ def test_papermill_run_lists_the_planted_never_used_document_types(
 ) -> None:
     nb, meta = executed
     geplant = meta["sample"]["geplant"]
-    markdown = "\n".join(_outputs(nb, "text/markdown"))
+    markdown = "\n".join(outputs(nb, "text/markdown"))
     n = len(geplant["documenttypen_nooit_gebruikt"])
     assert f"**Documenttypen uit de catalogus die nooit zijn gebruikt** (geldig op 31 oktober 2026, " \
            f"hele organisatie): {n}." in markdown
-    html_out = "\n".join(_outputs(nb, "text/html"))
+    html_out = "\n".join(outputs(nb, "text/html"))
     assert all(f"<td>{t}</td>" in html_out for t in geplant["documenttypen_nooit_gebruikt"])
     assert geplant["documenttype_beeindigd"] not in html_out and "geen catalogus" not in markdown
 
@@ -106,36 +86,20 @@ def test_papermill_run_answers_the_own_question_example(
     verwacht = int((z["zaaktype"].isin(bezwaar) & z["einddatum"].isna()
                     & (z["startdatum"] < peil - pd.Timedelta(days=84))).sum())
     assert verwacht > 0  # the sample has such zaken, so the example shows something
-    assert f"{verwacht} open bezwaarzaken ouder dan 12 weken\n" in "".join(_outputs(nb, "stream"))
+    assert f"{verwacht} open bezwaarzaken ouder dan 12 weken\n" in "".join(outputs(nb, "stream"))
 
 
 def test_papermill_run_escapes_free_text_and_shows_no_names(
     executed: tuple[nbformat.NotebookNode, dict], small_sample: Path
 ) -> None:
     nb, _ = executed
-    shown = "\n".join(_outputs(nb, "text/html") + _outputs(nb, "text/markdown") + _outputs(nb, "text/plain"))
-    assert "<script" not in "\n".join(_outputs(nb, "text/html") + _outputs(nb, "text/markdown"))
+    shown = "\n".join(outputs(nb, "text/html") + outputs(nb, "text/markdown") + outputs(nb, "text/plain"))
+    assert "<script" not in "\n".join(outputs(nb, "text/html") + outputs(nb, "text/markdown"))
     names = load_snapshot(small_sample, ["medewerkers"]).medewerkers["naam"].dropna()
     assert not [n for n in names if n in shown]
 
 
 def test_nbval_lax_with_afdeling_period_and_names(small_sample: Path, tmp_path: Path) -> None:
-    from papermill.iorw import load_notebook_node
-    from papermill.parameterize import parameterize_notebook
-
     afdeling = load_snapshot(small_sample, ["zaken"]).meta["sample"]["geplant"]["achterblijvende_afdeling"]
-    nb = parameterize_notebook(
-        load_notebook_node(str(NOTEBOOK)),
-        {"data": str(small_sample), "afdeling": afdeling, "periode_van": "2025-06", "periode_tot": "2026-09",
-         "toon_namen": True},
-    )
-    target = tmp_path / "verkenning_nbval.ipynb"
-    nbformat.write(nb, target)
-    (tmp_path / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")  # not the project's settings
-    env = dict(os.environ, JUPYTER_PLATFORM_DIRS="1")
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "--nbval-lax", "-q", "-p", "no:cacheprovider", str(target)],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600,
-    )
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    assert "passed" in result.stdout and "failed" not in result.stdout, json.dumps(result.stdout[-500:])
+    run_nbval(NOTEBOOK, {"data": str(small_sample), "afdeling": afdeling, "periode_van": "2025-06",
+                         "periode_tot": "2026-09", "toon_namen": True}, tmp_path / "verkenning_nbval.ipynb")

@@ -1,0 +1,58 @@
+"""What the report-notebook tests share: reading outputs, the committed-clean check, an nbval run."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+
+def outputs(nb: nbformat.NotebookNode, mime: str) -> list[Any]:
+    """Every output of ``mime`` in an executed notebook (``"stream"``: the printed text), in cell order."""
+    found = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            if mime == "stream" and out.get("output_type") == "stream":
+                found.append(out["text"])
+            elif mime in out.get("data", {}):
+                found.append(out["data"][mime])
+    return found
+
+
+def assert_committed_clean(path: Path) -> dict[str, str]:
+    """Check a committed notebook: python3 kernel, one parameters cell, no outputs; return its parameter defaults."""
+    import papermill
+
+    nb = nbformat.read(path, as_version=4)
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+    assert len([c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]) == 1
+    assert all(not c.get("outputs") and c.get("execution_count") is None for c in nb.cells if c.cell_type == "code")
+    return {k: v["default"] for k, v in papermill.inspect_notebook(str(path)).items()}
+
+
+def run_nbval(notebook: Path, parameters: dict[str, Any], target: Path, cwd: Path | None = None) -> None:
+    """Parameterise ``notebook`` as papermill would, write it to ``target`` and run ``pytest --nbval-lax`` on it.
+
+    The run starts in ``cwd`` (default ``target``'s folder) with an empty ``pytest.ini`` there, so the
+    project's own settings (``filterwarnings = error``, testpaths) do not apply to the notebook's cells.
+    """
+    from papermill.iorw import load_notebook_node
+    from papermill.parameterize import parameterize_notebook
+
+    nb = parameterize_notebook(load_notebook_node(str(notebook)), parameters)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, target)
+    root = cwd or target.parent
+    (root / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+    env = dict(os.environ, JUPYTER_PLATFORM_DIRS="1")
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "--nbval-lax", "-q", "-p", "no:cacheprovider", str(target)],
+        cwd=root, env=env, capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert "passed" in result.stdout and "failed" not in result.stdout, json.dumps(result.stdout[-500:])
