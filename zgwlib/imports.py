@@ -34,7 +34,7 @@ import pandas as pd
 
 from . import contract
 from .errors import InputFileError, Problem, UsageError, ValidationError
-from .files import atomic_file
+from .files import atomic_file, replace_dir
 from .snapshot import Snapshot, build_meta, load_snapshot, write_snapshot
 from .validate import MISSING_COLUMN, RowNumbers, validate_and_convert
 
@@ -637,17 +637,6 @@ def _text_columns(frame: pd.DataFrame, spec: contract.Table) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def _replace_dir(tmp: Path, out: Path) -> None:
-    """Move the finished ``tmp`` to ``out``; an earlier export there is replaced, anything else refused."""
-    if out.exists():
-        old = out.with_name(f".{out.name}.old-{os.getpid()}")
-        out.rename(old)
-        tmp.rename(out)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        tmp.rename(out)
-
-
 def export_snapshot(
     snapshot_or_path: Snapshot | str | os.PathLike[str], out: str | os.PathLike[str], fmt: str = "csv"
 ) -> Path:
@@ -703,7 +692,7 @@ def export_snapshot(
             )
         (tmp / "meta.json").write_text(json.dumps(snap.meta, indent=2, ensure_ascii=False, default=str) + "\n",
                                        encoding="utf-8")
-        _replace_dir(tmp, out)
+        replace_dir(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

@@ -21,6 +21,7 @@ import pandas as pd
 
 from . import contract
 from .errors import SnapshotError
+from .files import replace_dir
 
 #: Name the notebooks use for the built-in sample municipality.
 SAMPLE_NAME = "voorbeeld"
@@ -176,13 +177,7 @@ def write_snapshot(
         (tmp / "meta.json").write_text(
             json.dumps(dict(meta), indent=2, ensure_ascii=False, default=_jsonable) + "\n", encoding="utf-8"
         )
-        if out.exists():
-            old = out.with_name(f".{out.name}.old-{os.getpid()}")
-            out.rename(old)
-            tmp.rename(out)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            tmp.rename(out)
+        replace_dir(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
