@@ -1,0 +1,64 @@
+"""Golden test: ``zgw run`` on a fixed small sample publishes exactly the pages it published before.
+
+The pages in ``tests/golden/`` were made by the kit before its redesign into
+layers (issue 11); a change that moves code around must not change one byte a
+reader sees. Run-specific parts (when, where, chart bytes) are masked as
+``golden_pages`` explains.
+
+A change that *means* to change a page regenerates them on purpose::
+
+    ZGW_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_golden_pages.py
+
+and the diff of ``tests/golden/`` is then part of that change's review.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from golden_pages import AFDELINGEN, GOLDEN, published_pages
+
+ROOT = Path(__file__).resolve().parent.parent
+ZGW = [sys.executable, "-c", "import sys; from zgwlib.cli import main; sys.exit(main())"]
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def pages(small_sample: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Every page of one ``zgw run`` of the publishable notebooks on the small sample."""
+    out = tmp_path_factory.mktemp("golden") / "outputs"
+    env = dict(os.environ, JUPYTER_PLATFORM_DIRS="1")
+    args = ["run", "--data", str(small_sample), "--out", str(out), "--workers", "2", "--afdeling", *AFDELINGEN]
+    done = subprocess.run(ZGW + args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    found = published_pages(out)
+    if os.environ.get("ZGW_UPDATE_GOLDEN"):
+        for old in GOLDEN.rglob("*.html"):
+            old.unlink()
+        for name, text in found.items():
+            (GOLDEN / name).parent.mkdir(parents=True, exist_ok=True)
+            (GOLDEN / name).write_text(text, encoding="utf-8")
+    return found
+
+
+def test_the_run_publishes_the_same_set_of_pages_as_before(pages: dict[str, str]) -> None:
+    golden = sorted(p.relative_to(GOLDEN).as_posix() for p in GOLDEN.rglob("*.html"))
+    assert golden, "no golden pages: make them with ZGW_UPDATE_GOLDEN=1"
+    assert sorted(pages) == golden
+
+
+@pytest.mark.parametrize("name", sorted(p.relative_to(GOLDEN).as_posix() for p in GOLDEN.rglob("*.html")))
+def test_every_published_page_is_unchanged_byte_for_byte(pages: dict[str, str], name: str) -> None:
+    expected = (GOLDEN / name).read_text(encoding="utf-8")
+    got = pages.get(name)
+    assert got is not None, f"{name} was not published"
+    if got != expected:
+        diff = difflib.unified_diff(expected.splitlines(), got.splitlines(), "golden", "now", n=1, lineterm="")
+        pytest.fail(f"{name} changed:\n" + "\n".join(list(diff)[:60]))
