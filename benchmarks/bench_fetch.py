@@ -5,7 +5,7 @@ resultaten and documents) is served through the Zaken, Catalogi and Documenten
 APIs by the test server in a process of its own (schema checks off: the tests
 do those; here only the client's speed counts). Three runs read it all:
 
-- ``fetch``: :func:`zgwlib.zgw_api.fetch` as ``zgw fetch`` runs it (parallel
+- ``fetch``: :func:`zgwlib.data.zgw.api.fetch` as ``zgw fetch`` runs it (parallel
   requests, ``pageSize=500``), including mapping, validation and writing the
   snapshot;
 - baseline *standard pages*: one ``requests.Session`` in a bare loop following
@@ -99,9 +99,9 @@ def main() -> None:
 
     from zgw_server import RemoteServer
 
-    from zgwlib.sample import build_sample
-    from zgwlib.snapshot import read_meta
-    from zgwlib.zgw_api import DEFAULT_WORKERS, ZgwClient, fetch
+    from zgwlib.data.sample import build_sample
+    from zgwlib.data.snapshot import read_meta
+    from zgwlib.data.zgw.api import DEFAULT_WORKERS, ZgwClient, fetch
 
     workers = args.workers or DEFAULT_WORKERS
     work = Path(tempfile.mkdtemp(prefix="bench-fetch-"))

@@ -3,14 +3,14 @@
 Target (issue 3): computing every department's figures for one month takes at
 most 20 s on 2 cores. Timed, from a snapshot on disk:
 
-1. ``metrics.laad``: read the columns the report needs and derive every per-zaak fact;
+1. ``metrics.load``: read the columns the report needs and derive every per-zaak fact;
 2. ``metrics.maand``: the figures of every department, team and the organisation
    for the trend window, and the month's zaken with their signals;
 3. per department and for the organisation: kerncijfers, per zaaktype, signals,
    example zaken, tips and the champion ranking (of departments, and of the
    teams of each department), and the department comparison.
 
-The sample is built once with :func:`zgwlib.sample.build_sample` into a cache
+The sample is built once with :func:`zgwlib.data.sample.build_sample` into a cache
 folder and reused. A baseline measured in the same run, just reading the same
 Parquet columns with pandas (step 1 without any computing), puts the figures in
 proportion to the machine. Next to each wall time the CPU time of this process
@@ -34,8 +34,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from zgwlib import champion, contract, metrics, signals  # noqa: E402
-from zgwlib.snapshot import cache_dir, load_snapshot, read_meta  # noqa: E402
+from zgwlib.maandrapportage import champion
+from zgwlib.data import contract
+from zgwlib.maandrapportage import figures as metrics
+from zgwlib.maandrapportage import signals  # noqa: E402
+from zgwlib.data.sources import cache_dir, load_snapshot  # noqa: E402
+from zgwlib.data.snapshot import read_meta
+from zgwlib.core import terms
 
 TARGET_S = 20.0
 
@@ -53,7 +58,7 @@ def _timed(fn: Callable[[], Any]) -> tuple[Any, float, float]:
 
 
 def _sample(zaken: int, seed: int | None, cache: Path | None) -> Path:
-    from zgwlib.sample import DEFAULT_SEED, build_sample
+    from zgwlib.data.sample import DEFAULT_SEED, build_sample
 
     seed = DEFAULT_SEED if seed is None else seed
     folder = cache or cache_dir() / "bench" / f"voorbeeld-{zaken}-seed{seed}-v{contract.CONTRACT_VERSION}"
@@ -72,13 +77,13 @@ def _lees(folder: Path) -> Any:
 def _per_afdeling(maand: metrics.Maand) -> int:
     """Everything the reports show per department and for the organisation; returns the rows made."""
     rows = 0
-    for afdeling in [metrics.ORGANISATIE, *maand.basis.afdelingen]:
+    for afdeling in [terms.ORGANISATIE, *maand.basis.afdelingen]:
         rows += len(metrics.kerncijfers(maand.tabel, afdeling, maand.periode))
         rows += len(metrics.per_zaaktype(maand, afdeling))
         tabel = signals.signalen(maand, afdeling)
         rows += len(tabel) + len(signals.voorbeeldzaken(maand, afdeling, tabel))
         rows += len(signals.tips(maand, afdeling, tabel))
-        if afdeling != metrics.ORGANISATIE:
+        if afdeling != terms.ORGANISATIE:
             rows += len(champion.kampioen_scores(maand.teams, maand.periode, maand.instellingen, afdeling=afdeling))
     scores = champion.kampioen_scores(maand.tabel, maand.periode, maand.instellingen)
     rows += len(scores) + len(metrics.vergelijking(maand.tabel, maand.periode))
@@ -105,7 +110,7 @@ def main() -> None:
     runs = []
     for i in range(max(1, args.herhaal)):
         _, base_wall, base_cpu = _timed(lambda: len(_lees(folder).tables))  # the tables are dropped again
-        basis, laad_wall, laad_cpu = _timed(lambda: metrics.laad(folder))
+        basis, laad_wall, laad_cpu = _timed(lambda: metrics.load(folder))
         maand, maand_wall, maand_cpu = _timed(lambda: metrics.maand(basis, args.periode))
         rows, afd_wall, afd_cpu = _timed(lambda: _per_afdeling(maand))
         total_wall, total_cpu = laad_wall + maand_wall + afd_wall, laad_cpu + maand_cpu + afd_cpu

@@ -152,7 +152,11 @@ def notebook_computations(data: Path) -> dict[str, float]:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from zgwlib import catalogue, load_snapshot, process, process_display, teams
+    from zgwlib.verkenning import catalogue
+    from zgwlib import load_snapshot
+    from zgwlib.verkenning import process
+    from zgwlib.verkenning import display as process_display
+    from zgwlib.verkenning import teams
 
     times: dict[str, float] = {}
     t = time.perf_counter()
@@ -165,18 +169,18 @@ def notebook_computations(data: Path) -> dict[str, float]:
 
     snap = load_snapshot(data)
     lap("load snapshot")
-    sel = process.selecteer(snap.zaken, snap.zaaktypen, None)
+    sel = process.select(snap.zaken, snap.zaaktypen, None)
     lap("select zaaktype")
-    analyse = process.analyseer(snap.statussen, sel.zaken)
+    analyse = process.analyse(snap.statussen, sel.zaken)
     lap("process analysis (log, graph, waits, variants, skips, back)")
     fig, ax = plt.subplots(figsize=(15, 5.5))
-    process_display.teken_processchema(analyse, ax=ax)
+    process_display.draw_processchema(analyse, ax=ax)
     fig.savefig(os.devnull, format="png")
     plt.close(fig)
     lap("flow chart")
     per_maand = process.doorlooptijd_per_maand(sel.zaken)
     fig, ax = plt.subplots(figsize=(11, 4.5))
-    process_display.teken_doorlooptijd(per_maand, sel.zaaktype, ax=ax)
+    process_display.draw_doorlooptijd(per_maand, sel.zaaktype, ax=ax)
     fig.savefig(os.devnull, format="png")
     plt.close(fig)
     lap("lead time per month + chart")
@@ -210,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-notebook", action="store_true", help="skip the end-to-end papermill run")
     args = ap.parse_args(argv)
     sys.path.insert(0, str(ROOT))
-    from zgwlib.snapshot import build_meta, write_snapshot
+    from zgwlib.data.snapshot import build_meta, write_snapshot
 
     with tempfile.TemporaryDirectory() as tmp:
         t = time.perf_counter()

@@ -1,3 +1,4 @@
+from zgwlib.core import terms
 """Benchmark: ``zgw run`` against the naive shell loop a user would write, on the same data.
 
 The naive way, per department one after the other::
@@ -64,10 +65,12 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
 
-    from zgwlib import publish
-    from zgwlib.run import default_workers, last_complete_month
-    from zgwlib.sample import build_sample
-    from zgwlib.snapshot import afdelingen, read_meta
+    from zgwlib.publish import pages as publish
+    from zgwlib.publish.runner import default_workers
+    from zgwlib.core.periods import last_complete_month
+    from zgwlib.data.sample import build_sample
+    from zgwlib.data.sources import afdelingen
+    from zgwlib.data.snapshot import read_meta
 
     notebook = args.notebook or ROOT / "notebooks" / "maandrapportage.ipynb"
     if not notebook.exists():
@@ -78,7 +81,7 @@ def main() -> None:
         data = build_sample(work / "data" / "voorbeeld", zaken=args.zaken)
         meta = read_meta(data)
         periode = last_complete_month(meta["periode_tot"])
-        depts = [publish.ORGANISATIE, *afdelingen(data)]
+        depts = [terms.ORGANISATIE, *afdelingen(data)]
         print(f"data: {meta['gemeente']}, {meta['aantallen']['zaken']:,} zaken ({time.perf_counter() - t:.1f} s to build)")
         print(f"notebook: {notebook.relative_to(ROOT) if notebook.is_relative_to(ROOT) else notebook}, "
               f"periode {periode}, {len(depts)} runs (every department + organisatie), "
@@ -88,9 +91,9 @@ def main() -> None:
         naive = work / "naive"
         naive.mkdir()
         loop = "\n".join(
-            f"{BIN / 'papermill'} {shlex.quote(str(notebook))} {naive / publish.slug(a)}.ipynb "
+            f"{BIN / 'papermill'} {shlex.quote(str(notebook))} {naive / terms.slug(a)}.ipynb "
             f"-p afdeling {shlex.quote(a)} -p periode {periode} -p data {shlex.quote(str(data))} --no-progress-bar "
-            f"&& {BIN / 'jupyter'} nbconvert --to html --no-input {naive / publish.slug(a)}.ipynb"
+            f"&& {BIN / 'jupyter'} nbconvert --to html --no-input {naive / terms.slug(a)}.ipynb"
             for a in depts
         )
         t_naive = timed(["bash", "-e", "-c", loop], cwd=notebook.parent)
@@ -103,14 +106,14 @@ def main() -> None:
 
         same, compared = True, 0
         for a in depts:
-            theirs = outputs_of(naive / f"{publish.slug(a)}.ipynb")
-            ours = outputs_of(work / "zgw" / periode / publish.slug(a) / f"{notebook.stem}.ipynb")
+            theirs = outputs_of(naive / f"{terms.slug(a)}.ipynb")
+            ours = outputs_of(work / "zgw" / periode / terms.slug(a) / f"{notebook.stem}.ipynb")
             compared += len(ours)
             if theirs != ours:
                 same = False
                 print(f"  differs: {a}")
-        html_ok = all((naive / f"{publish.slug(a)}.html").exists() for a in depts) and all(
-            (work / "zgw" / periode / publish.slug(a) / f"{notebook.stem}.html").exists() for a in depts
+        html_ok = all((naive / f"{terms.slug(a)}.html").exists() for a in depts) and all(
+            (work / "zgw" / periode / terms.slug(a) / f"{notebook.stem}.html").exists() for a in depts
         )
 
         print(f"naive shell loop (papermill + jupyter nbconvert per department): {t_naive:7.1f} s "
@@ -127,14 +130,14 @@ def main() -> None:
         t_py = timed([py, "-c", "pass"])
         t_pm = timed([py, "-c", "import papermill"])
         t_nbc = timed([py, "-c", "import nbconvert"])
-        one = naive / f"{publish.slug(depts[0])}.ipynb"
+        one = naive / f"{terms.slug(depts[0])}.ipynb"
         t_convert_cli = timed([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", "--output",
                                str(work / "again.html"), str(one)])
         probe = (
             "import time, os\n"
             "from jupyter_client.manager import start_new_kernel\n"
             "t = time.perf_counter(); km, kc = start_new_kernel(kernel_name='python3'); t1 = time.perf_counter()\n"
-            "kc.execute_interactive('import pandas, matplotlib.pyplot, zgwlib, zgwlib.publish', timeout=120, "
+            "kc.execute_interactive('import pandas, matplotlib.pyplot, zgwlib, zgwlib.publish.pages', timeout=120, "
             "output_hook=lambda m: None)\n"
             "t2 = time.perf_counter(); kc.stop_channels(); km.shutdown_kernel(now=True)\n"
             "print(f'{t1 - t:.2f} {t2 - t1:.2f}')\n"
@@ -143,7 +146,7 @@ def main() -> None:
             [py, "-c", probe], check=True, capture_output=True, text=True).stdout.split())
         import nbformat
 
-        from zgwlib.publish import ReportPage, render_report
+        from zgwlib.publish.pages import ReportPage, render_report
 
         executed = nbformat.read(one, as_version=4)
         render_report(executed, ReportPage("x", depts[0], periode, {}))  # compile the template once

@@ -33,7 +33,7 @@ LOAD_VALIDATE_TARGET_S = 15.0
 
 _BUILD = """
 import json, resource, sys, time
-from zgwlib.sample import build_sample
+from zgwlib.data.sample import build_sample
 t0 = time.perf_counter()
 build_sample(sys.argv[1], zaken=int(sys.argv[2]))
 print(json.dumps({"build": time.perf_counter() - t0}))
@@ -43,8 +43,8 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 _LOAD_VALIDATE = """
 import json, resource, sys, time
 from pathlib import Path
-from zgwlib.snapshot import load_snapshot
-from zgwlib.validate import validate
+from zgwlib.data.sources import load_snapshot
+from zgwlib.data.validate import validate
 t0 = time.perf_counter()
 snap = load_snapshot(sys.argv[1])
 t1 = time.perf_counter()

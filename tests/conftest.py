@@ -23,6 +23,6 @@ def small_sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     Read-only: tests that change data copy it first.
     """
-    from zgwlib.sample import build_sample
+    from zgwlib.data.sample import build_sample
 
     return build_sample(tmp_path_factory.mktemp("sample") / "voorbeeld", zaken=6000)

@@ -31,8 +31,9 @@ from typing import Any
 
 import pandas as pd
 
-from zgwlib import contract, metrics
-from zgwlib.snapshot import Snapshot
+from zgwlib.data import contract
+from zgwlib.maandrapportage import figures as metrics
+from zgwlib.data.snapshot import Snapshot
 
 ZAAKTYPEN = pd.DataFrame({
     "identificatie": ["ZT-A", "ZT-B"],
@@ -117,5 +118,5 @@ def tabellen(zaken: list[tuple[Any, ...]] = ZAKEN, medewerkers: list[tuple[Any, 
 
 
 def basis(periode_tot: str = "2024-03-31", **kw: Any) -> metrics.Basis:
-    """:func:`zgwlib.metrics.prepare` of :func:`tabellen` with ``meta.json`` ending on ``periode_tot``."""
+    """:func:`zgwlib.maandrapportage.figures.prepare` of :func:`tabellen` with ``meta.json`` ending on ``periode_tot``."""
     return metrics.prepare(Snapshot(tabellen(**kw), {"gemeente": "Testdorp", "periode_tot": periode_tot}))

@@ -8,10 +8,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from zgwlib import catalogue, contract, teams
-from zgwlib.errors import UsageError
-from zgwlib.snapshot import load_snapshot
-from zgwlib.validate import validate
+from zgwlib.verkenning import catalogue
+from zgwlib.data import contract
+from zgwlib.verkenning import teams
+from zgwlib.core.errors import UsageError
+from zgwlib.data.sources import load_snapshot
+from zgwlib.data.validate import validate
 
 MAART = (pd.Timestamp("2025-03-01"), pd.Timestamp("2025-03-31"))
 

@@ -1,4 +1,4 @@
-"""The champion of the month (zgwlib.champion): hand-computed scores, exclusions, ties, teams, and the sample."""
+"""The champion of the month (zgwlib.maandrapportage.champion): hand-computed scores, exclusions, ties, teams, and the sample."""
 
 from __future__ import annotations
 
@@ -9,8 +9,11 @@ import pandas as pd
 import pytest
 
 import maandfixtures
-from zgwlib import champion, metrics
-from zgwlib.snapshot import load_snapshot
+from zgwlib.maandrapportage import champion
+from zgwlib.maandrapportage import figures as metrics
+from zgwlib.data.sources import load_snapshot
+from zgwlib.core import periods
+from zgwlib.core import terms
 
 M = "2026-10"
 
@@ -73,10 +76,10 @@ def test_teams_of_one_department_from_the_tiny_municipality() -> None:
 
 def test_staff_without_team_never_compete() -> None:
     t = _tabel([("Alfa", 20, 3, 1.0, 1.0, 1.0)])
-    teams = pd.concat([t.assign(team="T1"), t.assign(team=metrics.GEEN_TEAM)], ignore_index=True)
+    teams = pd.concat([t.assign(team="T1"), t.assign(team=terms.GEEN_TEAM)], ignore_index=True)
     scores = champion.kampioen_scores(teams, M, afdeling="Alfa")
     assert champion.kampioen(scores) == ["T1"]
-    assert scores.set_index("naam").at[metrics.GEEN_TEAM, "uitgesloten"] == "medewerkers zonder team"
+    assert scores.set_index("naam").at[terms.GEEN_TEAM, "uitgesloten"] == "medewerkers zonder team"
 
 
 def test_explanation_names_the_parts_and_the_minimum() -> None:
@@ -86,10 +89,10 @@ def test_explanation_names_the_parts_and_the_minimum() -> None:
 
 
 def test_sample_lagging_department_is_last_while_it_lags(small_sample: Path) -> None:
-    b = metrics.laad(small_sample)
+    b = metrics.load(small_sample)
     meta = load_snapshot(small_sample, []).meta
     lagging = meta["sample"]["geplant"]["achterblijvende_afdeling"]
-    before = metrics.periode_tekst(metrics.periode_index(meta["invoering_per_afdeling"][lagging][:7]) - 1)
+    before = periods.periode_tekst(periods.periode_index(meta["invoering_per_afdeling"][lagging][:7]) - 1)
     # Its last month before its own go-live: the fewest active staff and the most afterwards registrations,
     # so at the bottom of the ranking (with a minimum the small sample's departments reach).
     inst = metrics.Instellingen(min_gesloten_kampioen=5)

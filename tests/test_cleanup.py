@@ -13,9 +13,13 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from zgwlib import cleanup, cleanup_display, contract
-from zgwlib.errors import UsageError
-from zgwlib.snapshot import Snapshot, load_snapshot
+from zgwlib.data import opschoning
+from zgwlib.opschoonactie import figures as cleanup
+from zgwlib.opschoonactie import display as cleanup_display
+from zgwlib.data import contract
+from zgwlib.core.errors import UsageError
+from zgwlib.data.snapshot import Snapshot
+from zgwlib.data.sources import load_snapshot
 
 M, D = cleanup.METERS, cleanup.DOSSIERS
 TS = pd.Timestamp
@@ -92,24 +96,6 @@ def test_peildatum_month_or_day() -> None:
         cleanup.peildatum(None, {})
 
 
-def test_parameters_file_is_read_and_checked(tmp_path: Path) -> None:
-    # The shipped file holds only known settings.
-    shipped = cleanup.lees_instellingen()
-    assert shipped.tempo_venster_dagen >= shipped.min_venster_dagen >= 1
-    p = tmp_path / "p.yaml"
-    p.write_text("tempo_venster_dagen: 28\n", encoding="utf-8")
-    assert cleanup.lees_instellingen(p) == cleanup.Instellingen(tempo_venster_dagen=28)
-    p.write_text("tempo_venster: 28\n", encoding="utf-8")
-    with pytest.raises(UsageError, match="unknown setting"):
-        cleanup.lees_instellingen(p)
-    p.write_text("min_venster_dagen: 0\n", encoding="utf-8")
-    with pytest.raises(UsageError, match="at least 1"):
-        cleanup.lees_instellingen(p)
-
-
-# --------------------------------------------------------------------------- progress
-
-
 def test_startvoorraad_from_target_else_inventory() -> None:
     reg = registraties([("E", "2025-05-01", "inventarisatie", M, 12.5), ("E", "2025-05-02", "inventarisatie", M, 7.5),
                         ("E", "2025-05-02", "inventarisatie", D, 40.0), ("F", "2025-05-01", "inventarisatie", M, 9.0)])
@@ -147,7 +133,7 @@ def test_over_reporting_is_kept_not_clipped() -> None:
     b = rij(v, "B", M)
     assert (b["gedaan"], b["te_doen"], b["overmeld"]) == (60.0, 0.0, 10.0)
     assert b["aandeel_gedaan"] == pytest.approx(1.2)
-    assert list(cleanup.overmeldingen(REG, DOEL, TOT)["afdeling"]) == ["B"]
+    assert list(opschoning.overmeldingen(REG, DOEL, TOT)["afdeling"]) == ["B"]
     p = rij(cleanup.prognose(REG, DOEL, TOT), "B")
     assert p["oordeel"] == cleanup.KLAAR
     assert "10 m méér verwerkt dan geïnventariseerd" in p["toelichting"]
@@ -366,34 +352,34 @@ def _snap(reg: pd.DataFrame, doel: pd.DataFrame, periode_tot: str) -> Snapshot:
 
 def test_report_for_organisation_department_and_unknown() -> None:
     snap = _snap(REG, DOEL, "2025-07-20")  # last complete month: June
-    org = cleanup.maak_rapport(snap)
+    org = cleanup.make_report(snap)
     assert org.peildatum == TOT and org.melding() is None
     k = org.kerncijfers()
     assert k["Afdelingen klaar"] == "1 van 3" and k["Strekkende meter opgeruimd"] == "95"
     assert k["Meer verwerkt dan geïnventariseerd"] == "10,0 m"
-    a = cleanup.maak_rapport(snap, "A")
+    a = cleanup.make_report(snap, "A")
     assert a.rij is not None and a.rij["oordeel"] == cleanup.OP_SCHEMA
     assert a.totalen.loc[M, "gedaan"] == 30.0 and a.eenheden() == [M, D]
     assert list(a.registraties["datum"]) == sorted(a.registraties["datum"], reverse=True)
     assert a.registraties["datum"].max() <= TOT  # July is after the peildatum
-    c = cleanup.maak_rapport(snap, "C")
+    c = cleanup.make_report(snap, "C")
     assert c.kerncijfers()["Oordeel"] == "geen doel" and list(c.aandacht["afdeling"]) == ["C"]
-    onbekend = cleanup.maak_rapport(snap, "Financien")
+    onbekend = cleanup.make_report(snap, "Financien")
     assert not onbekend.heeft_gegevens and "geen opschoonactie vastgelegd" in onbekend.melding()
-    leeg = cleanup.maak_rapport(_snap(contract.OPSCHONING.empty(), contract.OPSCHONING_DOELEN.empty(), "2025-06-30"))
+    leeg = cleanup.make_report(_snap(contract.OPSCHONING.empty(), contract.OPSCHONING_DOELEN.empty(), "2025-06-30"))
     assert leeg.melding() is not None and leeg.burnup().empty
 
 
 def test_charts_draw_over_reporting_visibly() -> None:
     snap = _snap(REG, DOEL, "2025-06-30")
-    org = cleanup.maak_rapport(snap)
-    ax = cleanup_display.teken_afdelingen(org.voortgang, org.prognose)
+    org = cleanup.make_report(snap)
+    ax = cleanup_display.draw_afdelingen(org.voortgang, org.prognose)
     widths = {round(p.get_x() + p.get_width(), 6) for p in ax.patches}
     assert 60.0 in widths  # B's bar reaches 60 m, beyond its 50 m start
     assert "B (klaar)" in [t.get_text() for t in ax.get_yticklabels()]
     plt.close(ax.figure)
-    b = cleanup.maak_rapport(snap, "B")
-    ax = cleanup_display.teken_burnup(b.burnup(), b.rij)
+    b = cleanup.make_report(snap, "B")
+    ax = cleanup_display.draw_burnup(b.burnup(), b.rij)
     assert ax.get_ylim()[1] >= 60.0
     plt.close(ax.figure)
 
@@ -402,12 +388,12 @@ def test_tables_escape_free_text_and_keep_over_reporting() -> None:
     reg = REG.copy()
     reg.loc[1, "omschrijving"] = '<script>alert("x")</script> kast'
     reg.loc[1, "locatie"] = "<b>Archief</b>"
-    a = cleanup.maak_rapport(_snap(reg, DOEL, "2025-06-30"), "A")
+    a = cleanup.make_report(_snap(reg, DOEL, "2025-06-30"), "A")
     html_regs = cleanup_display.tabel_registraties(a.registraties)
     assert "<script" not in html_regs and "<b>" not in html_regs
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; kast" in html_regs and "&lt;b&gt;Archief" in html_regs
     assert "10 mei 2025" in html_regs and "gedigitaliseerd" in html_regs
-    org = cleanup.maak_rapport(_snap(reg, DOEL, "2025-06-30"))
+    org = cleanup.make_report(_snap(reg, DOEL, "2025-06-30"))
     voortgang = cleanup_display.tabel_voortgang(org.voortgang)
     b_row = next(r for r in voortgang.split("<tr") if "<td>B</td>" in r)
     assert "<td>120%</td>" in b_row and "<td>10,0</td>" in b_row  # 10 m more than inventoried, shown as is
@@ -422,7 +408,7 @@ def test_tables_escape_free_text_and_keep_over_reporting() -> None:
 @pytest.fixture(scope="module")
 def sample(small_sample: Path) -> tuple[cleanup.Opschoonrapport, dict]:
     snap = load_snapshot(small_sample)
-    return cleanup.maak_rapport(snap), snap.meta["sample"]["geplant"]
+    return cleanup.make_report(snap), snap.meta["sample"]["geplant"]
 
 
 def test_sample_finds_the_planted_departments(sample: tuple[cleanup.Opschoonrapport, dict]) -> None:
@@ -444,7 +430,7 @@ def test_sample_finds_the_planted_departments(sample: tuple[cleanup.Opschoonrapp
 def test_sample_department_behind_is_first_mid_cleanup(small_sample: Path, sample: tuple) -> None:
     _, geplant = sample
     snap = load_snapshot(small_sample, ["opschoning", "opschoning_doelen", "zaken", "documenten"])
-    mid = cleanup.maak_rapport(snap, periode="2025-09")
+    mid = cleanup.make_report(snap, periode="2025-09")
     assert mid.peildatum == TS("2025-09-30")
     assert rij(mid.prognose, geplant["opschoning_achter"])["oordeel"] == cleanup.ACHTER
     assert mid.aandacht.iloc[0]["afdeling"] == geplant["opschoning_achter"]
@@ -495,7 +481,7 @@ tables:
 def test_cleanup_sheet_from_excel_imports_with_the_zaaksysteem_tables(small_sample: Path, tmp_path: Path) -> None:
     import openpyxl
 
-    from zgwlib.imports import export_snapshot, import_export
+    from zgwlib.data.imports import export_snapshot, import_export
 
     snap = load_snapshot(small_sample)
     # The zaaksysteem's tables: a slice of the sample (200 zaken with their statussen and documents) keeps the
@@ -533,8 +519,8 @@ def test_cleanup_sheet_from_excel_imports_with_the_zaaksysteem_tables(small_samp
     assert any(w.table == "opschoning" and overmeld in w.describe() for w in warnings)
 
     periode = snap.meta["periode_tot"][:7]
-    verwacht = cleanup.maak_rapport(snap, periode=periode)
-    kregen = cleanup.maak_rapport(imported, periode=periode)
+    verwacht = cleanup.make_report(snap, periode=periode)
+    kregen = cleanup.make_report(imported, periode=periode)
     pd.testing.assert_frame_equal(kregen.voortgang, verwacht.voortgang)
     pd.testing.assert_frame_equal(kregen.prognose, verwacht.prognose)
     pd.testing.assert_frame_equal(kregen.totalen, verwacht.totalen)

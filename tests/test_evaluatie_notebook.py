@@ -17,15 +17,16 @@ import nbformat
 import openpyxl
 import pytest
 
-from zgwlib import run
-from zgwlib.publish import SUMMARY_MIME, slug
-from zgwlib.snapshot import load_snapshot
+from zgwlib.publish import runner as run
+from zgwlib.publish import notebooks
+from zgwlib.core.terms import SUMMARY_MIME, slug
+from zgwlib.data.sources import load_snapshot
 from notebook_helpers import assert_committed_clean, outputs, run_nbval
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "evaluatie.ipynb"
 PARAMETERS = {
     "invoeringsdatum": "None", "evaluatiedatum": "None", "afdeling": '"organisatie"', "data": '"voorbeeld"',
-    "vergelijkingsperiode_maanden": "4", "excel_uit": "None", "periode": "None",
+    "vergelijkingsperiode_maanden": "4", "excel_uit": "None", "config": "None", "periode": "None",
 }
 
 pytestmark = pytest.mark.slow
@@ -37,8 +38,8 @@ def test_notebook_is_committed_clean_with_its_parameters() -> None:
     nb = nbformat.read(NOTEBOOK, as_version=4)
     assert nb.metadata["zgw"] == {"publish": True, "titel": "Evaluatie"}
     # The runner accepts it (it passes afdeling, periode and data to every published notebook).
-    report = run.read_report_notebook(NOTEBOOK)
-    assert report.publish and set(run.REQUIRED_PARAMETERS) <= set(report.parameters)
+    report = notebooks.read_report_notebook(NOTEBOOK)
+    assert report.publish and set(notebooks.REQUIRED_PARAMETERS) <= set(report.parameters)
     # The sections evaluators fill in, with clearly marked places to write.
     markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     for kop in ("## 1. Doelen en aanpak", "## 7. Bevindingen en aanbevelingen", "### Conclusies",

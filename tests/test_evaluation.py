@@ -24,13 +24,22 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from zgwlib import bootstrap, contract, evaluation as ev_mod, metrics, signals, survey
-from zgwlib import evaluation_display as weergave, evaluation_excel as excel, evaluation_findings as findings, plots
-from zgwlib.errors import UsageError
-from zgwlib.evaluation import (
+from zgwlib.evaluatie import bootstrap
+from zgwlib.data import contract
+from zgwlib.evaluatie import analysis as ev_mod
+from zgwlib.maandrapportage import figures as metrics
+from zgwlib.maandrapportage import signals
+from zgwlib.evaluatie import survey
+from zgwlib.evaluatie import display as weergave
+from zgwlib.evaluatie import excel
+from zgwlib.evaluatie import findings
+from zgwlib import style as plots
+from zgwlib.core.errors import UsageError
+from zgwlib.evaluatie.analysis import (
     ACHTER, GEADOPTEERD, GEEN_VERSCHIL, GEEN_ZAKEN, OVERIGE, SNELLER, TE_WEINIG, WEINIG_VOLUME, Instellingen,
 )
-from zgwlib.snapshot import Snapshot, load_snapshot
+from zgwlib.data.snapshot import Snapshot
+from zgwlib.data.sources import load_snapshot
 
 INVOERING = pd.Timestamp("2025-03-01")
 START, EINDE = pd.Timestamp("2024-11-01"), pd.Timestamp("2025-10-31")
@@ -144,14 +153,14 @@ def snap() -> Snapshot:
 
 @pytest.fixture(scope="module")
 def ev(snap: Snapshot) -> ev_mod.Evaluatie:
-    return ev_mod.evalueer(snap)
+    return ev_mod.evaluate(snap)
 
 
 # --------------------------------------------------------------------------- periods
 
 
 def test_periods_default_to_eight_months_and_equal_windows() -> None:
-    p = ev_mod.bepaal_perioden({"invoeringsdatum": "2025-03-01", "periode_van": "2024-11-01",
+    p = ev_mod.determine_perioden({"invoeringsdatum": "2025-03-01", "periode_van": "2024-11-01",
                                 "periode_tot": "2026-10-31"})
     assert p.evaluatiedatum == pd.Timestamp("2025-11-01")
     assert (p.voor_van, p.voor_tot) == (pd.Timestamp("2024-11-01"), pd.Timestamp("2025-02-28"))
@@ -159,7 +168,7 @@ def test_periods_default_to_eight_months_and_equal_windows() -> None:
     assert p.maanden == [f"2025-{m:02d}" for m in range(3, 11)]
     assert p.aanloop == pd.Timedelta(0) and p.opmerkingen == ()
     # Parameters win over meta; an evaluation past the data's end is cut off there, with a note.
-    q = ev_mod.bepaal_perioden({"invoeringsdatum": "2025-03-01", "periode_tot": "2025-09-30"}, "2025-04-01",
+    q = ev_mod.determine_perioden({"invoeringsdatum": "2025-03-01", "periode_tot": "2025-09-30"}, "2025-04-01",
                                None, 2)
     assert q.invoeringsdatum == pd.Timestamp("2025-04-01") and q.peildatum == pd.Timestamp("2025-09-30")
     assert q.na_van == pd.Timestamp("2025-08-01") and q.aanloop is None
@@ -175,7 +184,7 @@ def test_periods_default_to_eight_months_and_equal_windows() -> None:
 ])
 def test_periods_refuse_impossible_dates(meta: dict, kwargs: dict, fragment: str) -> None:
     with pytest.raises(UsageError, match=fragment):
-        ev_mod.bepaal_perioden(meta, **kwargs)
+        ev_mod.determine_perioden(meta, **kwargs)
 
 
 # --------------------------------------------------------------------------- bootstrap
@@ -254,7 +263,7 @@ def test_too_few_zaken_are_listed_with_their_counts_not_tested(ev: ev_mod.Evalua
 
 
 def test_only_like_with_like_when_the_data_starts_with_the_before_period(snap: Snapshot) -> None:
-    p = ev_mod.bepaal_perioden(snap.meta)
+    p = ev_mod.determine_perioden(snap.meta)
     vn = ev_mod.voor_en_na(metrics.prepare(snap), p).set_index("zaaktype")
     z = snap.zaken
     na = (z["zaaktype"] == GELIJK) & z["einddatum"].between(p.na_van, p.na_tot)
@@ -312,7 +321,7 @@ def test_registering_afterwards_keeps_a_department_from_adopted(snap: Snapshot) 
     tables["zaken"] = zaken
     st = snap.statussen
     tables["statussen"] = st[~(st["zaak"].isin(achteraf) & (st["volgnummer"] == 2))].reset_index(drop=True)
-    p = ev_mod.bepaal_perioden(snap.meta)
+    p = ev_mod.determine_perioden(snap.meta)
     a = ev_mod.adoptie(metrics.prepare(Snapshot(tables, snap.meta)), p).per_afdeling.set_index("afdeling")
     assert a.loc["Vergunningen", "oordeel"] == ACHTER
     assert a.loc["Vergunningen", "achteraf"] == pytest.approx(0.25, abs=0.03)
@@ -407,7 +416,7 @@ def test_tables_escape_names_from_the_data(ev: ev_mod.Evaluatie) -> None:
 def test_dot_and_interval_chart_shows_each_tested_change_with_its_interval(ev: ev_mod.Evaluatie) -> None:
     # A dollar in a name must stay text (matplotlib would read "$...$" as mathematics).
     vn = ev.voor_na.assign(omschrijving=ev.voor_na["omschrijving"].str.replace("Vergunning", "Vergunning $5"))
-    ax = weergave.teken_voor_na(vn, "doorlooptijd")
+    ax = weergave.draw_voor_na(vn, "doorlooptijd")
     try:
         labels = [t.get_text() for t in ax.get_yticklabels()]
         dots = ax.collections[1].get_offsets()[:, 0]
@@ -428,7 +437,7 @@ def test_dot_and_interval_chart_shows_each_tested_change_with_its_interval(ev: e
 
 
 def test_excel_export_has_the_expected_sheets_and_keeps_text_as_text(ev: ev_mod.Evaluatie, tmp_path: Path) -> None:
-    out = excel.exporteer_excel(ev, tmp_path / "bijlage.xlsx")
+    out = excel.export_excel(ev, tmp_path / "bijlage.xlsx")
     assert out == tmp_path / "bijlage.xlsx"
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == ["Toelichting", "Adoptie", "Adoptie per maand", "Voor en na", "Te weinig zaken",
@@ -455,11 +464,11 @@ def test_excel_export_is_atomic(ev: ev_mod.Evaluatie, tmp_path: Path, monkeypatc
 
     monkeypatch.setattr(openpyxl.Workbook, "save", kapot)
     with pytest.raises(OSError, match="schijf vol"):
-        excel.exporteer_excel(ev, target)
+        excel.export_excel(ev, target)
     assert target.read_bytes() == b"de vorige versie"
     assert [p.name for p in tmp_path.iterdir()] == ["bijlage.xlsx"]
     with pytest.raises(UsageError, match=".xlsx"):
-        excel.exporteer_excel(ev, tmp_path / "bijlage.csv")
+        excel.export_excel(ev, tmp_path / "bijlage.csv")
 
 
 def test_excel_default_goes_to_outputs_never_into_notebooks(
@@ -471,23 +480,23 @@ def test_excel_default_goes_to_outputs_never_into_notebooks(
     # A kernel runs in its notebook's folder (JupyterLab, nbval, zgw run): the file goes to outputs/ beside it.
     for werkmap in (project / "notebooks", project / "notebooks" / "kopie"):
         monkeypatch.chdir(werkmap)
-        assert excel.exporteer_excel(ev) == (project / "outputs" / naam).resolve()
+        assert excel.export_excel(ev) == (project / "outputs" / naam).resolve()
     assert not list((project / "notebooks").rglob("*.xlsx"))
     # papermill from the project root: outputs/ there too.
     monkeypatch.chdir(project)
     assert excel.standaard_excelpad(ev) == project.resolve() / "outputs" / naam
     # A folder for excel_uit (one setting for every department of a zgw run) gets the default file name.
-    assert excel.exporteer_excel(ev, tmp_path / "bijlagen") == tmp_path / "bijlagen" / naam
-    assert excel.exporteer_excel(ev, str(project)) == project / naam
+    assert excel.export_excel(ev, tmp_path / "bijlagen") == tmp_path / "bijlagen" / naam
+    assert excel.export_excel(ev, str(project)) == project / naam
 
 
 def test_unknown_department_is_refused(snap: Snapshot) -> None:
     with pytest.raises(UsageError, match="not in the data"):
-        ev_mod.evalueer(snap, "Bestaat niet")
+        ev_mod.evaluate(snap, "Bestaat niet")
 
 
 def test_department_evaluation_keeps_to_its_own_zaken(snap: Snapshot) -> None:
-    e = ev_mod.evalueer(snap, "Achterstand", instellingen=Instellingen(trekkingen=200))
+    e = ev_mod.evaluate(snap, "Achterstand", instellingen=Instellingen(trekkingen=200))
     assert set(e.voor_na["zaaktype"]) == {ACHTERSTAND}
     assert e.kerncijfers()["Adoptie"] == ACHTER
     assert "documenten_buiten_zaak" not in set(e.signalen["code"])  # documents have no department
@@ -498,7 +507,7 @@ def test_department_evaluation_keeps_to_its_own_zaken(snap: Snapshot) -> None:
 
 @pytest.fixture(scope="module")
 def sample(small_sample: Path) -> tuple[Snapshot, dict, metrics.Basis]:
-    snap = ev_mod.laad(small_sample)
+    snap = ev_mod.load(small_sample)
     return snap, snap.meta["sample"]["geplant"], metrics.prepare(snap)
 
 
@@ -509,7 +518,7 @@ def test_sample_halving_zaaktypes_come_out_faster(sample: tuple[Snapshot, dict, 
     # has about 16 closed permits per four months, hence a lower minimum than the default.
     eind = pd.Timestamp(snap.meta["periode_tot"]) + pd.Timedelta(days=1)
     inst = Instellingen(min_zaken=10, trekkingen=1000)
-    vn = ev_mod.voor_en_na(basis, ev_mod.bepaal_perioden(snap.meta, evaluatiedatum=eind), instellingen=inst)
+    vn = ev_mod.voor_en_na(basis, ev_mod.determine_perioden(snap.meta, evaluatiedatum=eind), instellingen=inst)
     vn = vn.set_index("zaaktype")
     for zt in geplant["halvering_zaaktypen"]:
         assert vn.loc[zt, "oordeel"] == SNELLER, vn.loc[zt]
@@ -518,7 +527,7 @@ def test_sample_halving_zaaktypes_come_out_faster(sample: tuple[Snapshot, dict, 
 
 def test_sample_lagging_department_is_flagged_at_the_default_evaluation(sample: tuple[Snapshot, dict, metrics.Basis]) -> None:
     snap, geplant, basis = sample
-    p = ev_mod.bepaal_perioden(snap.meta)
+    p = ev_mod.determine_perioden(snap.meta)
     assert p.evaluatiedatum == pd.Timestamp(snap.meta["invoeringsdatum"]) + pd.DateOffset(months=8)
     achter = ev_mod.adoptie(basis, p).achterblijvers()
     assert geplant["achterblijvende_afdeling"] in set(achter["afdeling"])
@@ -535,6 +544,6 @@ def test_sample_lagging_department_is_flagged_at_the_default_evaluation(sample: 
 
 
 def test_sample_loads_without_unused_columns(small_sample: Path) -> None:
-    snap = ev_mod.laad(small_sample)
+    snap = ev_mod.load(small_sample)
     full = load_snapshot(small_sample, ["statussen"])
     assert set(snap.statussen.columns) < set(full.statussen.columns)

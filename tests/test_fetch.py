@@ -29,11 +29,14 @@ import pytest
 import requests
 from zgw_server import RemoteServer, ZgwTestServer
 
-from zgwlib import cli, contract, metrics
-from zgwlib.errors import ApiError, UsageError
-from zgwlib.snapshot import load_snapshot, read_meta
-from zgwlib.zgw_api import ZgwClient, fetch, read_secret
-from zgwlib.zgw_mapping import Catalogue, duration_days, frame, map_informatieobjecttypen, project_page
+from zgwlib import cli
+from zgwlib.data import contract
+from zgwlib.maandrapportage import figures as metrics
+from zgwlib.core.errors import ApiError, UsageError
+from zgwlib.data.sources import load_snapshot
+from zgwlib.data.snapshot import read_meta
+from zgwlib.data.zgw.api import ZgwClient, fetch, read_secret
+from zgwlib.data.zgw.mapping import Catalogue, duration_days, frame, map_informatieobjecttypen, project_page
 
 SECRET = "test-geheim-van-de-zgw-rapportage-0123456789"
 CLIENT_ID = "zgw-rapportage"

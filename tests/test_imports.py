@@ -10,11 +10,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from zgwlib import contract
+from zgwlib.data import contract
 from zgwlib.cli import main
-from zgwlib.errors import InputFileError, UsageError, ValidationError
-from zgwlib.imports import EXCEL_MAX_ROWS, export_snapshot, import_export, load_mapping
-from zgwlib.snapshot import Snapshot, load_snapshot
+from zgwlib.core.errors import InputFileError, UsageError, ValidationError
+from zgwlib.data.imports import EXCEL_MAX_ROWS, export_snapshot, import_export, load_mapping
+from zgwlib.data.snapshot import Snapshot
+from zgwlib.data.sources import load_snapshot
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GOOD = FIXTURES / "export_csv"

@@ -1,4 +1,4 @@
-"""Monthly-report figures (zgwlib.metrics) on a tiny hand-computed municipality and on the sample.
+"""Monthly-report figures (zgwlib.maandrapportage.figures) on a tiny hand-computed municipality and on the sample.
 
 The tiny municipality is described in ``maandfixtures.py``; every expected value
 below is worked out by hand from its table (report month February 2024, a leap year).
@@ -13,9 +13,13 @@ import pandas as pd
 import pytest
 
 from maandfixtures import basis as klein_basis
-from zgwlib import metrics, signals
-from zgwlib.errors import UsageError
-from zgwlib.snapshot import load_snapshot
+from zgwlib.maandrapportage import figures as metrics
+from zgwlib.maandrapportage import signals
+from zgwlib.core.errors import UsageError
+from zgwlib.data.sources import load_snapshot
+from zgwlib.core import periods
+from zgwlib.core import terms
+from zgwlib.maandrapportage import facts
 
 FEB = "2024-02"
 
@@ -40,24 +44,24 @@ def _rij(tabel: pd.DataFrame, afdeling: str, maand: str, team: str | None = None
 
 def test_month_index_and_month_end_in_a_leap_year() -> None:
     dates = pd.Series(["2024-02-01", "2024-02-29", "2024-03-01", "1969-12-31", None], dtype="datetime64[us]")
-    idx = metrics.maand_index(dates)
-    assert [metrics.periode_tekst(int(i)) for i in idx[:4]] == ["2024-02", "2024-02", "2024-03", "1969-12"]
-    assert idx[4] == metrics.OPEN
-    assert metrics.periode_index("2024-02") == (2024 - 1970) * 12 + 1
-    assert metrics.maand_einde("2024-02") == pd.Timestamp("2024-02-29")
-    assert metrics.maand_einde("2023-02") == pd.Timestamp("2023-02-28")
-    assert metrics.maand_einde("2024-12") == pd.Timestamp("2024-12-31")
+    idx = periods.maand_index(dates)
+    assert [periods.periode_tekst(int(i)) for i in idx[:4]] == ["2024-02", "2024-02", "2024-03", "1969-12"]
+    assert idx[4] == periods.OPEN
+    assert periods.periode_index("2024-02") == (2024 - 1970) * 12 + 1
+    assert periods.maand_einde("2024-02") == pd.Timestamp("2024-02-29")
+    assert periods.maand_einde("2023-02") == pd.Timestamp("2023-02-28")
+    assert periods.maand_einde("2024-12") == pd.Timestamp("2024-12-31")
 
 
 def test_bad_periode_is_a_clear_usage_error() -> None:
     with pytest.raises(UsageError, match="expected a month as YYYY-MM"):
-        metrics.periode_index("februari")
+        periods.periode_index("februari")
 
 
 def test_report_month_defaults_to_the_last_complete_month() -> None:
-    assert metrics.kies_periode({"periode_tot": "2026-10-31"}) == "2026-10"
-    assert metrics.kies_periode({"periode_tot": "2026-11-15"}) == "2026-10"
-    assert metrics.kies_periode({"periode_tot": "2026-11-15"}, "2025-3") == "2025-03"
+    assert periods.choose_periode({"periode_tot": "2026-10-31"}) == "2026-10"
+    assert periods.choose_periode({"periode_tot": "2026-11-15"}) == "2026-10"
+    assert periods.choose_periode({"periode_tot": "2026-11-15"}, "2025-3") == "2025-03"
 
 
 def test_leap_day_lead_time_counts_calendar_days(klein: metrics.Basis) -> None:
@@ -66,8 +70,8 @@ def test_leap_day_lead_time_counts_calendar_days(klein: metrics.Basis) -> None:
     assert z.at["Z4", "doorlooptijd"] == 15  # from startdatum (5 February), not registratiedatum
     assert np.isnan(z.at["Z5", "doorlooptijd"])  # open
     # The leap day belongs to February, 1 March to March.
-    assert metrics.periode_tekst(int(z.at["Z3", "m_reg"])) == "2024-02"
-    assert metrics.periode_tekst(int(z.at["Z7", "m_reg"])) == "2024-03"
+    assert periods.periode_tekst(int(z.at["Z3", "m_reg"])) == "2024-02"
+    assert periods.periode_tekst(int(z.at["Z7", "m_reg"])) == "2024-03"
 
 
 # --------------------------------------------------------------------------- the figures, by hand
@@ -131,7 +135,7 @@ def test_months_without_zaken_have_zero_counts_and_no_rates(klein: metrics.Basis
 
 def test_open_at_month_end_is_the_same_count_as_open_op(klein: metrics.Basis, tabel: pd.DataFrame) -> None:
     for m in sorted(set(tabel["maand"])):
-        expected = int(signals.open_op(klein.zaken, metrics.maand_einde(m)).sum())
+        expected = int(facts.open_op(klein.zaken, periods.maand_einde(m)).sum())
         assert _rij(tabel, "organisatie", m)["open_einde_maand"] == expected, m
 
 
@@ -222,7 +226,7 @@ def test_per_zaaktype_of_a_department(klein: metrics.Basis) -> None:
 
 def test_a_month_without_any_zaak_gives_empty_tables_not_errors(klein: metrics.Basis) -> None:
     maand = metrics.maand(klein, "2023-06")
-    assert not metrics.heeft_zaken(maand.tabel, metrics.ORGANISATIE, "2023-06")
+    assert not metrics.heeft_zaken(maand.tabel, terms.ORGANISATIE, "2023-06")
     zt = metrics.per_zaaktype(maand)
     assert zt.empty and "doorlooptijd_p90" in zt.columns
     assert metrics.vergelijking(maand.tabel, "2023-06")["afdeling"].tolist() == []
@@ -234,28 +238,12 @@ def test_snapshots_without_staff_or_without_zaken_still_give_every_figure() -> N
     assert rows.at["Alfa", "ontvangen"] == 4 and rows["medewerkers"].eq(0).all()
     assert rows["aandeel_actief"].isna().all() and zonder_staf.teams.empty
     zonder_zaken = metrics.maand(klein_basis(zaken=[], statussen=[], documenten=[]), FEB)
-    org = _rij(zonder_zaken.tabel, metrics.ORGANISATIE, FEB)
+    org = _rij(zonder_zaken.tabel, terms.ORGANISATIE, FEB)
     assert (org["ontvangen"], org["open_einde_maand"], org["medewerkers"]) == (0, 0, 4)
-    assert not metrics.heeft_zaken(zonder_zaken.tabel, metrics.ORGANISATIE, FEB)
+    assert not metrics.heeft_zaken(zonder_zaken.tabel, terms.ORGANISATIE, FEB)
 
 
 # --------------------------------------------------------------------------- settings
-
-
-def test_settings_file_unknown_key_and_wrong_type_name_the_file(tmp_path: Path) -> None:
-    cfg = tmp_path / "drempels.yaml"
-    cfg.write_text("dagen_zonder_statuswijziging: 45\ntoon_namen: true\n", encoding="utf-8")
-    assert metrics.laad_instellingen(cfg).dagen_zonder_statuswijziging == 45
-    overruled = metrics.laad_instellingen(cfg, dagen_zonder_statuswijziging=10, max_tips=None)
-    assert (overruled.dagen_zonder_statuswijziging, overruled.max_tips) == (10, metrics.Instellingen().max_tips)
-    cfg.write_text("dagen_zonder_status: 45\n", encoding="utf-8")
-    with pytest.raises(UsageError, match=r"drempels\.yaml: unknown setting 'dagen_zonder_status'"):
-        metrics.laad_instellingen(cfg)
-    cfg.write_text("max_tips: veel\n", encoding="utf-8")
-    with pytest.raises(UsageError, match=r"drempels\.yaml: setting max_tips must be a whole number"):
-        metrics.laad_instellingen(cfg)
-    with pytest.raises(UsageError, match="must be positive"):
-        metrics.laad_instellingen(None, min_aantal_tip=0)
 
 
 # --------------------------------------------------------------------------- the sample
@@ -263,15 +251,15 @@ def test_settings_file_unknown_key_and_wrong_type_name_the_file(tmp_path: Path) 
 
 @pytest.fixture(scope="module")
 def sample(small_sample: Path) -> tuple[metrics.Basis, pd.DataFrame]:
-    b = metrics.laad(small_sample)
+    b = metrics.load(small_sample)
     return b, load_snapshot(small_sample, ["zaken"]).tables["zaken"]
 
 
 def test_sample_figures_match_a_plain_pandas_recount(sample: tuple[metrics.Basis, pd.DataFrame]) -> None:
     b, zaken = sample
     tabel = metrics.maandcijfers(b, "2026-10", maanden=24)
-    per = tabel[tabel["afdeling"] != metrics.ORGANISATIE]
-    org = tabel[tabel["afdeling"] == metrics.ORGANISATIE].set_index("maand")
+    per = tabel[tabel["afdeling"] != terms.ORGANISATIE]
+    org = tabel[tabel["afdeling"] == terms.ORGANISATIE].set_index("maand")
     reg_m = zaken["registratiedatum"].dt.strftime("%Y-%m")
     eind_m = zaken["einddatum"].dt.strftime("%Y-%m")
     for m in ("2025-02", "2025-06", "2026-10"):
@@ -302,7 +290,7 @@ def test_sample_planted_afterwards_registrations_add_up_over_all_months(
     b, _ = sample
     geplant = load_snapshot(small_sample, []).meta["sample"]["geplant"]
     tabel = metrics.maandcijfers(b, "2026-10", maanden=24)
-    org = tabel[tabel["afdeling"] == metrics.ORGANISATIE]
+    org = tabel[tabel["afdeling"] == terms.ORGANISATIE]
     assert org["achteraf_aantal"].sum() == geplant["achteraf_geregistreerd"]
     # Zaken still open at the end of the data are exactly those the last month's open count has.
     assert org.set_index("maand").at["2026-10", "open_einde_maand"] == int(b.zaken["einddatum"].isna().sum())
@@ -314,11 +302,11 @@ def test_sample_lagging_department_registers_most_afterwards_before_its_go_live(
     meta = load_snapshot(small_sample, []).meta
     lagging = meta["sample"]["geplant"]["achterblijvende_afdeling"]
     van, tot = meta["invoeringsdatum"][:7], meta["invoering_per_afdeling"][lagging][:7]
-    n = metrics.periode_index(tot) - metrics.periode_index(van)  # its months between the two go-lives
-    tabel = metrics.maandcijfers(b, metrics.periode_tekst(metrics.periode_index(tot) - 1), maanden=n)
+    n = periods.periode_index(tot) - periods.periode_index(van)  # its months between the two go-lives
+    tabel = metrics.maandcijfers(b, periods.periode_tekst(periods.periode_index(tot) - 1), maanden=n)
     per = tabel.groupby("afdeling")[["achteraf_aantal", "gesloten", "ontvangen"]].sum()
-    org = per.loc[metrics.ORGANISATIE]
-    per = per.drop(metrics.ORGANISATIE)
+    org = per.loc[terms.ORGANISATIE]
+    per = per.drop(terms.ORGANISATIE)
     aandeel = (per["achteraf_aantal"] / per["gesloten"]).dropna()
     assert aandeel.idxmax() == lagging
     rest = ((org["achteraf_aantal"] - per.at[lagging, "achteraf_aantal"])
@@ -326,5 +314,5 @@ def test_sample_lagging_department_registers_most_afterwards_before_its_go_live(
     assert aandeel[lagging] > 4 * rest
     # It registered only a small part of its work as zaken then: the fewest received against its last six months.
     later = metrics.maandcijfers(b, "2026-10", maanden=n).groupby("afdeling")["ontvangen"].sum()
-    deel = (per["ontvangen"] / later.drop(metrics.ORGANISATIE)).dropna()
+    deel = (per["ontvangen"] / later.drop(terms.ORGANISATIE)).dropna()
     assert deel.idxmin() == lagging and deel[lagging] < 0.5 * deel.drop(lagging).min()

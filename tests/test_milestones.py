@@ -8,9 +8,12 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from zgwlib import contract, metrics, milestones
-from zgwlib.sample import build_sample
-from zgwlib.snapshot import Snapshot
+from zgwlib.data import contract
+from zgwlib.maandrapportage import figures as metrics
+from zgwlib.maandrapportage import milestones
+from zgwlib.data.sample import build_sample
+from zgwlib.data.snapshot import Snapshot
+from zgwlib.core import periods
 
 ZAAKTYPEN = pd.DataFrame({
     "identificatie": ["ZT-A", "ZT-B"],
@@ -287,7 +290,7 @@ def test_no_milestones_gives_an_empty_table_with_the_columns() -> None:
 
 @pytest.fixture(scope="module")
 def sample_12k(tmp_path_factory: pytest.TempPathFactory) -> metrics.Basis:
-    return metrics.laad(build_sample(tmp_path_factory.mktemp("sample12k") / "s", zaken=12_000))
+    return metrics.load(build_sample(tmp_path_factory.mktemp("sample12k") / "s", zaken=12_000))
 
 
 def test_sample_planted_10000th_zaak_is_found(sample_12k: metrics.Basis) -> None:
@@ -301,12 +304,12 @@ def test_sample_planted_10000th_zaak_is_found(sample_12k: metrics.Basis) -> None
     # Reported as recent in its own month, not three months later.
     maand = geplant["registratiedatum"][:7]
     assert milestones.mijlpalen(sample_12k, maand).query("soort == 'zaken'")["recent"].tolist() == [True]
-    later = metrics.periode_tekst(metrics.periode_index(maand) + 3)
+    later = periods.periode_tekst(periods.periode_index(maand) + 3)
     assert milestones.mijlpalen(sample_12k, later).query("soort == 'zaken'")["recent"].tolist() == [False]
 
 
 def test_sample_planted_halving_250th_user_and_first_archived_zaak(small_sample: Path) -> None:
-    b = metrics.laad(small_sample)
+    b = metrics.load(small_sample)
     geplant = b.meta["sample"]["geplant"]
     t = milestones.mijlpalen(b, "2026-10", toon_namen=True)
     assert sorted(t.loc[t["soort"] == "halvering", "zaaktype"]) == sorted(geplant["halvering_zaaktypen"])

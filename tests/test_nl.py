@@ -6,7 +6,7 @@ import datetime as dt
 
 import pandas as pd
 
-from zgwlib import nl
+from zgwlib.core import nl
 
 
 def test_numbers_use_dot_for_thousands_and_comma_for_decimals() -> None:

@@ -15,9 +15,9 @@ import nbformat
 import pandas as pd
 import pytest
 
-from zgwlib import cleanup
-from zgwlib.publish import SUMMARY_MIME
-from zgwlib.snapshot import load_snapshot
+from zgwlib.opschoonactie import figures as cleanup
+from zgwlib.core.terms import SUMMARY_MIME
+from zgwlib.data.sources import load_snapshot
 from notebook_helpers import assert_committed_clean, outputs, run_nbval
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "opschoonactie.ipynb"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from zgwlib.contract import render_markdown
+from zgwlib.data.contract import render_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 

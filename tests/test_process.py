@@ -13,9 +13,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from zgwlib import contract, process, process_display
-from zgwlib.errors import UsageError
-from zgwlib.snapshot import load_snapshot
+from zgwlib.data import contract
+from zgwlib.verkenning import process
+from zgwlib.verkenning import display as process_display
+from zgwlib.core.errors import UsageError
+from zgwlib.data.sources import load_snapshot
 
 VOLG = {"Geregistreerd": 1, "Ontvangen": 2, "In behandeling": 3, "Advies ingewonnen": 4, "Afgehandeld": 5}
 T0 = pd.Timestamp("2025-03-03 09:00")
@@ -244,29 +246,29 @@ def _zaken() -> pd.DataFrame:
 
 def test_kies_zaaktype_by_code_name_or_size() -> None:
     zt, zaken = _zaaktypen(), _zaken()
-    assert process.kies_zaaktype(zt, zaken)["identificatie"] == "ZT-MOR"  # the largest
-    assert process.kies_zaaktype(zt, zaken, "zt-bzw")["identificatie"] == "ZT-BZW"
-    assert process.kies_zaaktype(zt, zaken, " Bezwaarschrift behandelen ")["identificatie"] == "ZT-BZW"
+    assert process.choose_zaaktype(zt, zaken)["identificatie"] == "ZT-MOR"  # the largest
+    assert process.choose_zaaktype(zt, zaken, "zt-bzw")["identificatie"] == "ZT-BZW"
+    assert process.choose_zaaktype(zt, zaken, " Bezwaarschrift behandelen ")["identificatie"] == "ZT-BZW"
     with pytest.raises(UsageError, match="unknown zaaktype 'Paspoort'.*ZT-BZW"):
-        process.kies_zaaktype(zt, zaken, "Paspoort")
+        process.choose_zaaktype(zt, zaken, "Paspoort")
 
 
 def test_selecteer_filters_afdeling_and_period() -> None:
     zt, zaken = _zaaktypen(), _zaken()
-    sel = process.selecteer(zaken, zt, None, None, "2025-01-31", "2025-02")
+    sel = process.select(zaken, zt, None, None, "2025-01-31", "2025-02")
     assert sel.zaaktype["identificatie"] == "ZT-MOR" and sel.zaken["identificatie"].tolist() == ["M1", "M2"]
     assert "tot en met 28 februari 2025" in sel.beschrijving()
     # A tie (one zaak each in February) goes to the first identificatie, whatever the row order.
-    sel = process.selecteer(zaken.iloc[::-1], zt, None, None, "2025-02", "2025-02")
+    sel = process.select(zaken.iloc[::-1], zt, None, None, "2025-02", "2025-02")
     assert sel.zaaktype["identificatie"] == "ZT-BZW"
-    sel = process.selecteer(zaken, zt, None, "Juridische Zaken")
+    sel = process.select(zaken, zt, None, "Juridische Zaken")
     assert sel.zaken["identificatie"].tolist() == ["B1", "B2"]
     with pytest.raises(UsageError, match="afdeling 'Sport'"):
-        process.selecteer(zaken, zt, afdeling="Sport")
+        process.select(zaken, zt, afdeling="Sport")
     with pytest.raises(UsageError, match="no zaken"):
-        process.selecteer(zaken, zt, "ZT-BZW", "Beheer Openbare Ruimte")
+        process.select(zaken, zt, "ZT-BZW", "Beheer Openbare Ruimte")
     with pytest.raises(UsageError, match="periode_van"):
-        process.selecteer(zaken, zt, periode_van="maart")
+        process.select(zaken, zt, periode_van="maart")
     with pytest.raises(UsageError, match="after"):
         process.periode("2025-04", "2025-03")
     assert process.periode("2024-02", "2024-02") == (pd.Timestamp("2024-02-01"), pd.Timestamp("2024-02-29"))
@@ -293,12 +295,12 @@ def test_charts_draw_boxes_arrows_and_norm_lines(log: process.EventLog) -> None:
         process.overgeslagen_stappen(log), *process.terugstappen(log),
     )
     analyse.knelpunt = process.knelpunt(analyse.wachttijden, log.aantal_zaken)
-    ax = process_display.teken_processchema(analyse)
+    ax = process_display.draw_processchema(analyse)
     texts = [t.get_text() for t in ax.texts]
     assert "In behandeling" in texts and any("6×" in t for t in texts)
     assert len(ax.patches) == 4 + 6  # boxes + arrows
     plt.close(ax.figure)
-    ax = process_display.teken_doorlooptijd(process.doorlooptijd_per_maand(zaken), _zaaktypen().iloc[0])
+    ax = process_display.draw_doorlooptijd(process.doorlooptijd_per_maand(zaken), _zaaktypen().iloc[0])
     assert {t.get_text() for t in ax.get_legend().get_texts()} == {
         "wettelijke termijn (42 d)", "met verlenging (84 d)"
     }
@@ -311,11 +313,11 @@ def test_planted_bottleneck_and_skipped_step_are_found_in_the_sample(small_sampl
     geplant = snap.meta["sample"]["geplant"]
     knel, skip = geplant["knelpunt_status"], geplant["overgeslagen_stap"]
 
-    sel = process.selecteer(snap.zaken, snap.zaaktypen, knel["zaaktype"])
-    analyse = process.analyseer(snap.statussen, sel.zaken)
+    sel = process.select(snap.zaken, snap.zaaktypen, knel["zaaktype"])
+    analyse = process.analyse(snap.statussen, sel.zaken)
     assert analyse.knelpunt is not None and analyse.knelpunt["statustype"] == knel["statustype"], json.dumps(geplant)
 
-    sel = process.selecteer(snap.zaken, snap.zaaktypen, skip["zaaktype"])
+    sel = process.select(snap.zaken, snap.zaaktypen, skip["zaaktype"])
     sk = process.overgeslagen_stappen(process.event_log(snap.statussen, sel.zaken)).set_index("statustype")
     # Zaken registered afterwards skip every intermediate status; the planted skip is the rest.
     row = sk.loc[skip["statustype"]]

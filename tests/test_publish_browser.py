@@ -21,8 +21,10 @@ from typing import Any
 
 import pytest
 
-from zgwlib import run
-from zgwlib.snapshot import afdelingen, load_snapshot, read_meta, write_snapshot
+from zgwlib.publish import runner as run
+from zgwlib.data.sources import afdelingen, load_snapshot
+from zgwlib.data.snapshot import read_meta, write_snapshot
+from zgwlib.core import periods
 
 FIXTURES = Path(__file__).parent / "notebooks"
 PLANTED = '<script>alert("zgw")</script> melding'
@@ -149,7 +151,7 @@ def published(small_sample: Path, tmp_path_factory: pytest.TempPathFactory) -> P
     out = tmp_path_factory.mktemp("site") / "outputs"
     result = run.run([FIXTURES / "rapport_ok.ipynb"], afdelingen=["organisatie"], data=data, out=out, progress=False)
     assert not result.failed, result.table()
-    assert run.last_complete_month(read_meta(data)["periode_tot"]) == result.periode
+    assert periods.last_complete_month(read_meta(data)["periode_tot"]) == result.periode
     return out / result.periode
 
 

@@ -16,10 +16,17 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from zgwlib import nl, publish, run
+from zgwlib.core import nl
+from zgwlib.publish import pages as publish
+from zgwlib.publish import runner as run
+from zgwlib.publish import secrets
+from zgwlib.publish import notebooks
 from zgwlib.cli import main
-from zgwlib.errors import UsageError
-from zgwlib.snapshot import afdelingen, load_snapshot, read_meta, write_snapshot
+from zgwlib.core.errors import UsageError
+from zgwlib.data.sources import afdelingen, load_snapshot
+from zgwlib.data.snapshot import read_meta, write_snapshot
+from zgwlib.core import periods
+from zgwlib.core import terms
 
 FIXTURES = Path(__file__).parent / "notebooks"
 MARKER = "zgw-geheim-marker-4711"
@@ -59,7 +66,7 @@ def site(planted: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
     first = zgw(args, root)
     pages = {p.relative_to(root): p.read_bytes() for p in sorted((root / "outputs").rglob("rapport.html"))}
     second = zgw(args, root)
-    periode = run.last_complete_month(read_meta(planted)["periode_tot"])
+    periode = periods.last_complete_month(read_meta(planted)["periode_tot"])
     return {"root": root, "out": root / "outputs", "depts": depts, "first": first, "second": second,
             "pages": pages, "periode": periode, "args": args, "data": planted}
 
@@ -67,7 +74,7 @@ def site(planted: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
 def test_default_run_publishes_every_marked_notebook_per_department(site: dict) -> None:
     first, out, periode = site["first"], site["out"], site["periode"]
     assert first.returncode == 0, first.stderr
-    slugs = [publish.slug(a) for a in site["depts"]] + ["organisatie"]
+    slugs = [terms.slug(a) for a in site["depts"]] + ["organisatie"]
     for s in slugs:
         for report in ("rapport", "tweede"):
             for ext in (".html", ".ipynb", ".json"):
@@ -89,7 +96,7 @@ def test_index_pages_list_reports_champion_and_data(site: dict, planted: Path) -
     assert "Hele organisatie" in page
     for a in site["depts"]:
         assert f"<h2>{a}</h2>" in page
-        assert f'href="{publish.slug(a)}/rapport.html"' in page
+        assert f'href="{terms.slug(a)}/rapport.html"' in page
     # The champion the notebook put in its summary (most zaken closed in the month) is on the index.
     zaken = load_snapshot(planted).zaken
     closed = zaken[zaken["einddatum"].dt.to_period("M") == pd.Period(periode, "M")]
@@ -103,13 +110,13 @@ def test_report_html_is_dutch_self_contained_without_code(site: dict, planted: P
     out, periode = site["out"], site["periode"]
     gemeente = read_meta(planted)["gemeente"]
     dept = site["depts"][0]
-    page = (out / periode / publish.slug(dept) / "rapport.html").read_text(encoding="utf-8")
+    page = (out / periode / terms.slug(dept) / "rapport.html").read_text(encoding="utf-8")
     assert f"<title>Testrapport {dept} – {nl.maand(periode)}</title>" in page
     assert '<html lang="nl">' in page and 'name="viewport"' in page and "@media print" in page
     assert "Content-Security-Policy" in page
     assert "load_snapshot(" not in page and "In&nbsp;[" not in page and "Out[" not in page
     assert "data:image/png;base64," in page and "Nieuwe zaken per maand" in page
-    assert publish.SUMMARY_MIME not in page and '"kampioen"' not in page
+    assert terms.SUMMARY_MIME not in page and '"kampioen"' not in page
     org = (out / periode / "organisatie" / "rapport.html").read_text(encoding="utf-8")
     assert f"Testrapport {gemeente} – {nl.maand(periode)}" in org
     for html_file in out.rglob("*.html"):
@@ -158,19 +165,19 @@ def test_failed_department_keeps_last_good_report(site: dict, failed_run: dict) 
     assert result.returncode == 4, result.stdout + result.stderr
     assert "1 of 3 runs failed" in result.stderr and "Traceback" not in result.stderr
     assert "FAILED" in result.stdout and "2 done, 1 failed" in result.stdout
-    bad = out / periode / publish.slug(failed_run["bad"])
-    rel = Path("outputs") / periode / publish.slug(failed_run["bad"]) / "rapport.html"
+    bad = out / periode / terms.slug(failed_run["bad"])
+    rel = Path("outputs") / periode / terms.slug(failed_run["bad"]) / "rapport.html"
     assert (bad / "rapport.html").read_bytes() == site["pages"][rel], "the last good report was replaced"
     failed_page = (bad / "rapport.mislukt.html").read_text(encoding="utf-8")
     assert "Dit rapport is niet gelukt" in failed_page and "opzettelijke fout" in failed_page
     assert "eerder gelukte rapport" in failed_page
     assert "RuntimeError" in (bad / "rapport.mislukt.ipynb").read_text(encoding="utf-8")
     # The other departments were published from the new notebook.
-    good = out / periode / publish.slug(failed_run["good"]) / "rapport.html"
+    good = out / periode / terms.slug(failed_run["good"]) / "rapport.html"
     assert "Falend testrapport" in good.read_text(encoding="utf-8")
     index = (out / periode / "index.html").read_text(encoding="utf-8")
     assert "Mislukte runs (1)" in index and "opzettelijke fout voor" in index
-    assert f'href="{publish.slug(failed_run["bad"])}/rapport.mislukt.html"' in index
+    assert f'href="{terms.slug(failed_run["bad"])}/rapport.mislukt.html"' in index
     assert "Het laatste goede rapport hierboven blijft staan." in index
     for p in out.rglob("*"):
         if p.is_file():
@@ -182,7 +189,7 @@ def test_good_run_clears_the_failure(site: dict, failed_run: dict) -> None:
     shutil.copy(FIXTURES / "rapport_ok.ipynb", root / "notebooks" / "rapport.ipynb")
     result = zgw(["run", "notebooks/rapport.ipynb", "--data", str(site["data"]), "--afdeling", failed_run["bad"]], root)
     assert result.returncode == 0, result.stderr
-    bad = failed_run["out"] / periode / publish.slug(failed_run["bad"])
+    bad = failed_run["out"] / periode / terms.slug(failed_run["bad"])
     assert not list(bad.glob("rapport.mislukt.*"))
     assert "Mislukte runs" not in (failed_run["out"] / periode / "index.html").read_text(encoding="utf-8")
 
@@ -239,13 +246,13 @@ def test_kernel_that_fails_to_start_is_retried_once(
      ("periode", False), ("kerncijfers", False), ("PWD", False), ("drempel_achteraf", False)],
 )
 def test_looks_secret(name: str, secret: bool) -> None:
-    assert run.looks_secret(name) is secret
+    assert secrets.looks_secret(name) is secret
 
 
 def test_kernel_environment_drops_secrets() -> None:
-    env = run.kernel_environment({"PATH": "/bin", "ZGW_CLIENT_SECRET": "abcdefgh", "API_TOKEN": "x"})
+    env = secrets.kernel_environment({"PATH": "/bin", "ZGW_CLIENT_SECRET": "abcdefgh", "API_TOKEN": "x"})
     assert env == {"PATH": "/bin"}
-    assert run.secret_values({"ZGW_CLIENT_SECRET": "abcdefgh", "API_TOKEN": "x", "PATH": "/bin"}) == {
+    assert secrets.secret_values({"ZGW_CLIENT_SECRET": "abcdefgh", "API_TOKEN": "x", "PATH": "/bin"}) == {
         "ZGW_CLIENT_SECRET": "abcdefgh"
     }
 
@@ -288,8 +295,8 @@ def test_notebook_without_required_parameters_is_refused(tmp_path: Path, planted
 
 
 def test_discover_only_marked_notebooks() -> None:
-    assert [nb.name for nb in run.discover(FIXTURES)] == ["rapport_faalt", "rapport_ok"]
-    assert run.read_report_notebook(FIXTURES / "rapport_ok.ipynb").titel == "Testrapport"
+    assert [nb.name for nb in notebooks.discover(FIXTURES)] == ["rapport_faalt", "rapport_ok"]
+    assert notebooks.read_report_notebook(FIXTURES / "rapport_ok.ipynb").titel == "Testrapport"
 
 
 @pytest.mark.parametrize(
@@ -298,12 +305,12 @@ def test_discover_only_marked_notebooks() -> None:
      ("2027-01-10", "2026-12")],
 )
 def test_last_complete_month(tot: str, expected: str) -> None:
-    assert run.last_complete_month(tot) == expected
+    assert periods.last_complete_month(tot) == expected
 
 
 def test_names_and_titles() -> None:
-    assert publish.slug("Beheer Openbare Ruimte") == "beheer-openbare-ruimte"
-    assert publish.slug("Financiën & Control") == "financien-control"
+    assert terms.slug("Beheer Openbare Ruimte") == "beheer-openbare-ruimte"
+    assert terms.slug("Financiën & Control") == "financien-control"
     assert publish.page_title("Maandrapportage", "Vergunningverlening", "2026-10") == (
         "Maandrapportage Vergunningverlening – oktober 2026"
     )

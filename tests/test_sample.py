@@ -14,10 +14,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from zgwlib import cli, contract, sample
-from zgwlib.errors import UsageError
-from zgwlib.snapshot import Snapshot, load_snapshot
-from zgwlib.validate import validate_snapshot
+from zgwlib import cli
+from zgwlib.data import contract
+from zgwlib.data import sample
+from zgwlib.core.errors import UsageError
+from zgwlib.data.snapshot import Snapshot
+from zgwlib.data.sources import load_snapshot
+from zgwlib.data.validate import validate_snapshot
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""Signals and tips (zgwlib.signals) on a tiny hand-computed municipality and on the sample's planted behaviours.
+"""Signals and tips (zgwlib.maandrapportage.signals) on a tiny hand-computed municipality and on the sample's planted behaviours.
 
 The tiny municipality is described in ``maandfixtures.py`` (report month February 2024).
 """
@@ -12,8 +12,12 @@ import pandas as pd
 import pytest
 
 import maandfixtures
-from zgwlib import metrics, signals
-from zgwlib.snapshot import load_snapshot
+from zgwlib.maandrapportage import figures as metrics
+from zgwlib.maandrapportage import signals
+from zgwlib.data.sources import load_snapshot
+from zgwlib.core import periods
+from zgwlib.core import terms
+from zgwlib.maandrapportage import facts
 
 FEB = "2024-02"
 PEIL = pd.Timestamp("2024-02-29")
@@ -39,15 +43,15 @@ def _ids(basis: metrics.Basis, flags: np.ndarray) -> list[str]:
 @pytest.mark.parametrize("groot", [False, True])
 def test_positions_of_identificaties_in_runs_and_with_gaps(monkeypatch: pytest.MonkeyPatch, groot: bool) -> None:
     if groot:  # the run-by-run lookup of large pools, on small data
-        monkeypatch.setattr(signals, "_GROTE_POOL", 0)
+        monkeypatch.setattr(facts, "_GROTE_POOL", 0)
     pool = pd.Series(["Z1", "Z2", "Z3"], dtype="str")
     runs = pd.Series(["Z1", "Z1", "Z2", "Z3", "Z3", "Z3"], dtype="str")  # every zaak in its own order
     gaps = pd.Series(["Z3", "Z3", None, "Z9", "Z1", "Z3", None], dtype="str")
-    got = signals.posities(pool, runs, gaps, pd.Series([], dtype="str"), pd.Series([None, None], dtype="str"))
+    got = facts.posities(pool, runs, gaps, pd.Series([], dtype="str"), pd.Series([None, None], dtype="str"))
     assert got[0].tolist() == [0, 0, 1, 2, 2, 2]
     assert got[1].tolist() == [2, 2, -1, -1, 0, 2, -1]
     assert got[2].tolist() == [] and got[3].tolist() == [-1, -1]
-    assert signals.index_in(pd.Series(["b", "x"], dtype="str"), ["a", "b"]).tolist() == [1, -1]
+    assert facts.index_in(pd.Series(["b", "x"], dtype="str"), ["a", "b"]).tolist() == [1, -1]
 
 
 # --------------------------------------------------------------------------- per-zaak definitions
@@ -56,24 +60,24 @@ def test_positions_of_identificaties_in_runs_and_with_gaps(monkeypatch: pytest.M
 def test_per_zaak_definitions(klein: metrics.Basis) -> None:
     t = maandfixtures.tabellen()
     zaken, statussen, docs = t["zaken"], t["statussen"], t["documenten"]
-    tussen = signals.heeft_tussenstatus(zaken, statussen)
+    tussen = facts.heeft_tussenstatus(zaken, statussen)
     assert _ids(klein, tussen) == ["Z2", "Z4", "Z5", "Z8", "Z9"]  # Z3 has only its first and final status
-    assert _ids(klein, signals.heeft_documenten(zaken, docs)) == ["Z1", "Z2", "Z4", "Z8", "Z9"]
+    assert _ids(klein, facts.heeft_documenten(zaken, docs)) == ["Z1", "Z2", "Z4", "Z8", "Z9"]
     # Z9 was also closed the day it was registered, but with an intermediate status: not afterwards.
-    assert _ids(klein, signals.achteraf_geregistreerd(zaken, tussen)) == ["Z3"]
-    assert _ids(klein, signals.open_op(zaken, PEIL)) == ["Z1", "Z5", "Z6"]
-    assert _ids(klein, signals.open_over_termijn(zaken, PEIL)) == ["Z5"]
+    assert _ids(klein, facts.achteraf_geregistreerd(zaken, tussen)) == ["Z3"]
+    assert _ids(klein, facts.open_op(zaken, PEIL)) == ["Z1", "Z5", "Z6"]
+    assert _ids(klein, facts.open_over_termijn(zaken, PEIL)) == ["Z5"]
     # The legal date itself is still within the term: Z7 (uiterlijk 15 March) is not overdue on 15 March, Z6 is.
-    assert _ids(klein, signals.open_over_termijn(zaken, "2024-03-15")) == ["Z5", "Z6"]
-    dagen = pd.Series(signals.dagen_sinds_laatste_status(zaken, statussen, PEIL), index=zaken["identificatie"])
+    assert _ids(klein, facts.open_over_termijn(zaken, "2024-03-15")) == ["Z5", "Z6"]
+    dagen = pd.Series(facts.dagen_sinds_laatste_status(zaken, statussen, PEIL), index=zaken["identificatie"])
     # Z5's last status was set on 15 January (45 days before 29 February), Z1's on 28 February, Z6's that day;
     # Z7 was registered later.
     assert (dagen["Z5"], dagen["Z1"], dagen["Z6"]) == (45, 1, 0) and np.isnan(dagen["Z7"])
-    alleen = signals.open_op(zaken, PEIL)
-    beperkt = signals.dagen_sinds_laatste_status(zaken, statussen, PEIL, alleen=alleen)
+    alleen = facts.open_op(zaken, PEIL)
+    beperkt = facts.dagen_sinds_laatste_status(zaken, statussen, PEIL, alleen=alleen)
     np.testing.assert_array_equal(beperkt[alleen], dagen.to_numpy()[alleen])
     assert np.isnan(beperkt[~alleen]).all()
-    nooit = signals.nooit_actief(t["medewerkers"], zaken, statussen)
+    nooit = facts.nooit_actief(t["medewerkers"], zaken, statussen)
     assert t["medewerkers"].loc[nooit, "identificatie"].tolist() == ["MDW-3"]
 
 
@@ -122,7 +126,7 @@ def test_signal_table_of_a_department(feb: metrics.Maand) -> None:
 
 
 def test_signal_table_of_the_organisation_and_of_a_department_without_staff(feb: metrics.Maand) -> None:
-    org = _tabel(feb, metrics.ORGANISATIE)
+    org = _tabel(feb, terms.ORGANISATIE)
     # D10 is the one of February's four new documents (D1, D4, D9, D10) without a zaak.
     assert (org.at["documenten_buiten_zaak", "aantal"], org.at["documenten_buiten_zaak", "noemer"]) == (1, 4)
     assert org.at["documenten_buiten_zaak", "voorbeelden"] == ["D10"]
@@ -168,11 +172,11 @@ def test_tips_most_important_first_with_counts_and_zaaktype(feb: metrics.Maand) 
 
 def test_month_without_zaken_has_zero_signals_and_no_tips(klein: metrics.Basis) -> None:
     juni = metrics.maand(klein, "2023-06", metrics.Instellingen(min_aantal_tip=1))
-    s = _tabel(juni, metrics.ORGANISATIE)
+    s = _tabel(juni, terms.ORGANISATIE)
     assert s.loc[list(signals.ZAAK_SIGNALEN), "aantal"].eq(0).all()
     assert s.loc[list(signals.ZAAK_SIGNALEN), "aandeel"].isna().all()
     assert s.at["medewerkers_niet_actief", "noemer"] == 0  # no department had zaken
-    assert signals.tips(juni, metrics.ORGANISATIE).empty
+    assert signals.tips(juni, terms.ORGANISATIE).empty
 
 
 # --------------------------------------------------------------------------- the sample's planted behaviours
@@ -180,10 +184,10 @@ def test_month_without_zaken_has_zero_signals_and_no_tips(klein: metrics.Basis) 
 
 @pytest.fixture(scope="module")
 def sample(small_sample: Path) -> tuple[metrics.Basis, dict, list[metrics.Maand]]:
-    b = metrics.laad(small_sample)
+    b = metrics.load(small_sample)
     geplant = load_snapshot(small_sample, []).meta["sample"]["geplant"]
-    eerste, laatste = int(b.zaken["m_reg"].min()), metrics.periode_index("2026-10")
-    maanden = [metrics.maand(b, metrics.periode_tekst(m)) for m in range(eerste, laatste + 1)]
+    eerste, laatste = int(b.zaken["m_reg"].min()), periods.periode_index("2026-10")
+    maanden = [metrics.maand(b, periods.periode_tekst(m)) for m in range(eerste, laatste + 1)]
     return b, geplant, maanden
 
 
@@ -199,7 +203,7 @@ def test_sample_zaak_flags_reproduce_every_planted_count(sample: tuple[metrics.B
 
 def test_sample_monthly_signals_add_up_to_the_planted_counts(sample: tuple[metrics.Basis, dict, list]) -> None:
     b, geplant, maanden = sample
-    tabellen = {m.periode: _tabel(m, metrics.ORGANISATIE) for m in maanden}
+    tabellen = {m.periode: _tabel(m, terms.ORGANISATIE) for m in maanden}
     for code in ("achteraf_geregistreerd", "gesloten_zonder_documenten", "gesloten_zonder_resultaat",
                  "documenten_buiten_zaak"):
         assert sum(int(t.at[code, "aantal"]) for t in tabellen.values()) == geplant[code], code
@@ -221,7 +225,7 @@ def test_sample_tips_rank_by_importance_and_quote_the_counts(sample: tuple[metri
     b, _, maanden = sample
     laatste = maanden[-1]
     names = b.zaaktypen.set_index("identificatie")["omschrijving"]
-    for afdeling in (metrics.ORGANISATIE, "Beheer Openbare Ruimte"):
+    for afdeling in (terms.ORGANISATIE, "Beheer Openbare Ruimte"):
         tips = signals.tips(laatste, afdeling)
         assert 3 <= len(tips) <= laatste.instellingen.max_tips
         assert tips["belang"].is_monotonic_decreasing
@@ -251,4 +255,4 @@ def test_sample_lagging_department_stands_out_in_the_signals_before_its_go_live(
     shares = {a: n / d for a, (n, d) in counts.items() if d > 0}
     assert len(shares) >= 7 and max(shares, key=shares.__getitem__) == lagging
     # The organisation's table of those months holds exactly the departments' counts.
-    assert sum(n for n, _ in counts.values()) == pooled(metrics.ORGANISATIE)[0]
+    assert sum(n for n, _ in counts.values()) == pooled(terms.ORGANISATIE)[0]

@@ -8,9 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from zgwlib import contract
-from zgwlib.errors import SnapshotError
-from zgwlib.snapshot import build_meta, load_snapshot, read_meta, write_snapshot
+from zgwlib.data import contract
+from zgwlib.core.errors import SnapshotError
+from zgwlib.data.snapshot import build_meta, read_meta, write_snapshot
+from zgwlib.data.sources import load_snapshot
 
 
 def _tables() -> dict[str, pd.DataFrame]:
@@ -121,7 +122,7 @@ def test_package_level_functions_build_validate_and_load(tmp_path: Path) -> None
 
 
 def test_atomic_file_keeps_the_old_file_when_writing_fails(tmp_path: Path) -> None:
-    from zgwlib.files import atomic_file, write_text_atomic
+    from zgwlib.core.files import atomic_file, write_text_atomic
 
     target = tmp_path / "rapport.html"
     write_text_atomic(target, "goed")

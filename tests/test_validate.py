@@ -15,11 +15,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from zgwlib import contract
-from zgwlib.errors import Problem, ValidationError
-from zgwlib.imports import import_export
-from zgwlib.snapshot import load_snapshot
-from zgwlib.validate import convert_column, format_value, validate, validate_snapshot
+from zgwlib.data import contract
+from zgwlib.core.errors import Problem, ValidationError
+from zgwlib.data.imports import import_export
+from zgwlib.data.sources import load_snapshot
+from zgwlib.data.validate import convert_column, format_value, validate, validate_snapshot
 
 GOOD = Path(__file__).parent / "fixtures" / "export_csv"
 TODAY = dt.date(2026, 11, 23)

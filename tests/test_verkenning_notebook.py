@@ -14,7 +14,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from zgwlib.snapshot import load_snapshot
+from zgwlib.data.sources import load_snapshot
 from notebook_helpers import assert_committed_clean, outputs, run_nbval
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "verkenning.ipynb"

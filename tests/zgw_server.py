@@ -989,7 +989,7 @@ def main(argv: list[str] | None = None) -> int:
     import argparse
 
     sys.path.insert(0, str(ROOT))
-    from zgwlib.snapshot import load_snapshot
+    from zgwlib.data.sources import load_snapshot
 
     p = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     p.add_argument("snapshot")

@@ -9,11 +9,12 @@ here; each lives in one focused module (see ``docs/`` and the module docstrings)
 - :func:`validate_snapshot` lists what is wrong with a snapshot.
 """
 
-from .errors import ZgwError
-from .imports import export_snapshot, import_export
-from .sample import build_sample
-from .snapshot import Snapshot, load_snapshot, write_snapshot
-from .validate import validate_snapshot
+from zgwlib.core.errors import ZgwError
+from zgwlib.data.imports import export_snapshot, import_export
+from zgwlib.data.sample import build_sample
+from zgwlib.data.snapshot import Snapshot, write_snapshot
+from zgwlib.data.sources import load_snapshot
+from zgwlib.data.validate import validate_snapshot
 
 __all__ = [
     "Snapshot",

@@ -1,7 +1,7 @@
 """The ``zgw`` command line: parses arguments, calls the library, maps errors to exit codes.
 
 This is the only place that turns an error into an exit code. Errors derived
-from :class:`zgwlib.errors.ZgwError` are printed as a short message without a
+from :class:`zgwlib.core.errors.ZgwError` are printed as a short message without a
 traceback; anything else is a bug and keeps its traceback.
 """
 
@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .errors import Problem, ZgwError
+from zgwlib.core.errors import Problem, ZgwError
 
 
 def _print_problems(problems: list[Problem]) -> None:
@@ -29,8 +29,8 @@ def _print_problems(problems: list[Problem]) -> None:
 
 
 def _cmd_sample(args: argparse.Namespace) -> int:
-    from .sample import build_sample
-    from .snapshot import read_meta
+    from zgwlib.data.sample import build_sample
+    from zgwlib.data.snapshot import read_meta
 
     out = build_sample(args.out, zaken=args.zaken, seed=args.seed, start=args.start, months=args.months)
     meta = read_meta(out)
@@ -41,7 +41,7 @@ def _cmd_sample(args: argparse.Namespace) -> int:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from .imports import import_export
+    from zgwlib.data.imports import import_export
 
     out, problems = import_export(args.source, args.out, mapping=args.mapping)
     _print_problems(problems)
@@ -50,7 +50,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from .validate import validate_snapshot
+    from zgwlib.data.validate import validate_snapshot
 
     problems = validate_snapshot(args.snapshot)
     _print_problems(problems)
@@ -61,7 +61,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from .imports import export_snapshot
+    from zgwlib.data.imports import export_snapshot
 
     fmt = args.format or ("xlsx" if args.out.suffix.lower() == ".xlsx" else "csv")
     out = export_snapshot(args.snapshot, args.out, fmt)
@@ -70,7 +70,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_fetch(args: argparse.Namespace) -> int:
-    from .zgw_api import fetch, summary_lines
+    from zgwlib.data.zgw.api import fetch, summary_lines
 
     result = fetch(
         zaken_url=args.zaken_url,
@@ -94,14 +94,36 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
 
 
 def _cmd_contract(args: argparse.Namespace) -> int:
-    from .contract import render_markdown
+    from zgwlib.data.contract import render_markdown
 
     sys.stdout.write(render_markdown())
     return 0
 
 
+def settings_classes() -> dict[str, type]:
+    """Report name -> its settings class (``parameters/<report>.yaml``), for ``zgw settings``."""
+    from zgwlib.evaluatie.analysis import Instellingen as Evaluatie
+    from zgwlib.maandrapportage.figures import Instellingen as Maandrapportage
+    from zgwlib.opschoonactie.figures import Instellingen as Opschoonactie
+
+    return {"maandrapportage": Maandrapportage, "opschoonactie": Opschoonactie, "evaluatie": Evaluatie}
+
+
+#: The reports that have settings (imported only when ``zgw settings`` runs: the CLI starts fast).
+REPORTS_WITH_SETTINGS = ("evaluatie", "maandrapportage", "opschoonactie")
+
+
+def _cmd_settings(args: argparse.Namespace) -> int:
+    from zgwlib.core.settings import render_defaults
+
+    title = (f"Settings of notebooks/{args.report}.ipynb and their defaults. Copy the keys you want to change "
+             f"into parameters/{args.report}.yaml.")
+    sys.stdout.write(render_defaults(settings_classes()[args.report], title))
+    return 0
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
-    from .run import run
+    from zgwlib.publish.runner import run
 
     # "--afdeling A B notebook.ipynb": argparse cannot tell where the names end.
     afdelingen = [a for a in args.afdeling or [] if not a.endswith(".ipynb")] or None
@@ -188,6 +210,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for an answer (default 60)")
     p.add_argument("--workers", type=int, default=4, help="requests at the same time (default 4)")
     p.set_defaults(func=_cmd_fetch)
+
+    p = sub.add_parser("settings", help="print a report's settings with their meaning and default, as YAML")
+    p.add_argument("report", choices=REPORTS_WITH_SETTINGS, help="the report (notebook name)")
+    p.set_defaults(func=_cmd_settings)
 
     p = sub.add_parser("contract", help="print the data contract as Markdown")
     p.set_defaults(func=_cmd_contract)

@@ -1,0 +1,119 @@
+"""Draft findings of the evaluation (VNG tip 10): editable Dutch sentences from the figures.
+
+The evaluator copies what holds into the conclusions and rewrites it; the same
+sentences go to the *Bevindingen (concept)* sheet of the Excel appendix. The
+wording of a change (days, percentages, intervals) is that of the tables
+(:mod:`zgwlib.evaluatie.display`). Definitions: ``docs/metrics.md``, section
+*Evaluatie* (conceptbevindingen).
+"""
+
+from __future__ import annotations
+
+import html
+
+from zgwlib.core import nl
+from zgwlib.opschoonactie.figures import ACHTER as OP_ACHTER, GEEN_DOEL, KLAAR
+from zgwlib.evaluatie.analysis import LANGZAMER, NEGATIEVER, POSITIEVER, SNELLER, VAKER_OP_TIJD, Evaluatie
+from zgwlib.evaluatie.display import dagen_tekst, interval_tekst, pct_teken
+
+
+def bevindingen(ev: Evaluatie, markdown: bool = True) -> dict[str, list[str]]:
+    """Draft findings from the figures, as editable Dutch sentences under a few headings.
+
+    Parameters
+    ----------
+    markdown : bool
+        Names from the data are HTML-escaped and put in bold (for showing as
+        Markdown); ``False`` gives plain text (for the Excel file).
+
+    Returns
+    -------
+    dict of str to list of str
+        Heading to sentences; an empty list means nothing to report there.
+    """
+    inst = ev.instellingen
+
+    def naam(x: object) -> str:
+        return f"**{html.escape(str(x))}**" if markdown else str(x)
+
+    out: dict[str, list[str]] = {}
+    vn = ev.voor_na
+    getest = vn[vn["getest"]] if len(vn) else vn
+    beter = getest[getest["oordeel"] == SNELLER].sort_values("verandering", kind="stable")
+    zinnen = [
+        f"De doorlooptijd van {naam(r['omschrijving'])} is aantoonbaar korter: de mediaan ging van "
+        f"{dagen_tekst(r['mediaan_voor'])} naar {dagen_tekst(r['mediaan_na'])} ({pct_teken(r['verandering'])}; "
+        f"{interval_tekst(r, inst)})."
+        for _, r in beter.head(inst.max_bevindingen).iterrows()
+    ]
+    op_tijd = getest[getest["termijn_oordeel"] == VAKER_OP_TIJD].sort_values("termijn_verschil", ascending=False)
+    zinnen += [
+        f"{naam(r['omschrijving'])} wordt vaker binnen de wettelijke termijn afgehandeld: "
+        f"{nl.procent(r['termijn_voor'], 0)} vóór, {nl.procent(r['termijn_na'], 0)} na de invoering."
+        for _, r in op_tijd.head(inst.max_bevindingen).iterrows()
+    ]
+    out["Sterkste verbeteringen"] = zinnen
+
+    zinnen = []
+    for _, r in ev.adoptie.achterblijvers().iterrows():
+        zinnen.append(f"{naam(r['afdeling'])} blijft achter: {r['toelichting']}.")
+    slechter = getest[getest["oordeel"] == LANGZAMER].sort_values("verandering", ascending=False)
+    zinnen += [
+        f"De doorlooptijd van {naam(r['omschrijving'])} is aantoonbaar langer: de mediaan ging van "
+        f"{dagen_tekst(r['mediaan_voor'])} naar {dagen_tekst(r['mediaan_na'])} ({pct_teken(r['verandering'])})."
+        for _, r in slechter.head(inst.max_bevindingen).iterrows()
+    ]
+    out["Achterblijvers en verslechteringen"] = zinnen
+
+    hard = ev.hardnekkig()
+    hard = hard[hard["hardnekkig"]].head(inst.max_bevindingen)
+
+    out["Hardnekkige signalen"] = [
+        f"{r['titel']}: {nl.procent(r['laatst'], 0)} van de {r['noemer_tekst']} in de laatste maanden "
+        f"(in de eerste maanden na de invoering {nl.procent(r['eerst'], 0)})."
+        for _, r in hard.iterrows()
+    ]
+
+    zinnen = []
+    s = ev.enquete.verschuiving
+    if not s.empty:
+        s = s[s["groep"] == ev.enquete_groep]
+        if len(s):
+            top = s.sort_values("verschil", ascending=False).iloc[0]
+            laag = s.sort_values("gemiddelde_evaluatie").iloc[0]
+            if top["oordeel"] == POSITIEVER:
+                zinnen.append(f"Medewerkers zijn het sterkst positiever over {naam(top['vraag'])}: gemiddeld "
+                              f"{nl.getal(top['gemiddelde_nulmeting'], 1)} bij de nulmeting, "
+                              f"{nl.getal(top['gemiddelde_evaluatie'], 1)} nu.")
+            zinnen.append(f"De laagste score bij de evaluatie: {naam(laag['vraag'])} (gemiddeld "
+                          f"{nl.getal(laag['gemiddelde_evaluatie'], 1)} op een schaal van 1 tot 5).")
+            neg = s[s["oordeel"] == NEGATIEVER]
+            zinnen += [f"Aantoonbaar negatiever: {naam(r['vraag'])}." for _, r in neg.iterrows()]
+    out["Medewerkers"] = zinnen
+
+    zinnen = []
+    r = ev.opschoning
+    if r is not None and r.heeft_gegevens:
+        p = r.prognose if r.is_organisatie else r.prognose[r.prognose["afdeling"] == ev.afdeling]
+        p = p[p["oordeel"] != GEEN_DOEL]
+        if len(p) and r.is_organisatie:
+            achter = p[p["oordeel"] == OP_ACHTER]["afdeling"].tolist()
+            klaar = int((p["oordeel"] == KLAAR).sum())
+            zinnen.append(f"Van de {nl.getal(len(p))} afdelingen met een doel voor de opschoonactie "
+                          f"{'is' if klaar == 1 else 'zijn'} er {nl.getal(klaar)} klaar.")
+            if achter:
+                zinnen.append("Achter op schema met de opschoonactie: " + ", ".join(naam(a) for a in achter) + ".")
+        elif len(p):
+            zinnen.append(f"Opschoonactie: {p['oordeel'].iloc[0]}.")
+    out["Opschoonactie"] = zinnen
+    return out
+
+
+def bevindingen_tekst(ev: Evaluatie, markdown: bool = True) -> str:
+    """:func:`bevindingen` as one text: a heading per group and a bullet per finding."""
+    lines = []
+    for kop, zinnen in bevindingen(ev, markdown).items():
+        lines.append(f"**{kop}**" if markdown else kop)
+        lines += [f"- {z}" for z in zinnen] or ["- (geen)"]
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,334 @@
+"""One report for one department: parameterise, execute, check for secrets, render, publish atomically.
+
+:func:`execute_report` is the runner's unit of work, a short list of named
+steps (as papermill's ``execute.py``):
+
+1. :func:`parameterise` - the run's parameters (department, month, data, the report's parameters file);
+2. :func:`run_kernel` - papermill in a kernel with a clean environment, over IPC, retried once when
+   the kernel did not start;
+3. :func:`redact_outputs` - the values of secret-looking environment variables are removed, and the run
+   then counts as failed;
+4. :func:`write_files` - the notebook, its HTML page and its index entry, into a temporary folder;
+5. :func:`move_into_place` - the files replace the previous ones only now, the index entry last.
+
+A failed run is published as ``<rapport>.mislukt.*`` beside the last good report and never replaces it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import tempfile
+import threading
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from zgwlib.core.terms import BIJLAGEN_ENV, slug
+from zgwlib.publish import pages
+from zgwlib.publish.notebooks import ReportNotebook
+from zgwlib.publish.secrets import redact
+from zgwlib.publish.summary import read_summary
+
+
+@dataclass
+class Outcome:
+    """How one run (one notebook for one department) ended.
+
+    Attributes
+    ----------
+    rapport, afdeling : str
+        Notebook name and department.
+    ok : bool
+        Whether a good report was published.
+    seconds : float
+        Wall time of the run.
+    html : pathlib.Path, optional
+        The published page (the good one, or the ``.mislukt`` one).
+    error : str, optional
+        Why it failed, in one line.
+    attempts : int
+        Kernel starts it took (2 after a retry).
+    """
+
+    rapport: str
+    afdeling: str
+    ok: bool
+    seconds: float
+    html: Path | None = None
+    error: str | None = None
+    attempts: int = 1
+    log: str = ""
+
+
+@dataclass
+class RunContext:
+    """What every run of one ``zgw run`` shares."""
+
+    out: Path
+    periode: str
+    data_path: Path
+    data_meta: dict[str, Any]
+    config: dict[str, Any]
+    config_files: dict[str, Path | None]
+    report_parameters: dict[str, dict[str, Any]]
+    kernel_name: str | None
+    timeout: int
+    env: dict[str, str]
+    secrets: dict[str, str]
+    workers: int = 1
+    stop: threading.Event = field(default_factory=threading.Event)
+    pids: set[int] = field(default_factory=set)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def _kernel_manager_class(ctx: RunContext, log_file: Any, pids: list[int], sockets: list[Path],
+                          bijlagen: Path | None = None) -> type:
+    """A kernel manager that starts kernels with a clean environment, over IPC, logging to ``log_file``."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    class ZgwKernelManager(AsyncKernelManager):  # type: ignore[misc]
+        async def start_kernel(self, **kw: Any) -> None:
+            if os.name == "posix":
+                # Unix sockets in a private folder: no TCP port to race for or to expose. The path is
+                # absolute because kernel and client run in different working directories.
+                self.transport = "ipc"
+                self.ip = os.path.join(tempfile.mkdtemp(prefix="zgw-kernel-"), "k")
+                sockets.append(Path(self.ip).parent)
+            kw["env"] = dict(ctx.env)
+            if bijlagen is not None:
+                kw["env"][BIJLAGEN_ENV] = str(bijlagen)
+            kw["stdout"] = log_file
+            kw["stderr"] = log_file
+            await super().start_kernel(**kw)
+            process = getattr(self.provisioner, "process", None)
+            if process is not None:
+                pids.append(process.pid)
+                with ctx.lock:
+                    ctx.pids.add(process.pid)
+
+    return ZgwKernelManager
+
+
+def one_line(exc: BaseException) -> str:
+    """A failed run's reason in one line, without papermill's traceback."""
+    from papermill.exceptions import PapermillExecutionError
+
+    if isinstance(exc, PapermillExecutionError):
+        return f"{exc.ename}: {exc.evalue}".strip().rstrip(":")
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
+
+
+def move_into_place(tmp: Path, dest: Path, stem: str, ok: bool) -> None:
+    failed_stem = stem + pages.FAILED_INFIX
+    final = stem if ok else failed_stem
+    dest.mkdir(parents=True, exist_ok=True)
+    # The .json last: it is what the index reads, so a page is listed only once it is complete.
+    if ok and (tmp / "bijlagen").is_dir():  # before the .json, so the listed report is complete
+        for file in sorted((tmp / "bijlagen").iterdir()):
+            if file.is_file():
+                os.replace(file, dest / file.name)
+    for ext in (".ipynb", ".html", ".json"):
+        os.replace(tmp / f"{final}{ext}", dest / f"{final}{ext}")
+    if ok:
+        for ext in (".json", ".html", ".ipynb"):  # the failure is resolved
+            (dest / f"{failed_stem}{ext}").unlink(missing_ok=True)
+
+
+@dataclass
+class _Job:
+    """The state of one report run while its steps execute."""
+
+    nb: ReportNotebook
+    afdeling: str
+    ctx: RunContext
+    tmp: Path
+    dest: Path
+    started_at: float = field(default_factory=time.perf_counter)
+    parameters: dict[str, Any] = field(default_factory=dict)
+    executed: Any = None
+    error: str | None = None
+    attempts: int = 0
+    log: list[str] = field(default_factory=list)
+    pids: list[int] = field(default_factory=list)
+    sockets: list[Path] = field(default_factory=list)
+
+    @property
+    def where(self) -> str:
+        return f"{self.nb.name}/{self.afdeling}"
+
+    @property
+    def executed_path(self) -> Path:
+        return self.tmp / "uitgevoerd.ipynb"
+
+    @property
+    def kernel_log(self) -> Path:
+        return self.tmp / "kernel.log"
+
+
+def parameterise(job: _Job) -> None:
+    """The run's parameters: what the file gives that the notebook declares, then department, month and data."""
+    ctx, nb = job.ctx, job.nb
+    given = {**ctx.config, **ctx.report_parameters.get(nb.name, {})}
+    job.parameters = {k: v for k, v in given.items() if k in nb.parameters}
+    own = ctx.config_files.get(nb.name)
+    if own is not None and "config" in nb.parameters:
+        job.parameters["config"] = str(own)
+    job.parameters.update(afdeling=job.afdeling, periode=ctx.periode, data=str(ctx.data_path))
+
+
+def run_kernel(job: _Job) -> None:
+    """Execute the notebook with papermill; a kernel that did not start is retried once."""
+    import nbformat
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    ctx, nb = job.ctx, job.nb
+    while True:
+        job.attempts += 1
+        kernel_started = threading.Event()
+        with open(job.kernel_log, "ab") as log_file:
+            try:
+                job.executed = pm.execute_notebook(
+                    str(nb.path),
+                    str(job.executed_path),
+                    parameters=job.parameters,
+                    kernel_name=ctx.kernel_name or nb.kernel_name,
+                    progress_bar=False,
+                    request_save_on_cell_execute=False,
+                    log_output=False,
+                    start_timeout=60,
+                    execution_timeout=ctx.timeout,
+                    kernel_manager_class=_kernel_manager_class(
+                        ctx, log_file, job.pids, job.sockets, (job.tmp / "bijlagen").resolve()),  # kernel cwd differs
+                    resources={"metadata": {"path": str(nb.path.parent.resolve())}},
+                    on_notebook_start=lambda **_: kernel_started.set(),
+                )
+                job.error = None
+            except PapermillExecutionError as exc:
+                job.error = one_line(exc)
+                job.log.append(f"{job.where}: cell {exc.exec_count} failed: {job.error}")
+            except Exception as exc:  # noqa: BLE001 - any failure of one run must not stop the others
+                job.error = one_line(exc)
+                if not kernel_started.is_set() and job.attempts == 1 and not ctx.stop.is_set():
+                    # papermill's known race: the kernel's ports were taken before it bound them.
+                    job.log.append(f"{job.where}: kernel did not start ({job.error}); retrying once.")
+                    continue
+                if not kernel_started.is_set():
+                    job.error = f"de kernel startte niet ({job.error})"
+                job.log.append(f"{job.where}: {traceback.format_exc(limit=3).strip()}")
+        break
+    if ctx.stop.is_set():
+        job.error = job.error or "afgebroken"
+    if job.executed is None:
+        if job.executed_path.exists():
+            job.executed = nbformat.read(job.executed_path, as_version=4)
+        else:  # never got as far as a kernel: keep the parameterised input as "the executed notebook"
+            job.executed = pm.execute_notebook(
+                str(nb.path), None, parameters=job.parameters, prepare_only=True, progress_bar=False,
+                kernel_name=ctx.kernel_name or nb.kernel_name,
+            )
+
+
+def redact_outputs(job: _Job) -> None:
+    """Remove the values of secret-looking environment variables; a run that showed one has failed."""
+    import nbformat
+
+    text, leaked = redact(nbformat.writes(job.executed), job.ctx.secrets)
+    if leaked:
+        job.error = (
+            f"de uitvoer bevatte de waarde van {', '.join(leaked)} uit de omgeving; die is verwijderd "
+            "en het rapport is niet gepubliceerd"
+        )
+        job.executed = nbformat.reads(text, as_version=4)
+
+
+def write_files(job: _Job) -> tuple[str, float]:
+    """The executed notebook, its page and its index entry in the temporary folder; returns the stem and seconds."""
+    import nbformat
+
+    ctx, nb = job.ctx, job.nb
+    ok = job.error is None
+    page = pages.ReportPage(
+        nb.titel, job.afdeling, ctx.periode, ctx.data_meta, fout=job.error,
+        eerder_gelukt=(job.dest / f"{nb.name}.html").exists(),
+    )
+    page_html = redact(pages.render_report(job.executed, page), ctx.secrets)[0]
+    stem = nb.name if ok else nb.name + pages.FAILED_INFIX
+    text = nbformat.writes(job.executed)
+    if job.executed.metadata.get("papermill") is not None:  # say where the notebook ends up, not the temporary folder
+        text = text.replace(json.dumps(str(job.executed_path))[1:-1], json.dumps(str(job.dest / f"{stem}.ipynb"))[1:-1])
+    (job.tmp / f"{stem}.ipynb").write_text(redact(text, ctx.secrets)[0], encoding="utf-8")
+    (job.tmp / f"{stem}.html").write_text(page_html, encoding="utf-8")
+    seconds = time.perf_counter() - job.started_at
+    record = pages.entry(
+        rapport=nb.name,
+        page=page,
+        status=pages.OK if ok else pages.FAILED,
+        gemaakt_op=dt.datetime.now().replace(microsecond=0).isoformat(),
+        duur_s=seconds,
+        notebook=_display_path(nb.path),
+        samenvatting=read_summary(job.executed) if ok else None,
+    )
+    record_text = redact(json.dumps(record, indent=2, ensure_ascii=False) + "\n", ctx.secrets)[0]
+    (job.tmp / f"{stem}.json").write_text(record_text, encoding="utf-8")
+    if job.kernel_log.exists() and job.kernel_log.stat().st_size and not ok:
+        tail = job.kernel_log.read_text(encoding="utf-8", errors="replace")[-4000:]
+        job.log.append(f"{job.where}: kernel output:\n{tail.rstrip()}")
+    return stem, seconds
+
+
+def execute_report(nb: ReportNotebook, afdeling: str, ctx: RunContext) -> Outcome:
+    """Run one notebook for one department and publish it (or its failure): the steps of the module docstring."""
+    period_dir = ctx.out / ctx.periode
+    period_dir.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{nb.name}-{slug(afdeling)}-", dir=period_dir))
+    job = _Job(nb, afdeling, ctx, tmp, period_dir / slug(afdeling))
+    try:
+        parameterise(job)
+        run_kernel(job)
+        redact_outputs(job)
+        stem, seconds = write_files(job)
+        log = "\n".join(job.log)
+        if ctx.stop.is_set():
+            return Outcome(nb.name, afdeling, False, seconds, None, "afgebroken", job.attempts, log)
+        ok = job.error is None
+        move_into_place(tmp, job.dest, nb.name, ok)
+        return Outcome(nb.name, afdeling, ok, seconds, job.dest / f"{stem}.html", job.error, job.attempts, log)
+    finally:
+        with ctx.lock:
+            ctx.pids.difference_update(job.pids)
+        for folder in job.sockets:
+            shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def execute_isolated(nb: ReportNotebook, afdeling: str, ctx: RunContext) -> Outcome:
+    """:func:`execute_report` in a fresh context, closing the event loop papermill makes for this thread.
+
+    nbclient runs its coroutines on a loop it keeps in a context variable per thread
+    and never closes; a long scheduled run would otherwise leak one per worker.
+    """
+    import asyncio
+    import contextvars
+
+    context = contextvars.Context()
+    try:
+        return context.run(execute_report, nb, afdeling, ctx)
+    finally:
+        for value in context.values():
+            if isinstance(value, asyncio.AbstractEventLoop) and not value.is_closed() and not value.is_running():
+                value.run_until_complete(value.shutdown_asyncgens())
+                value.close()
+
+
+def _display_path(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

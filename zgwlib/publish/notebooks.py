@@ -1,0 +1,148 @@
+"""Report notebooks as the runner sees them: discovery, metadata, parameters and their parameters files.
+
+A notebook is a *report* when its metadata says ``"zgw": {"publish": true,
+"titel": ...}``; its ``parameters`` cell must declare ``afdeling``, ``periode``
+and ``data``, which the runner sets per run. A report's own settings live in
+``parameters/<report>.yaml`` beside the notebooks' folder (:mod:`zgwlib.core.settings`);
+the runner gives that file to the notebook as its ``config`` parameter.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from zgwlib.core.errors import UsageError
+from zgwlib.core.settings import read_yaml_mapping
+from zgwlib.publish.secrets import looks_secret
+
+#: Parameters every publishable notebook declares; the runner sets them per run.
+REQUIRED_PARAMETERS = ("afdeling", "periode", "data")
+
+#: Default folder with the report notebooks, relative to the working directory.
+NOTEBOOK_DIR = "notebooks"
+
+#: Folder of the parameters files, beside the notebooks' folder.
+PARAMETERS_DIR = "parameters"
+
+
+@dataclass(frozen=True)
+class ReportNotebook:
+    """A report notebook as the runner sees it.
+
+    Attributes
+    ----------
+    path : pathlib.Path
+        The ``.ipynb`` file.
+    titel : str
+        Report name for titles (``zgw.titel``; the file name when missing).
+    publish : bool
+        Whether it is marked for publication (``zgw.publish``).
+    parameters : tuple of str
+        Names assigned in its ``parameters`` cell.
+    kernel_name : str
+        Kernel from its metadata (``python3`` when missing).
+    """
+
+    path: Path
+    titel: str
+    publish: bool
+    parameters: tuple[str, ...]
+    kernel_name: str
+
+    @property
+    def name(self) -> str:
+        """File name without ``.ipynb``; also the report's file name in the output."""
+        return self.path.stem
+
+
+def _parameter_names(source: str, where: str) -> tuple[str, ...]:
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as exc:
+        raise UsageError(f"{where}: the parameters cell is not valid Python (line {exc.lineno}: {exc.msg}).") from None
+    names: list[str] = []
+    for node in tree.body:
+        targets: list[ast.expr] = []
+        if isinstance(node, ast.Assign):
+            targets = list(node.targets)
+        elif isinstance(node, ast.AnnAssign):
+            targets = [node.target]
+        for t in targets:
+            for n in ast.walk(t):
+                if isinstance(n, ast.Name) and n.id not in names:
+                    names.append(n.id)
+    return tuple(names)
+
+
+def read_report_notebook(path: str | os.PathLike[str]) -> ReportNotebook:
+    """Read what the runner needs from a notebook file (metadata and parameter names)."""
+    import nbformat
+
+    path = Path(path)
+    if not path.is_file():
+        raise UsageError(f"{path}: no such notebook.")
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except Exception as exc:  # nbformat raises several types for a damaged file
+        raise UsageError(f"{path}: cannot be read as a notebook ({exc}).") from None
+    meta = nb.metadata.get("zgw") or {}
+    cells = [c for c in nb.cells if c.cell_type == "code" and "parameters" in c.get("metadata", {}).get("tags", [])]
+    parameters = _parameter_names(cells[0].source, str(path)) if cells else ()
+    kernel = (nb.metadata.get("kernelspec") or {}).get("name") or "python3"
+    titel = str(meta.get("titel") or path.stem.replace("_", " ").capitalize())
+    return ReportNotebook(path, titel, bool(meta.get("publish")), parameters, kernel)
+
+
+def discover(notebook_dir: str | os.PathLike[str] = NOTEBOOK_DIR) -> list[ReportNotebook]:
+    """Every notebook in ``notebook_dir`` that is marked for publication, by file name."""
+    folder = Path(notebook_dir)
+    if not folder.is_dir():
+        raise UsageError(f"{folder}: no notebook folder here; run zgw from the kit's folder or name the notebooks.")
+    found = [read_report_notebook(p) for p in sorted(folder.glob("*.ipynb"))]
+    return [nb for nb in found if nb.publish]
+
+
+def check_notebook(nb: ReportNotebook) -> None:
+    missing = [p for p in REQUIRED_PARAMETERS if p not in nb.parameters]
+    if missing:
+        raise UsageError(
+            f"{nb.path}: its parameters cell (a code cell tagged 'parameters') lacks {', '.join(missing)}; "
+            f"a report notebook needs {', '.join(REQUIRED_PARAMETERS)}."
+        )
+    secret = [p for p in nb.parameters if looks_secret(p)]
+    if secret:
+        raise UsageError(
+            f"{nb.path}: parameter {', '.join(secret)} looks like a secret. Secrets are never notebook "
+            "parameters (they would be written into the executed notebook); read them from the environment "
+            "in the command that fetches the data instead."
+        )
+
+
+def load_parameters(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Read a parameters file: notebook parameters and a report's settings (a YAML mapping), checked for secrets."""
+    path = Path(path)
+    loaded = read_yaml_mapping(path)
+    secret = [k for k in loaded if looks_secret(k)]
+    if secret:
+        raise UsageError(
+            f"{path}: parameter {', '.join(secret)} looks like a secret and is refused. Secrets are never "
+            "notebook parameters; put them in the environment of the command that needs them (zgw fetch)."
+        )
+    if "afdeling" in loaded or "afdelingen" in loaded:
+        raise UsageError(f"{path}: choose departments with --afdeling, not in the parameters file.")
+    return loaded
+
+
+def parameters_file(nb: ReportNotebook, given: str | os.PathLike[str] | None = None) -> Path | None:
+    """The parameters file of report ``nb``: ``given`` when named, else ``parameters/<report>.yaml`` when it exists.
+
+    ``parameters/`` is looked for beside the notebook's folder (``notebooks/../parameters``).
+    """
+    if given is not None:
+        return Path(given)
+    own = nb.path.resolve().parent.parent / PARAMETERS_DIR / f"{nb.name}.yaml"
+    return own if own.is_file() else None

@@ -1,0 +1,577 @@
+"""Publishing executed report notebooks as self-contained HTML and the index pages.
+
+A report notebook tells the publisher what belongs on the index (the champion
+of the month, the headline figures) by displaying a summary with
+:func:`zgwlib.publish.summary.emit_summary`; the publisher reads it from the
+executed notebook and leaves it out of the HTML.
+
+Every page is one file that opens offline (from a file share or an e-mail
+attachment): no code cells, no prompts, charts embedded as ``data:`` images,
+the house CSS inline, and no ``<script>`` at all. A Content-Security-Policy in
+each page forbids scripts and any request to another address, so even HTML a
+notebook should not have produced cannot run or phone home.
+
+Layout written by :mod:`zgwlib.publish.runner` and read here::
+
+    <out>/index.html                          every period
+    <out>/<periode>/index.html                every department's reports of that month
+    <out>/<periode>/<afdeling-slug>/<rapport>.html, .ipynb, .json
+    <out>/<periode>/<afdeling-slug>/<rapport>.mislukt.html, .ipynb, .json   (last failed run)
+
+The ``.json`` beside each report is its index entry (see :func:`entry`); the
+index pages are rebuilt from those files, so runs for a few departments merge
+with earlier runs instead of replacing the whole index.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import html
+import json
+import os
+import re
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from zgwlib.core import nl
+from zgwlib.core.files import write_text_atomic
+from zgwlib.core.periods import is_periode
+from zgwlib.core.terms import ORGANISATIE, SUMMARY_MIME
+
+#: Infix of the files of a failed run, beside the last good report (``x.mislukt.html``).
+FAILED_INFIX = ".mislukt"
+
+#: Status values in an index entry.
+OK, FAILED = "ok", "mislukt"
+
+#: No scripts, no requests to anywhere: images only as data: URIs, styles only inline.
+CSP = (
+    "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; "
+    "base-uri 'none'; form-action 'none'"
+)
+
+#: Cell tags that keep a cell (or its output) out of the HTML, as in nbconvert's TagRemovePreprocessor.
+REMOVE_CELL_TAGS = frozenset({"remove_cell", "remove-cell"})
+REMOVE_OUTPUT_TAGS = frozenset({"remove_output", "remove-output"})
+
+# --------------------------------------------------------------------------- names
+
+
+def afdeling_label(afdeling: str, gemeente: str | None = None) -> str:
+    """How a department is named in titles; the whole organisation is named after the municipality."""
+    if afdeling == ORGANISATIE:
+        return gemeente or "hele organisatie"
+    return afdeling
+
+
+def page_title(titel: str, afdeling: str, periode: str, gemeente: str | None = None) -> str:
+    """Dutch title of one report page: ``"Maandrapportage Vergunningverlening – oktober 2026"``."""
+    return f"{titel} {afdeling_label(afdeling, gemeente)} – {nl.maand(periode)}"
+
+
+def _when(iso: str | None) -> str:
+    if not iso:
+        return "–"
+    moment = dt.datetime.fromisoformat(iso)
+    return f"{nl.datum(moment)} om {moment:%H:%M}"
+
+
+def data_label(data: dict[str, Any]) -> str:
+    """One line saying which data a report was made from (municipality, source, up to which day)."""
+    parts = [str(data.get("gemeente") or "onbekende gemeente")]
+    if data.get("bron"):
+        parts.append(f"bron: {data['bron']}")
+    if data.get("periode_tot"):
+        parts.append(f"gegevens tot en met {nl.datum(data['periode_tot'])}")
+    if data.get("aangemaakt_op"):
+        parts.append(f"snapshot van {nl.datum(str(data['aangemaakt_op'])[:10])}")
+    return " · ".join(parts)
+
+
+# --------------------------------------------------------------------------- reading executed notebooks
+
+
+def _set_alt(out: Any, heading: str) -> None:
+    """Give an image a Dutch alternative text: its own ``alt`` metadata, else the section it is in."""
+    data = out.get("data") or {}
+    mime = next((m for m in ("image/png", "image/jpeg") if m in data), None)
+    if mime is None:
+        return
+    meta = out.setdefault("metadata", {})
+    own = (meta.get(mime) or {}).get("alt") if isinstance(meta.get(mime), dict) else None
+    own = own or meta.get("alt")
+    meta["zgw_alt"] = str(own or (f"Grafiek: {heading}" if heading else "Grafiek"))
+
+
+def _for_html(nb: Any, *, failed: bool) -> Any:
+    """A copy of ``nb`` with only what a reader should see."""
+    nb = copy.deepcopy(nb)
+    cells = []
+    heading = ""
+    for cell in nb.cells:
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        if cell.cell_type == "markdown":
+            found = re.findall(r"^#{1,6}\s+(.+?)\s*#*\s*$", cell.source, flags=re.MULTILINE)
+            heading = found[-1] if found else heading
+        if tags & REMOVE_CELL_TAGS or "papermill-error-cell-tag" in tags:
+            # papermill's red "execution stopped here" markers: the page gets its own Dutch banner.
+            continue
+        if cell.cell_type == "code":
+            outputs = [] if tags & REMOVE_OUTPUT_TAGS else cell.get("outputs", [])
+            kept = []
+            for out in outputs:
+                if SUMMARY_MIME in (out.get("data") or {}):
+                    continue
+                if out.get("output_type") == "stream" and out.get("name") == "stderr" and not failed:
+                    # Warnings belong in the executed notebook, not in a report for team leaders.
+                    continue
+                _set_alt(out, heading)
+                kept.append(out)
+            if not kept:
+                continue
+            cell.outputs = kept
+        elif cell.cell_type == "raw":
+            continue
+        cells.append(cell)
+    nb.cells = cells
+    return nb
+
+
+# --------------------------------------------------------------------------- HTML
+
+_CSS = """
+:root { color-scheme: light; --kleur: #154273; --rand: #d8dde3; --zacht: #f3f5f7; --fout: #a4001d; }
+* { box-sizing: border-box; }
+html { -webkit-text-size-adjust: 100%; }
+body { margin: 0; font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
+  font-size: 1rem; line-height: 1.5; color: #1b1b1b; background: #fff; }
+.zgw-kop, main, .zgw-voet { max-width: 62rem; margin: 0 auto; padding: 0 1rem; }
+.zgw-kop { padding-top: .75rem; padding-bottom: .75rem; border-bottom: 3px solid var(--kleur); }
+.zgw-kop h1 { font-size: 1.55rem; line-height: 1.25; margin: .25rem 0; color: var(--kleur); }
+.zgw-kop p { margin: 0; color: #4a4a4a; font-size: .9rem; }
+nav a, .zgw-kop a { color: var(--kleur); }
+.zgw-voet { margin-top: 2rem; padding-top: .75rem; padding-bottom: 1.5rem; border-top: 1px solid var(--rand);
+  color: #555; font-size: .85rem; }
+h1, h2, h3 { line-height: 1.25; }
+main h1 { font-size: 1.45rem; } main h2 { font-size: 1.25rem; margin-top: 1.75rem; } main h3 { font-size: 1.08rem; }
+a.anchor-link { display: none; }
+img { max-width: 100%; height: auto; }
+.jp-InputPrompt, .jp-OutputPrompt, .jp-Collapser { display: none; }
+.jp-RenderedHTMLCommon, .jp-OutputArea-output { overflow-x: auto; max-width: 100%; }
+.jp-OutputArea-output { margin: .5rem 0; }
+table { border-collapse: collapse; border: 0; font-size: .9rem; margin: .5rem 0; font-variant-numeric: tabular-nums; }
+th, td { padding: .3rem .6rem; border: 0; border-bottom: 1px solid var(--rand); vertical-align: top; }
+thead th { border-bottom: 2px solid #8a8f96; text-align: left; }
+tbody tr:nth-child(even) { background: var(--zacht); }
+td { text-align: right; } td:first-child, th:first-child { text-align: left; }
+pre { white-space: pre-wrap; word-break: break-word; font-size: .85rem; margin: .25rem 0; }
+.jp-RenderedText[data-mime-type="application/vnd.jupyter.stderr"] pre { background: #fff4f4; padding: .5rem; }
+.ansi-red-fg, .ansi-red-intense-fg { color: var(--fout); } .ansi-green-fg, .ansi-green-intense-fg { color: #1a7f37; }
+.ansi-yellow-fg, .ansi-yellow-intense-fg { color: #8a6100; } .ansi-blue-fg, .ansi-blue-intense-fg { color: #1f4f99; }
+.ansi-cyan-fg, .ansi-cyan-intense-fg { color: #0b6e79; } .ansi-magenta-fg { color: #7b3fa0; } .ansi-bold { font-weight: bold; }
+.zgw-mislukt { background: #fdeced; border-left: 5px solid var(--fout); padding: .75rem 1rem; margin: 1rem 0; }
+.zgw-mislukt strong { color: var(--fout); }
+.zgw-afdeling { margin-top: 1.5rem; }
+.zgw-rapport { border: 1px solid var(--rand); border-radius: 6px; padding: .75rem 1rem; margin: .75rem 0; }
+.zgw-rapport h3 { margin: 0 0 .35rem 0; }
+.zgw-rapport.is-mislukt { border-color: var(--fout); }
+.zgw-label { display: inline-block; font-size: .75rem; font-weight: bold; padding: 0 .4rem; border-radius: 3px;
+  background: var(--fout); color: #fff; vertical-align: middle; }
+.zgw-meta { color: #555; font-size: .85rem; margin: .35rem 0 0 0; }
+.zgw-kampioen { margin: .25rem 0; }
+dl.zgw-kerncijfers { display: grid; grid-template-columns: repeat(auto-fill, minmax(9rem, 1fr)); gap: .25rem .75rem;
+  margin: .4rem 0; }
+dl.zgw-kerncijfers div { background: var(--zacht); padding: .3rem .5rem; border-radius: 4px; }
+dl.zgw-kerncijfers dt { font-size: .78rem; color: #555; } dl.zgw-kerncijfers dd { margin: 0; font-weight: bold; }
+ul.zgw-perioden { list-style: none; padding: 0; } ul.zgw-perioden li { padding: .5rem 0; border-bottom: 1px solid var(--rand); }
+@media (max-width: 40rem) { body { font-size: .95rem; } .zgw-kop h1 { font-size: 1.3rem; } th, td { padding: .25rem .4rem; } }
+@page { margin: 1.5cm; }
+@media print {
+  nav, .zgw-niet-printen { display: none !important; }
+  body { font-size: 10pt; }
+  /* Wide tables (per zaaktype) must fit the page width: paper cannot scroll. */
+  table { font-size: 8pt; } th, td { padding: .15rem .3rem; }
+  .jp-RenderedHTMLCommon, .jp-OutputArea-output { overflow: visible; }
+  .zgw-kop, main, .zgw-voet { max-width: none; padding-left: 0; padding-right: 0; }
+  a { color: inherit; text-decoration: none; }
+  img, table, figure, .zgw-rapport, .jp-OutputArea-child { break-inside: avoid; }
+  h1, h2, h3 { break-after: avoid; }
+  tbody tr:nth-child(even) { background: none; }
+}
+"""
+
+_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
+{%- block html_head -%}
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="{{ resources.zgw.csp }}">
+<meta name="generator" content="zgw">
+<title>{{ resources.zgw.title }}</title>
+<style>{{ resources.zgw.css }}</style>
+{%- endblock html_head -%}
+{%- block body_header -%}
+<body class="zgw-pagina">
+{{ resources.zgw.header }}
+<main>
+{{ resources.zgw.banner }}
+{%- endblock body_header -%}
+{%- block body_footer -%}
+</main>
+{{ resources.zgw.footer }}
+</body>
+{%- endblock body_footer -%}
+{%- block data_png scoped -%}
+<div class="jp-RenderedImage jp-OutputArea-output">
+<img src="data:image/png;base64,{{ output.data['image/png'] | escape_html }}" alt="{{ output.metadata.zgw_alt | escape_html }}"
+{%- set width=output | get_metadata('width', 'image/png') %}{% if width is not none %} width="{{ width | escape_html }}"{% endif %}>
+</div>
+{%- endblock data_png -%}
+{%- block data_jpg scoped -%}
+<div class="jp-RenderedImage jp-OutputArea-output">
+<img src="data:image/jpeg;base64,{{ output.data['image/jpeg'] | escape_html }}" alt="{{ output.metadata.zgw_alt | escape_html }}"
+{%- set width=output | get_metadata('width', 'image/jpeg') %}{% if width is not none %} width="{{ width | escape_html }}"{% endif %}>
+</div>
+{%- endblock data_jpg -%}
+"""
+
+_exporter_lock = threading.Lock()
+_exporter: Any = None
+
+
+def _html_exporter() -> Any:
+    # Built once per process: compiling the templates costs more than converting a report.
+    global _exporter
+    if _exporter is None:
+        from jinja2 import DictLoader
+        from nbconvert import HTMLExporter
+
+        _exporter = HTMLExporter(
+            extra_loaders=[DictLoader({"zgw-rapport.html.j2": _TEMPLATE})],
+            template_file="zgw-rapport.html.j2",
+            exclude_input=True,
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
+            embed_images=True,
+            exclude_anchor_links=True,
+            language_code="nl",
+        )
+    return _exporter
+
+
+_ACTIVE = re.compile(r"<(/?)(script|iframe|object|embed|frame|frameset|applet|base)\b", re.IGNORECASE)
+_LINK_TAG = re.compile(r"<link\b[^>]*>", re.IGNORECASE)
+_REMOTE_ATTR = re.compile(
+    r"""\b(src|srcset|poster|data|background|xlink:href)\s*=\s*(["']?)\s*(?:https?:|ftp:)?//[^"'\s>]*\2""",
+    re.IGNORECASE,
+)
+_REMOTE_CSS = re.compile(r"""(@import\s+)?url\(\s*["']?\s*(?:https?:)?//[^)]*\)""", re.IGNORECASE)
+
+
+def self_contained(page: str) -> str:
+    """Make an HTML page safe to open offline: nothing that runs, nothing fetched from elsewhere.
+
+    Script-like elements (``<script>``, ``<iframe>``, ...) are turned into visible
+    text, remote ``src`` attributes and stylesheet links are dropped. Reports
+    need none of these; the page's Content-Security-Policy would block them
+    anyway, this makes the file itself clean too.
+    """
+    page = _ACTIVE.sub(lambda m: f"&lt;{m.group(1)}{m.group(2)}", page)
+    page = _LINK_TAG.sub("", page)
+    page = _REMOTE_ATTR.sub(lambda m: f'{m.group(1)}=""', page)
+    return _REMOTE_CSS.sub("none", page)
+
+
+def _page(title: str, header: str, body: str, footer: str) -> str:
+    """A complete page (index pages) in the same house style as the reports."""
+    return (
+        '<!DOCTYPE html>\n<html lang="nl">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n<meta name="generator" content="zgw">\n'
+        f"<title>{html.escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body class=\"zgw-pagina\">\n"
+        f"{header}\n<main>\n{body}\n</main>\n{footer}\n</body>\n</html>\n"
+    )
+
+
+def _header(title: str, sub: str, back_href: str | None, back_text: str) -> str:
+    nav = f'<nav class="zgw-niet-printen"><a href="{back_href}">← {html.escape(back_text)}</a></nav>' if back_href else ""
+    return (
+        f'<header class="zgw-kop">{nav}<h1>{html.escape(title)}</h1>'
+        f"<p>{html.escape(sub)}</p></header>"
+    )
+
+
+@dataclass
+class ReportPage:
+    """What the publisher needs to know about one executed report besides the notebook.
+
+    Parameters
+    ----------
+    titel : str
+        Name of the report (notebook metadata ``zgw.titel``), e.g. ``"Maandrapportage"``.
+    afdeling : str
+        Department, or :data:`ORGANISATIE`.
+    periode : str
+        Month, ``YYYY-MM``.
+    data : dict
+        The snapshot's ``meta.json`` fields shown with the report (``gemeente``, ``bron``, ``periode_tot``, ...).
+    fout : str, optional
+        Why the run failed; ``None`` for a good report.
+    eerder_gelukt : bool
+        For a failed run: whether a good report of this department and month is already published.
+    """
+
+    titel: str
+    afdeling: str
+    periode: str
+    data: dict[str, Any] = field(default_factory=dict)
+    fout: str | None = None
+    eerder_gelukt: bool = False
+
+    @property
+    def title(self) -> str:
+        """The Dutch page title."""
+        return page_title(self.titel, self.afdeling, self.periode, self.data.get("gemeente"))
+
+
+def render_report(nb: Any, page: ReportPage) -> str:
+    """Convert an executed notebook to one self-contained HTML page without code.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        The executed notebook (it is not changed).
+    page : ReportPage
+        Title, department, month, data and, for a failed run, the error.
+
+    Returns
+    -------
+    str
+        The HTML document.
+    """
+    failed = page.fout is not None
+    banner = ""
+    if failed:
+        banner = (
+            '<div class="zgw-mislukt" role="alert"><strong>Dit rapport is niet gelukt.</strong> '
+            f"{html.escape(page.fout or '')}<br>Deze pagina laat zien waar het misging. "
+            + (
+                "Het eerder gelukte rapport van deze afdeling en maand blijft staan."
+                if page.eerder_gelukt
+                else "Er is voor deze afdeling en maand nog geen gelukt rapport."
+            )
+            + "</div>"
+        )
+    header = _header(page.title, f"Rapportages {nl.maand(page.periode)}", "../index.html", "Alle rapporten van deze maand")
+    footer = f'<footer class="zgw-voet">Gegevens: {html.escape(data_label(page.data))}.</footer>'
+    resources = {
+        "metadata": {"name": page.title},
+        "zgw": {"title": html.escape(page.title), "csp": CSP, "css": _CSS, "header": header, "banner": banner,
+                "footer": footer},
+    }
+    with _exporter_lock:
+        body, _ = _html_exporter().from_notebook_node(_for_html(nb, failed=failed), resources=resources)
+    return self_contained(body)
+
+
+# --------------------------------------------------------------------------- index entries
+
+
+def entry(
+    *,
+    rapport: str,
+    page: ReportPage,
+    status: str,
+    gemaakt_op: str,
+    duur_s: float,
+    notebook: str,
+    samenvatting: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """The index entry of one run, stored as ``<rapport>.json`` (or ``.mislukt.json``) beside the HTML."""
+    stem = rapport + ("" if status == OK else FAILED_INFIX)
+    return {
+        "rapport": rapport,
+        "titel": page.titel,
+        "paginatitel": page.title,
+        "afdeling": page.afdeling,
+        "periode": page.periode,
+        "status": status,
+        "gemaakt_op": gemaakt_op,
+        "duur_s": round(duur_s, 1),
+        "notebook": notebook,
+        "html": f"{stem}.html",
+        "ipynb": f"{stem}.ipynb",
+        "data": page.data,
+        "samenvatting": samenvatting,
+        "fout": page.fout,
+    }
+
+
+def _read_entries(period_dir: Path) -> list[dict[str, Any]]:
+    entries = []
+    for file in sorted(period_dir.glob("*/*.json")):
+        if file.parent.name.startswith("."):
+            continue
+        try:
+            record = json.loads(file.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            continue  # not ours or damaged: the index shows what it can
+        if isinstance(record, dict) and {"rapport", "afdeling", "status"} <= record.keys():
+            record["_map"] = file.parent.name
+            entries.append(record)
+    return entries
+
+
+def _format_value(value: Any) -> str:
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {_format_value(v)}" for k, v in value.items() if v not in (None, ""))
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_format_value(v) for v in value)
+    if isinstance(value, float):
+        return nl.getal(value, 1)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return nl.getal(value)
+    return "–" if value is None else str(value)
+
+
+def _report_card(good: dict[str, Any] | None, failed: dict[str, Any] | None) -> str:
+    e = good or failed
+    assert e is not None
+    folder = html.escape(e["_map"])
+    parts = []
+    cls = "zgw-rapport is-mislukt" if failed else "zgw-rapport"
+    if good:
+        link = f'<a href="{folder}/{html.escape(good["html"])}">{html.escape(good.get("titel") or good["rapport"])}</a>'
+    else:
+        link = html.escape(e.get("titel") or e["rapport"])
+    label = ' <span class="zgw-label">mislukt</span>' if failed else ""
+    parts.append(f"<h3>{link}{label}</h3>")
+    summary = (good or {}).get("samenvatting") or {}
+    if summary.get("kampioen") not in (None, "", [], {}):
+        parts.append(
+            f'<p class="zgw-kampioen">Kampioen van de maand: <strong>{html.escape(_format_value(summary["kampioen"]))}</strong></p>'
+        )
+    eigen = summary.get("periode")
+    if isinstance(eigen, str) and eigen != e.get("periode") and re.fullmatch(r"\d{4}-\d{2}", eigen):
+        # A report about another month (the evaluation's peildatum) must not read as this month's figures.
+        parts.append(f'<p class="zgw-meta">Cijfers over {html.escape(nl.maand(eigen))}</p>')
+    kern = summary.get("kerncijfers")
+    if isinstance(kern, dict) and kern:
+        items = "".join(
+            f"<div><dt>{html.escape(str(k))}</dt><dd>{html.escape(_format_value(v))}</dd></div>" for k, v in kern.items()
+        )
+        parts.append(f'<dl class="zgw-kerncijfers">{items}</dl>')
+    if good:
+        parts.append(
+            f'<p class="zgw-meta">Gemaakt op {html.escape(_when(good.get("gemaakt_op")))} · '
+            f'Gegevens: {html.escape(data_label(good.get("data") or {}))} · '
+            f'<a href="{folder}/{html.escape(good["ipynb"])}">notebook</a></p>'
+        )
+    if failed:
+        keep = "Het laatste goede rapport hierboven blijft staan." if good else "Er is nog geen gelukt rapport."
+        parts.append(
+            f'<p class="zgw-mislukt">Run van {html.escape(_when(failed.get("gemaakt_op")))} is mislukt: '
+            f'{html.escape(str(failed.get("fout") or "onbekende fout"))} '
+            f'(<a href="{folder}/{html.escape(failed["html"])}">foutrapport</a>, '
+            f'<a href="{folder}/{html.escape(failed["ipynb"])}">notebook</a>). {keep}</p>'
+        )
+    return f'<article class="{cls}">{"".join(parts)}</article>'
+
+
+def _group(entries: list[dict[str, Any]]) -> dict[str, dict[str, dict[str, dict[str, Any]]]]:
+    """``{afdeling: {rapport: {"ok": entry, "mislukt": entry}}}``, organisation first, then by name."""
+    grouped: dict[str, dict[str, dict[str, dict[str, Any]]]] = {}
+    for e in entries:
+        grouped.setdefault(e["afdeling"], {}).setdefault(e["rapport"], {})[e["status"]] = e
+    order = sorted(grouped, key=lambda a: (a != ORGANISATIE, a.lower()))
+    return {a: dict(sorted(grouped[a].items())) for a in order}
+
+
+def _gemeente(entries: list[dict[str, Any]]) -> str | None:
+    newest = sorted(entries, key=lambda e: e.get("gemaakt_op") or "")
+    for e in reversed(newest):
+        if (e.get("data") or {}).get("gemeente"):
+            return str(e["data"]["gemeente"])
+    return None
+
+
+def write_period_index(period_dir: str | os.PathLike[str]) -> Path:
+    """(Re)build ``<periode>/index.html`` from the entries of every report of that month.
+
+    Returns
+    -------
+    pathlib.Path
+        The index file.
+    """
+    period_dir = Path(period_dir)
+    periode = period_dir.name
+    entries = _read_entries(period_dir)
+    gemeente = _gemeente(entries)
+    grouped = _group(entries)
+    n_failed = sum(1 for e in entries if e["status"] == FAILED)
+    n_ok = sum(1 for e in entries if e["status"] == OK)
+    sections = []
+    if n_failed:
+        items = "".join(
+            f"<li>{html.escape(afdeling_label(e['afdeling'], gemeente))}: {html.escape(e.get('titel') or e['rapport'])}"
+            f" – {html.escape(str(e.get('fout') or ''))}</li>"
+            for e in entries
+            if e["status"] == FAILED
+        )
+        sections.append(
+            f'<section class="zgw-mislukt"><h2>Mislukte runs ({n_failed})</h2><ul>{items}</ul></section>'
+        )
+    for afdeling, reports in grouped.items():
+        name = "Hele organisatie" if afdeling == ORGANISATIE else afdeling
+        cards = "".join(_report_card(r.get(OK), r.get(FAILED)) for r in reports.values())
+        sections.append(f'<section class="zgw-afdeling"><h2>{html.escape(name)}</h2>{cards}</section>')
+    if not grouped:
+        sections.append("<p>Er zijn voor deze maand nog geen rapporten.</p>")
+    month = nl.maand(periode) if is_periode(periode) else periode
+    title = f"Rapportages {month}" + (f" – {gemeente}" if gemeente else "")
+    sub = f"{n_ok} rapport{'en' if n_ok != 1 else ''}" + (f" · {n_failed} mislukt" if n_failed else "")
+    footer = '<footer class="zgw-voet">Gemaakt met zgw, de rapportagekit voor zaakgericht werken.</footer>'
+    page = _page(title, _header(title, sub, "../index.html", "Alle maanden"), "\n".join(sections), footer)
+    target = period_dir / "index.html"
+    write_text_atomic(target, page)
+    return target
+
+
+def write_site_index(out_dir: str | os.PathLike[str]) -> Path:
+    """(Re)build ``<out>/index.html``: every month that has reports, newest first.
+
+    Returns
+    -------
+    pathlib.Path
+        The index file.
+    """
+    out_dir = Path(out_dir)
+    periods = sorted(
+        (p for p in out_dir.iterdir() if p.is_dir() and is_periode(p.name) and (p / "index.html").exists()),
+        key=lambda p: p.name,
+        reverse=True,
+    )
+    gemeente = None
+    items = []
+    for p in periods:
+        entries = _read_entries(p)
+        gemeente = gemeente or _gemeente(entries)
+        n_ok = sum(1 for e in entries if e["status"] == OK)
+        n_failed = sum(1 for e in entries if e["status"] == FAILED)
+        afdelingen = len({e["afdeling"] for e in entries})
+        made = max((e.get("gemaakt_op") or "" for e in entries), default="")
+        failed = f' · <span class="zgw-label">{n_failed} mislukt</span>' if n_failed else ""
+        items.append(
+            f'<li><a href="{p.name}/index.html"><strong>{html.escape(nl.maand(p.name))}</strong></a><br>'
+            f'<span class="zgw-meta">{n_ok} rapport{"en" if n_ok != 1 else ""} voor {afdelingen} '
+            f'afdeling{"en" if afdelingen != 1 else ""}{failed} · bijgewerkt op {html.escape(_when(made or None))}</span></li>'
+        )
+    body = f'<ul class="zgw-perioden">{"".join(items)}</ul>' if items else "<p>Er zijn nog geen rapporten.</p>"
+    title = "Rapportages zaakgericht werken" + (f" – {gemeente}" if gemeente else "")
+    footer = '<footer class="zgw-voet">Gemaakt met zgw, de rapportagekit voor zaakgericht werken.</footer>'
+    page = _page(title, _header(title, "Kies een maand.", None, ""), body, footer)
+    target = out_dir / "index.html"
+    write_text_atomic(target, page)
+    return target

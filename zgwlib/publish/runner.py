@@ -1,0 +1,393 @@
+"""Scheduled publication: run every report notebook per department and publish the HTML.
+
+``zgw run`` executes each publishable notebook (notebook metadata
+``"zgw": {"publish": true, "titel": ...}``) once per department and once for
+the whole organisation with papermill, converts every executed notebook to a
+self-contained HTML page (:mod:`zgwlib.publish.pages`) and rebuilds the index pages.
+
+How it stays fast: papermill and nbconvert are imported once, the HTML is
+made in-process with one compiled template, the data is resolved once (the
+built-in sample is generated at most once, not by every kernel), kernels talk
+over local IPC sockets (no port race on TCP) and departments run in parallel.
+
+How it stays safe:
+
+- every run writes into a temporary folder beside its destination and its files
+  are moved into place only when complete; a failed run is published as
+  ``<rapport>.mislukt.html``/``.ipynb`` and never replaces the last good report;
+- kernels start with an environment stripped of every variable whose name looks
+  like a secret, parameters whose name looks like a secret are refused, and
+  every output is searched for the values of those variables before it is moved
+  into place (a hit is removed and the run counts as failed).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import shutil
+import time
+import traceback
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from zgwlib.core.errors import RunError, UsageError
+from zgwlib.core.periods import check_periode, last_complete_month
+from zgwlib.core.terms import ORGANISATIE, SAMPLE_NAME, slug
+from zgwlib.data.snapshot import read_meta
+from zgwlib.data.sources import afdelingen as data_afdelingen, resolve
+from zgwlib.publish import pages
+from zgwlib.publish.execute import Outcome, RunContext, execute_isolated, one_line
+from zgwlib.publish.notebooks import (
+    NOTEBOOK_DIR, ReportNotebook, check_notebook, discover, load_parameters, parameters_file, read_report_notebook,
+)
+from zgwlib.publish.secrets import kernel_environment, redact, secret_values
+
+#: Longest time one cell may run before the run counts as failed (seconds).
+CELL_TIMEOUT = 1800
+
+#: Name of the run log in each period folder.
+LOG_NAME = "zgw-run.log"
+
+
+def default_workers() -> int:
+    """Number of cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+@dataclass
+class RunResult:
+    """Everything one ``zgw run`` did.
+
+    Attributes
+    ----------
+    periode : str
+        The month reported on.
+    out : pathlib.Path
+        Output root.
+    outcomes : list of Outcome
+        One per run, in the order they were planned.
+    seconds : float
+        Wall time of the whole command.
+    notes : list of str
+        Things the user should know that are not errors (unused parameters, ...).
+    """
+
+    periode: str
+    out: Path
+    outcomes: list[Outcome]
+    seconds: float
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[Outcome]:
+        """The runs that failed."""
+        return [o for o in self.outcomes if not o.ok]
+
+    @property
+    def index(self) -> Path:
+        """The month's index page."""
+        return self.out / self.periode / "index.html"
+
+    def table(self) -> str:
+        """The summary table printed at the end: report, afdeling, result, seconds."""
+        rows = [("report", "afdeling", "result", "seconds")]
+        for o in self.outcomes:
+            result = "done" if o.ok else "FAILED"
+            if o.attempts > 1:
+                result += " (retried)"
+            rows.append((o.rapport, o.afdeling, result, f"{o.seconds:.1f}"))
+        widths = [max(len(r[i]) for r in rows) for i in range(4)]
+        lines = ["  ".join(c.ljust(w) if i < 3 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))) for r in rows]
+        lines.insert(1, "  ".join("-" * w for w in widths))
+        done = len(self.outcomes) - len(self.failed)
+        lines.append(f"{done} done, {len(self.failed)} failed, {self.seconds:.1f} s")
+        return "\n".join(lines)
+
+    def raise_for_failures(self) -> None:
+        """Raise :class:`~zgwlib.core.errors.RunError` when any run failed."""
+        if self.failed:
+            which = "; ".join(f"{o.rapport}/{o.afdeling}: {o.error}" for o in self.failed[:5])
+            more = f"; and {len(self.failed) - 5} more" if len(self.failed) > 5 else ""
+            raise RunError(
+                f"{len(self.failed)} of {len(self.outcomes)} runs failed ({which}{more}). The other reports were "
+                f"published and no earlier good report was replaced. See {self.index} and "
+                f"{self.out / self.periode / LOG_NAME}."
+            )
+
+
+@dataclass
+class Plan:
+    """What one ``zgw run`` will do, decided before any kernel starts.
+
+    Attributes
+    ----------
+    reports : list of ReportNotebook
+        The notebooks to run.
+    afdelingen : list of str
+        The departments (and :data:`~zgwlib.core.terms.ORGANISATIE`), the organisation first.
+    context : RunContext
+        What every run shares (month, data, parameters, environment).
+    notes : list of str
+        Things the user should know that are not errors.
+    """
+
+    reports: list[ReportNotebook]
+    afdelingen: list[str]
+    context: RunContext
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def jobs(self) -> list[tuple[ReportNotebook, str]]:
+        """Every (notebook, department) run; the organisation's first, as they read the most data."""
+        return [(nb, a) for a in self.afdelingen for nb in self.reports]
+
+
+def _choose_reports(notebooks: Sequence[str | os.PathLike[str]] | None, notebook_dir: str | os.PathLike[str]
+                    ) -> list[ReportNotebook]:
+    reports = [read_report_notebook(p) for p in notebooks] if notebooks else discover(notebook_dir)
+    if not reports:
+        raise UsageError(
+            f"no notebook in {notebook_dir} is marked for publication "
+            '(notebook metadata "zgw": {"publish": true, "titel": ...}).'
+        )
+    for nb in reports:
+        check_notebook(nb)
+    if len({nb.name for nb in reports}) != len(reports):
+        raise UsageError("two notebooks have the same file name; their reports would overwrite each other.")
+    return reports
+
+
+def _choose_afdelingen(afdelingen: Sequence[str] | None, data_path: Path) -> list[str]:
+    known = data_afdelingen(data_path)
+    if afdelingen:
+        chosen = list(dict.fromkeys(afdelingen))
+        unknown = [a for a in chosen if a != ORGANISATIE and a not in known]
+        if unknown:
+            raise UsageError(
+                f"--afdeling {', '.join(unknown)}: not in the data ({data_path}). Departments: "
+                f"{', '.join(known)}; or '{ORGANISATIE}' for the whole organisation."
+            )
+    else:
+        chosen = [ORGANISATIE, *known]
+    folders: dict[str, str] = {}
+    for a in chosen:
+        other = folders.setdefault(slug(a), a)
+        if other != a:
+            raise UsageError(f"departments {other!r} and {a!r} would share the folder {slug(a)!r}.")
+    return chosen
+
+
+def plan(
+    notebooks: Sequence[str | os.PathLike[str]] | None = None,
+    *,
+    periode: str | None = None,
+    afdelingen: Sequence[str] | None = None,
+    data: str | os.PathLike[str] | None = None,
+    out: str | os.PathLike[str] = "outputs",
+    workers: int | None = None,
+    config: str | os.PathLike[str] | None = None,
+    notebook_dir: str | os.PathLike[str] = NOTEBOOK_DIR,
+    kernel_name: str | None = None,
+    timeout: int = CELL_TIMEOUT,
+) -> Plan:
+    """Check every option and decide what to run; nothing is written yet. Parameters as :func:`run`."""
+    params = load_parameters(config) if config is not None else {}
+    data = data or params.pop("data", None) or SAMPLE_NAME
+    params.pop("data", None)
+    periode = periode or params.pop("periode", None)
+    params.pop("periode", None)
+    if workers is not None and workers < 1:
+        raise UsageError("--workers must be at least 1.")
+    reports = _choose_reports(notebooks, notebook_dir)
+    # Resolved once here, so parallel kernels never each generate the sample.
+    data_path = resolve(data).resolve()
+    meta = read_meta(data_path)
+    chosen = _choose_afdelingen(afdelingen, data_path)
+    periode = check_periode(periode) if periode else last_complete_month(meta.get("periode_tot"))
+
+    # Each report reads its own parameters file (parameters/<report>.yaml), unless one file is named for all.
+    config_files: dict[str, Path | None] = {}
+    report_parameters: dict[str, dict[str, Any]] = {}
+    for nb in reports:
+        own = parameters_file(nb, config)
+        config_files[nb.name] = own.resolve() if own is not None else None
+        if own is not None and config is None:
+            # Read here: a secret or a department in it is refused before any kernel starts.
+            report_parameters[nb.name] = {k: v for k, v in load_parameters(own).items() if k not in ("data", "periode")}
+    notes = []
+    declared = {p for nb in reports for p in nb.parameters}
+    # Keys of a file that a notebook reads itself (it has a `config` parameter) are used there, not here.
+    unused = [] if "config" in declared else sorted(k for k in params if k not in declared and k != "config")
+    if unused:
+        notes.append(f"{config}: {', '.join(unused)} is not a parameter of any notebook run; ignored.")
+    data_meta = {k: meta.get(k) for k in ("gemeente", "bron", "periode_van", "periode_tot", "aangemaakt_op")}
+    data_meta["map"] = data_path.name
+    context = RunContext(
+        out=Path(out), periode=periode, data_path=data_path, data_meta=data_meta, config=params,
+        config_files=config_files, report_parameters=report_parameters, kernel_name=kernel_name, timeout=timeout, env=kernel_environment(),
+        secrets=secret_values(), workers=workers or default_workers(),
+    )
+    return Plan(reports, chosen, context, notes)
+
+
+def execute_all(plan: Plan, progress: bool | None = None,
+                on_done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
+    """Run every job of ``plan`` in parallel; each publishes its own report. Ctrl-C stops every kernel."""
+    ctx, jobs = plan.context, plan.jobs
+    (ctx.out / ctx.periode).mkdir(parents=True, exist_ok=True)
+    _cleanup_stale_temp(ctx.out / ctx.periode)
+    outcomes: dict[int, Outcome] = {}
+    pm_logger = logging.getLogger("papermill")
+    old_level = pm_logger.level
+    # We validate parameters ourselves; papermill's notes would only mix with the progress bar.
+    pm_logger.setLevel(logging.ERROR)
+    import papermill  # noqa: F401  - import once here, not racing in the worker threads
+    from tqdm import tqdm
+
+    bar = tqdm(total=len(jobs), desc=f"zgw run {ctx.periode}", unit="rapport",
+               disable=None if progress is None else not progress)
+    pool = ThreadPoolExecutor(max_workers=ctx.workers, thread_name_prefix="zgw-run")
+    futures: dict[Future[Outcome], int] = {pool.submit(execute_isolated, nb, a, ctx): i
+                                           for i, (nb, a) in enumerate(jobs)}
+    try:
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for f in done:
+                i = futures[f]
+                nb, a = jobs[i]
+                try:
+                    outcome = f.result()
+                except Exception as exc:  # noqa: BLE001 - a bug in one run still must not stop the others
+                    outcome = Outcome(nb.name, a, False, 0.0, None, one_line(exc), 1, traceback.format_exc())
+                outcomes[i] = outcome
+                bar.update(1)
+                if on_done is not None:
+                    on_done(outcome)
+    except BaseException:
+        _stop(ctx)
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    finally:
+        bar.close()
+        pm_logger.setLevel(old_level)
+    pool.shutdown(wait=True)
+    return [outcomes[i] for i in range(len(jobs))]
+
+
+def _stop(ctx: RunContext) -> None:
+    """Ctrl-C or similar: stop the kernels; no run moves anything into place after this."""
+    ctx.stop.set()
+    with ctx.lock:
+        for pid in ctx.pids:
+            try:
+                os.kill(pid, 9)
+            except OSError:
+                pass
+
+
+def publish(plan: Plan, outcomes: list[Outcome], started: float, config: Any = None) -> RunResult:
+    """Rebuild the month's and the site's index pages and append to the run log."""
+    ctx = plan.context
+    pages.write_period_index(ctx.out / ctx.periode)
+    pages.write_site_index(ctx.out)
+    result = RunResult(ctx.periode, ctx.out, outcomes, time.perf_counter() - started, plan.notes)
+    _write_log(result, ctx, _argv_text(plan.reports, plan.afdelingen, ctx.data_path, ctx.periode, config))
+    return result
+
+
+def run(
+    notebooks: Sequence[str | os.PathLike[str]] | None = None,
+    *,
+    periode: str | None = None,
+    afdelingen: Sequence[str] | None = None,
+    data: str | os.PathLike[str] | None = None,
+    out: str | os.PathLike[str] = "outputs",
+    workers: int | None = None,
+    config: str | os.PathLike[str] | None = None,
+    notebook_dir: str | os.PathLike[str] = NOTEBOOK_DIR,
+    kernel_name: str | None = None,
+    timeout: int = CELL_TIMEOUT,
+    progress: bool | None = None,
+    on_done: Callable[[Outcome], None] | None = None,
+) -> RunResult:
+    """Run report notebooks per department and publish them with the index pages.
+
+    Parameters
+    ----------
+    notebooks : list of paths, optional
+        Notebooks to run; default every notebook in ``notebook_dir`` marked for publication.
+    periode : str, optional
+        Month ``YYYY-MM``; default the last month the data covers completely.
+    afdelingen : list of str, optional
+        Departments (``"organisatie"`` for the whole organisation); default every
+        department in the data plus the organisation.
+    data : path, optional
+        Snapshot folder; default ``"voorbeeld"``, the built-in sample.
+    out : path
+        Output root (``outputs``).
+    workers : int, optional
+        Runs at the same time; default the number of cores.
+    config : path, optional
+        YAML file of notebook parameters (given to the notebooks that declare them).
+    notebook_dir : path
+        Where to look for notebooks when none are named.
+    kernel_name : str, optional
+        Kernel for every notebook instead of the one in its metadata.
+    timeout : int
+        Longest a cell may run, in seconds.
+    progress : bool, optional
+        Show a progress bar; default only on a terminal.
+    on_done : callable, optional
+        Called with each :class:`Outcome` as it finishes.
+
+    Returns
+    -------
+    RunResult
+        Call :meth:`RunResult.raise_for_failures` to turn failures into a :class:`~zgwlib.core.errors.RunError`.
+    """
+    started = time.perf_counter()
+    the_plan = plan(notebooks, periode=periode, afdelingen=afdelingen, data=data, out=out, workers=workers,
+                    config=config, notebook_dir=notebook_dir, kernel_name=kernel_name, timeout=timeout)
+    outcomes = execute_all(the_plan, progress, on_done)
+    return publish(the_plan, outcomes, started, config)
+
+
+def _cleanup_stale_temp(period_dir: Path, older_than_s: float = 12 * 3600) -> None:
+    # Left behind only by a killed process; never touch a temp folder a run may still be using.
+    if not period_dir.is_dir():
+        return
+    now = time.time()
+    for p in period_dir.glob(".tmp-*"):
+        try:
+            if now - p.stat().st_mtime > older_than_s:
+                shutil.rmtree(p, ignore_errors=True)
+        except OSError:
+            pass
+
+
+def _write_log(result: RunResult, ctx: RunContext, argv: str) -> None:
+    lines = [f"== {dt.datetime.now().replace(microsecond=0).isoformat()} zgw run {argv}".rstrip()]
+    lines += [f"   {line}" for line in result.table().splitlines()]
+    for o in result.outcomes:
+        if o.log:
+            lines += [f"   {line}" for line in o.log.splitlines()]
+    text = redact("\n".join(lines) + "\n", ctx.secrets)[0]
+    with open(ctx.out / ctx.periode / LOG_NAME, "a", encoding="utf-8") as f:
+        f.write(text)
+
+
+def _argv_text(reports: Iterable[ReportNotebook], afdelingen: list[str], data: Path, periode: str, config: Any) -> str:
+    parts = [" ".join(str(nb.path) for nb in reports), f"--periode {periode}", f"--data {data}"]
+    parts += [f"--afdeling {a!r}" for a in afdelingen]
+    if config:
+        parts.append(f"--config {config}")
+    return " ".join(parts)

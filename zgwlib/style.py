@@ -1,0 +1,196 @@
+"""The house style of every report: colours, charts (seaborn) and HTML pieces (tiles, tables).
+
+All HTML made here escapes every text that comes from data (zaaktype names,
+omschrijving, department and team names) with :func:`html.escape`; only the
+kit's own markup is unescaped. Styles are inline, because the published pages
+allow inline styles but no scripts (see :mod:`zgwlib.publish.pages`).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from zgwlib.core import nl
+
+#: Main colour (the header of the published pages) and a colour-blind safe palette after it.
+HOOFDKLEUR = "#154273"
+PALET = ("#154273", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#8A8F96")
+BETER, SLECHTER, NEUTRAAL = "#1a7f37", "#a4001d", "#555555"
+#: Colour of the champion's bar and of highlighted rows.
+GOUD = "#E69F00"
+
+
+def apply_style() -> None:
+    """Apply the house style to matplotlib/seaborn (call before drawing; idempotent)."""
+    import seaborn as sns
+
+    sns.set_theme(
+        style="whitegrid",
+        context="notebook",
+        palette=list(PALET),
+        rc={
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "axes.titleweight": "bold",
+            "axes.titlesize": 12,
+            "axes.labelsize": 10,
+            "xtick.labelsize": 9,
+            "ytick.labelsize": 9,
+            "legend.fontsize": 9,
+            "legend.frameon": False,
+            "figure.dpi": 100,
+            "savefig.dpi": 100,
+            "savefig.bbox": "tight",
+        },
+    )
+
+
+# --------------------------------------------------------------------------- small HTML pieces
+
+
+def e(value: Any) -> str:
+    """Escape any value for HTML (``None``/NaN become an en dash)."""
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return "–"
+    return html.escape(str(value))
+
+
+def kop(tekst: str, niveau: int = 2) -> str:
+    """A heading (escaped)."""
+    return f"<h{niveau}>{e(tekst)}</h{niveau}>"
+
+
+def alinea(tekst: str, zacht: bool = False) -> str:
+    """A paragraph (escaped); ``zacht`` for explanations in a muted colour."""
+    style = ' style="color:#4a4a4a;font-size:.92rem"' if zacht else ""
+    return f"<p{style}>{e(tekst)}</p>"
+
+
+def melding(tekst: str) -> str:
+    """A prominent note, for example "Geen zaken in oktober 2026 voor ..." (escaped)."""
+    return (f'<div style="border-left:5px solid {HOOFDKLEUR};background:#f3f5f7;padding:.75rem 1rem;'
+            f'margin:1rem 0;font-size:1.05rem">{e(tekst)}</div>')
+
+
+def lijst(items: Iterable[str], genummerd: bool = False) -> str:
+    """A bullet (or numbered) list of plain texts (escaped)."""
+    tag = "ol" if genummerd else "ul"
+    return f"<{tag}>" + "".join(f"<li>{e(i)}</li>" for i in items) + f"</{tag}>"
+
+
+# --------------------------------------------------------------------------- tables
+
+
+Kolom = tuple[str, Callable[[Any], str] | None]
+
+
+def tabel_html(df: pd.DataFrame, kolommen: Mapping[str, Kolom], markeer: Sequence[bool] | None = None,
+               links: Iterable[str] = ()) -> str:
+    """An HTML table of ``df`` with Dutch headings and formatted cells; every cell escaped.
+
+    Parameters
+    ----------
+    kolommen : mapping of column to (heading, formatter)
+        The columns shown, in order; formatter turns a value into text (``None``: ``str``).
+    markeer : sequence of bool, optional
+        Rows to highlight (bold, gold left border), for example the champion.
+    links : iterable of str
+        Text columns to align left (the page aligns numbers right, and the first column left).
+    """
+    left = set(links)
+    align = [' style="text-align:left"' if c in left else "" for c in kolommen]
+    head = "".join(f"<th{a}>{e(label)}</th>" for a, (label, _) in zip(align, kolommen.values()))
+    body = []
+    for i, row in enumerate(df[list(kolommen)].itertuples(index=False)):
+        cells = []
+        for a, value, (_, fmt) in zip(align, row, kolommen.values()):
+            missing = value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value))
+            cells.append(f"<td{a}>{'–' if missing else e(fmt(value) if fmt else value)}</td>")
+        style = f' style="font-weight:600;box-shadow:inset 4px 0 0 {GOUD}"' if markeer is not None and markeer[i] else ""
+        body.append(f"<tr{style}>{''.join(cells)}</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def getal(v: Any) -> str:
+    """Formatter: a whole number, Dutch style."""
+    return nl.getal(v)
+
+
+def procent(v: Any) -> str:
+    """Formatter: a fraction as a percentage without decimals."""
+    return nl.procent(v, 0)
+
+
+def dagen(v: Any) -> str:
+    """Formatter: a number of days, no decimals."""
+    return nl.getal(v, 0)
+
+
+# --------------------------------------------------------------------------- charts
+
+
+def maand_labels(maanden: Iterable[str]) -> list[str]:
+    """Short Dutch axis labels for months: ``"2025-03"`` -> ``"mrt '25"``."""
+    out = []
+    for m in maanden:
+        p = pd.Period(m, "M")
+        out.append(f"{nl.MAANDEN[p.month - 1][:3]} '{p.year % 100:02d}")
+    return out
+
+
+def procent_as(ax: Any) -> None:
+    """Dutch percentages (``45%``) on the y axis of ``ax``, from 0 to a little over 100%."""
+    from matplotlib.ticker import FuncFormatter
+
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _p: nl.procent(y, 0)))
+    ax.set_ylim(0, 1.05)
+
+
+def getal_as(ax: Any, axis: str = "y", decimalen: int = 0) -> None:
+    """Dutch numbers (``1.234``, ``0,5``) on the ``"y"`` or ``"x"`` axis of ``ax``."""
+    from matplotlib.ticker import FuncFormatter
+
+    fmt = FuncFormatter(lambda v, _p: nl.getal(v, decimalen))
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
+
+
+def assen(ax: Any = None, figsize: tuple[float, float] = (8, 3.2)) -> Any:
+    """``ax`` in the house style, or new axes of ``figsize`` (constrained layout) when it is ``None``."""
+    import matplotlib.pyplot as plt
+
+    apply_style()
+    if ax is None:
+        _, ax = plt.subplots(figsize=figsize, layout="constrained")
+    return ax
+
+
+def leeg(ax: Any, tekst: str) -> Any:
+    """An empty chart that says why, for example "Geen zaken"."""
+    ax.text(0.5, 0.5, tekst, ha="center", va="center", transform=ax.transAxes)
+    ax.set_axis_off()
+    return ax
+
+
+def grafiektekst(tekst: object, n: int | None = None) -> str:
+    """Text from the data for a chart label, cut to ``n`` characters (with an ellipsis) when longer.
+
+    A ``$`` is escaped: matplotlib would read ``$...$`` as mathematics.
+    """
+    t = str(tekst)
+    if n is not None and len(t) > n:
+        t = t[: n - 1] + "…"
+    return t.replace("$", r"\$")
+
+
+def show(fig: Any, alt: str) -> None:
+    """Show a figure in the notebook with a Dutch alternative text for the published page, then close it."""
+    import matplotlib.pyplot as plt
+    from IPython.display import display
+
+    display(fig, metadata={"image/png": {"alt": alt}})
+    plt.close(fig)
