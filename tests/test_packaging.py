@@ -22,11 +22,19 @@ def test_environment_yml_lists_the_same_dependencies_as_pyproject() -> None:
     env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
     pip_section = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict) and "pip" in d)
     conda_python = [d for d in env["dependencies"] if isinstance(d, str) and d.startswith("python")]
-    assert sorted(pip_section) == sorted(pyproject["project"]["dependencies"]), (
-        "environment.yml and pyproject.toml list different dependencies or versions"
-    )
-    assert {_name(r) for r in pip_section} == {_name(r) for r in pyproject["project"]["dependencies"]}
+    # conda users get the runtime dependencies and the dev extra (the tests) in one environment.
+    wanted = pyproject["project"]["dependencies"] + pyproject["project"]["optional-dependencies"]["dev"]
+    assert sorted(pip_section) == sorted(wanted), "environment.yml and pyproject.toml list different dependencies"
+    assert {_name(r) for r in pip_section} == {_name(r) for r in wanted}
     assert conda_python and conda_python[0].replace("python", "") == pyproject["project"]["requires-python"]
+
+
+def test_test_tools_are_in_the_dev_extra_not_in_what_a_report_run_needs() -> None:
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    runtime = {_name(r) for r in pyproject["project"]["dependencies"]}
+    assert {"pytest", "nbval"} <= {_name(r) for r in pyproject["project"]["optional-dependencies"]["dev"]}
+    assert not runtime & {"pytest", "nbval", "hypothesis"}
+    assert ".[dev]" in (ROOT / "Makefile").read_text(encoding="utf-8")
 
 
 def test_data_contract_page_is_generated_from_the_contract() -> None:

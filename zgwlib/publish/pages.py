@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 import html
 import json
 import os
@@ -142,100 +143,25 @@ def _for_html(nb: Any, *, failed: bool) -> Any:
 
 # --------------------------------------------------------------------------- HTML
 
-_CSS = """
-:root { color-scheme: light; --kleur: #154273; --rand: #d8dde3; --zacht: #f3f5f7; --fout: #a4001d; }
-* { box-sizing: border-box; }
-html { -webkit-text-size-adjust: 100%; }
-body { margin: 0; font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
-  font-size: 1rem; line-height: 1.5; color: #1b1b1b; background: #fff; }
-.zgw-kop, main, .zgw-voet { max-width: 62rem; margin: 0 auto; padding: 0 1rem; }
-.zgw-kop { padding-top: .75rem; padding-bottom: .75rem; border-bottom: 3px solid var(--kleur); }
-.zgw-kop h1 { font-size: 1.55rem; line-height: 1.25; margin: .25rem 0; color: var(--kleur); }
-.zgw-kop p { margin: 0; color: #4a4a4a; font-size: .9rem; }
-nav a, .zgw-kop a { color: var(--kleur); }
-.zgw-voet { margin-top: 2rem; padding-top: .75rem; padding-bottom: 1.5rem; border-top: 1px solid var(--rand);
-  color: #555; font-size: .85rem; }
-h1, h2, h3 { line-height: 1.25; }
-main h1 { font-size: 1.45rem; } main h2 { font-size: 1.25rem; margin-top: 1.75rem; } main h3 { font-size: 1.08rem; }
-a.anchor-link { display: none; }
-img { max-width: 100%; height: auto; }
-.jp-InputPrompt, .jp-OutputPrompt, .jp-Collapser { display: none; }
-.jp-RenderedHTMLCommon, .jp-OutputArea-output { overflow-x: auto; max-width: 100%; }
-.jp-OutputArea-output { margin: .5rem 0; }
-table { border-collapse: collapse; border: 0; font-size: .9rem; margin: .5rem 0; font-variant-numeric: tabular-nums; }
-th, td { padding: .3rem .6rem; border: 0; border-bottom: 1px solid var(--rand); vertical-align: top; }
-thead th { border-bottom: 2px solid #8a8f96; text-align: left; }
-tbody tr:nth-child(even) { background: var(--zacht); }
-td { text-align: right; } td:first-child, th:first-child { text-align: left; }
-pre { white-space: pre-wrap; word-break: break-word; font-size: .85rem; margin: .25rem 0; }
-.jp-RenderedText[data-mime-type="application/vnd.jupyter.stderr"] pre { background: #fff4f4; padding: .5rem; }
-.ansi-red-fg, .ansi-red-intense-fg { color: var(--fout); } .ansi-green-fg, .ansi-green-intense-fg { color: #1a7f37; }
-.ansi-yellow-fg, .ansi-yellow-intense-fg { color: #8a6100; } .ansi-blue-fg, .ansi-blue-intense-fg { color: #1f4f99; }
-.ansi-cyan-fg, .ansi-cyan-intense-fg { color: #0b6e79; } .ansi-magenta-fg { color: #7b3fa0; } .ansi-bold { font-weight: bold; }
-.zgw-mislukt { background: #fdeced; border-left: 5px solid var(--fout); padding: .75rem 1rem; margin: 1rem 0; }
-.zgw-mislukt strong { color: var(--fout); }
-.zgw-afdeling { margin-top: 1.5rem; }
-.zgw-rapport { border: 1px solid var(--rand); border-radius: 6px; padding: .75rem 1rem; margin: .75rem 0; }
-.zgw-rapport h3 { margin: 0 0 .35rem 0; }
-.zgw-rapport.is-mislukt { border-color: var(--fout); }
-.zgw-label { display: inline-block; font-size: .75rem; font-weight: bold; padding: 0 .4rem; border-radius: 3px;
-  background: var(--fout); color: #fff; vertical-align: middle; }
-.zgw-meta { color: #555; font-size: .85rem; margin: .35rem 0 0 0; }
-.zgw-kampioen { margin: .25rem 0; }
-dl.zgw-kerncijfers { display: grid; grid-template-columns: repeat(auto-fill, minmax(9rem, 1fr)); gap: .25rem .75rem;
-  margin: .4rem 0; }
-dl.zgw-kerncijfers div { background: var(--zacht); padding: .3rem .5rem; border-radius: 4px; }
-dl.zgw-kerncijfers dt { font-size: .78rem; color: #555; } dl.zgw-kerncijfers dd { margin: 0; font-weight: bold; }
-ul.zgw-perioden { list-style: none; padding: 0; } ul.zgw-perioden li { padding: .5rem 0; border-bottom: 1px solid var(--rand); }
-@media (max-width: 40rem) { body { font-size: .95rem; } .zgw-kop h1 { font-size: 1.3rem; } th, td { padding: .25rem .4rem; } }
-@page { margin: 1.5cm; }
-@media print {
-  nav, .zgw-niet-printen { display: none !important; }
-  body { font-size: 10pt; }
-  /* Wide tables (per zaaktype) must fit the page width: paper cannot scroll. */
-  table { font-size: 8pt; } th, td { padding: .15rem .3rem; }
-  .jp-RenderedHTMLCommon, .jp-OutputArea-output { overflow: visible; }
-  .zgw-kop, main, .zgw-voet { max-width: none; padding-left: 0; padding-right: 0; }
-  a { color: inherit; text-decoration: none; }
-  img, table, figure, .zgw-rapport, .jp-OutputArea-child { break-inside: avoid; }
-  h1, h2, h3 { break-after: avoid; }
-  tbody tr:nth-child(even) { background: none; }
-}
-"""
 
-_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
-{%- block html_head -%}
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="{{ resources.zgw.csp }}">
-<meta name="generator" content="zgw">
-<title>{{ resources.zgw.title }}</title>
-<style>{{ resources.zgw.css }}</style>
-{%- endblock html_head -%}
-{%- block body_header -%}
-<body class="zgw-pagina">
-{{ resources.zgw.header }}
-<main>
-{{ resources.zgw.banner }}
-{%- endblock body_header -%}
-{%- block body_footer -%}
-</main>
-{{ resources.zgw.footer }}
-</body>
-{%- endblock body_footer -%}
-{%- block data_png scoped -%}
-<div class="jp-RenderedImage jp-OutputArea-output">
-<img src="data:image/png;base64,{{ output.data['image/png'] | escape_html }}" alt="{{ output.metadata.zgw_alt | escape_html }}"
-{%- set width=output | get_metadata('width', 'image/png') %}{% if width is not none %} width="{{ width | escape_html }}"{% endif %}>
-</div>
-{%- endblock data_png -%}
-{%- block data_jpg scoped -%}
-<div class="jp-RenderedImage jp-OutputArea-output">
-<img src="data:image/jpeg;base64,{{ output.data['image/jpeg'] | escape_html }}" alt="{{ output.metadata.zgw_alt | escape_html }}"
-{%- set width=output | get_metadata('width', 'image/jpeg') %}{% if width is not none %} width="{{ width | escape_html }}"{% endif %}>
-</div>
-{%- endblock data_jpg -%}
-"""
+
+#: The report and page templates and the house CSS, shipped inside the package (package data).
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+@functools.cache
+def house_css() -> str:
+    """The house style of every page (``templates/zgw.css``)."""
+    return (TEMPLATES / "zgw.css").read_text(encoding="utf-8")
+
+
+@functools.cache
+def _environment() -> Any:
+    from jinja2 import Environment, FileSystemLoader
+
+    # Every value is either escaped by the caller or marked safe; autoescape catches any that is neither.
+    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, keep_trailing_newline=True)
+
 
 _exporter_lock = threading.Lock()
 _exporter: Any = None
@@ -245,12 +171,12 @@ def _html_exporter() -> Any:
     # Built once per process: compiling the templates costs more than converting a report.
     global _exporter
     if _exporter is None:
-        from jinja2 import DictLoader
+        from jinja2 import FileSystemLoader
         from nbconvert import HTMLExporter
 
         _exporter = HTMLExporter(
-            extra_loaders=[DictLoader({"zgw-rapport.html.j2": _TEMPLATE})],
-            template_file="zgw-rapport.html.j2",
+            extra_loaders=[FileSystemLoader(TEMPLATES)],
+            template_file="report.html.j2",
             exclude_input=True,
             exclude_input_prompt=True,
             exclude_output_prompt=True,
@@ -285,13 +211,12 @@ def self_contained(page: str) -> str:
 
 
 def _page(title: str, header: str, body: str, footer: str) -> str:
-    """A complete page (index pages) in the same house style as the reports."""
-    return (
-        '<!DOCTYPE html>\n<html lang="nl">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n<meta name="generator" content="zgw">\n'
-        f"<title>{html.escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body class=\"zgw-pagina\">\n"
-        f"{header}\n<main>\n{body}\n</main>\n{footer}\n</body>\n</html>\n"
+    """A complete page (index pages) in the same house style as the reports (``templates/page.html.j2``)."""
+    from markupsafe import Markup
+
+    return _environment().get_template("page.html.j2").render(
+        csp=Markup(CSP), title=Markup(html.escape(title)), css=Markup(house_css()), header=Markup(header),
+        body=Markup(body), footer=Markup(footer),
     )
 
 
@@ -368,7 +293,7 @@ def render_report(nb: Any, page: ReportPage) -> str:
     footer = f'<footer class="zgw-voet">Gegevens: {html.escape(data_label(page.data))}.</footer>'
     resources = {
         "metadata": {"name": page.title},
-        "zgw": {"title": html.escape(page.title), "csp": CSP, "css": _CSS, "header": header, "banner": banner,
+        "zgw": {"title": html.escape(page.title), "csp": CSP, "css": house_css(), "header": header, "banner": banner,
                 "footer": footer},
     }
     with _exporter_lock:
