@@ -44,6 +44,7 @@ import pandas as pd
 import requests
 from requests.adapters import HTTPAdapter
 
+from . import nl
 from . import zgw_mapping as zm
 from .errors import ApiError, UsageError, ValidationError
 
@@ -710,7 +711,8 @@ def fetch(
     """
     from .snapshot import build_meta, load_snapshot, write_snapshot
 
-    started = dt.datetime.now().replace(microsecond=0)
+    # Dutch local time: on a server clock in UTC the date would lag behind until 01:00 or 02:00.
+    started = nl.read_local_now()
     out = Path(out)
     secret = read_secret() if secret is None else secret
     sinds_date = _parse_date(sinds, "--sinds")
