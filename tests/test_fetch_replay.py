@@ -258,3 +258,53 @@ def test_the_replay_matches_queries_in_any_order_and_refuses_what_was_not_record
         missing = requests.get(f"{srv.zaken_url}/rollen?page=4&pageSize=500", timeout=5)
         assert missing.status_code == 501
         assert srv.unmatched == ["GET /zaken/api/v1/rollen?page=4&pageSize=500"]
+
+
+# -- what real data showed ---------------------------------------------------------------------------
+
+def _results(exchanges: list[dict[str, Any]], path: str) -> list[dict[str, Any]]:
+    return [x for e in exchanges if e["path"] == path and e["status"] == 200
+            for x in (e["body"] if isinstance(e["body"], list) else e["body"]["results"])]
+
+
+def _local_day(moment: str) -> str:
+    from zoneinfo import ZoneInfo
+
+    return pd.Timestamp(moment).tz_convert(ZoneInfo("Europe/Amsterdam")).date().isoformat()
+
+
+def test_staff_are_active_since_their_first_work_not_since_the_rollen_were_loaded(replay, tmp_path, monkeypatch,
+                                                                                    capsys):
+    """Open Zaak stamps a rol with the moment it was stored: this server was loaded on 2026-11-27 (Dutch date),
+    months after the statuses the staff set. actief_sinds is the earliest of the rol, the statuses a person set,
+    the registratie of a zaak they were the first behandelaar of and the einddatum of one they closed."""
+    exchanges = recording("full")
+    srv = replay(exchanges, recording("full", "exchanges-links"))
+    assert fetch_replayed(run_info("full"), srv, tmp_path / "full", monkeypatch, capsys)[0] == 0
+
+    zaken = {z["url"]: z for z in _results(exchanges, "/zaken/api/v1/zaken")}
+    rollen = [r for r in _results(exchanges, "/zaken/api/v1/rollen")
+              if r["zaak"] in zaken and r["betrokkeneType"] == "medewerker"]
+    person = {r["url"]: r["betrokkeneIdentificatie"]["identificatie"] for r in rollen}
+    assert {_local_day(r["registratiedatum"]) for r in rollen} == {"2026-11-27"}  # the load day, for everyone
+    days: dict[str, list[str]] = {p: [] for p in person.values()}
+    for r in rollen:
+        days[person[r["url"]]].append(_local_day(r["registratiedatum"]))
+    for s in _results(exchanges, "/zaken/api/v1/statussen"):
+        if s["zaak"] in zaken and s.get("gezetdoor") in person:
+            days[person[s["gezetdoor"]]].append(_local_day(s["datumStatusGezet"]))
+    handlers: dict[str, list[dict[str, Any]]] = {}
+    for r in sorted(rollen, key=lambda r: r["registratiedatum"]):
+        if r["omschrijvingGeneriek"] == "behandelaar":
+            handlers.setdefault(r["zaak"], []).append(r)
+    for url, hs in handlers.items():
+        days[person[hs[0]["url"]]].append(zaken[url]["registratiedatum"])
+        if zaken[url]["einddatum"]:
+            days[person[hs[-1]["url"]]].append(zaken[url]["einddatum"])
+    want = {p: min(d) for p, d in days.items()}
+
+    got = load_snapshot(tmp_path / "full").medewerkers
+    got = dict(zip(got["identificatie"], got["actief_sinds"].dt.strftime("%Y-%m-%d")))
+    assert got == want
+    assert max(got.values()) < "2026-11-01"  # everyone was at work long before the load
+

@@ -546,22 +546,37 @@ def map_fetch(
     rank[np.argsort(zaak_ids.astype(str), kind="stable")] = np.arange(n_zaken)
     order = np.lexsort((statussen["volgnummer"].to_numpy(dtype="float64", na_value=np.nan),
                         statussen["datum_status_gezet"].to_numpy(), rank[st_zaak]))
+    # Days that show a person at work: a rol's registratiedatum is the day the zaaksysteem stored the rol (after a
+    # migration or bulk load, the load day), so the statuses they set and the zaken they handled count too: the
+    # first behandelaar from the zaak's registratie, the last one on its einddatum.
+    handlers = mdw[mdw["omschrijvingGeneriek"] == "behandelaar"].sort_values(["_z", "_reg"], kind="stable")
+    first_handler = handlers.drop_duplicates("_z", keep="first")
+    at_work = pd.concat([
+        pd.DataFrame({"identificatie": statussen["gezet_door"].to_numpy(dtype=object),
+                      "_when": statussen["datum_status_gezet"].to_numpy()}),
+        pd.DataFrame({"identificatie": first_handler["identificatie"].to_numpy(dtype=object),
+                      "_when": out["registratiedatum"].to_numpy()[first_handler["_z"].to_numpy()]}),
+        pd.DataFrame({"identificatie": beh["identificatie"].to_numpy(dtype=object),
+                      "_when": out["einddatum"].to_numpy()[beh["_z"].to_numpy()]}),
+    ], ignore_index=True).dropna()
     tables = {
         "zaken": contract.conform("zaken", out.sort_values(["registratiedatum", "identificatie"])),
         "statussen": contract.conform("statussen", statussen.iloc[order]),
         "documenten": contract.conform("documenten", documenten.sort_values("identificatie")),
-        "medewerkers": derive_medewerkers(rollen, {}, dict(zip(zaken["_key"], out["afdeling"]))),
+        "medewerkers": derive_medewerkers(rollen, {}, dict(zip(zaken["_key"], out["afdeling"])), at_work),
     }
     tables["zaaktypen"] = map_zaaktypen(cat, tables["zaken"])
     tables["informatieobjecttypen"] = map_informatieobjecttypen(cat)
     return Mapped(tables, dict(zip(zaken["_key"], zaken["identificatie"])), notes)
 
 
-def derive_medewerkers(rollen: pd.DataFrame, zaak_id: Mapping[str, str], zaak_afdeling: Mapping[str, str]
-                       ) -> pd.DataFrame:
+def derive_medewerkers(rollen: pd.DataFrame, zaak_id: Mapping[str, str], zaak_afdeling: Mapping[str, str],
+                       at_work: pd.DataFrame | None = None) -> pd.DataFrame:
     """Staff from the medewerker rollen: the ZGW APIs have no staff register.
 
-    ``actief_sinds`` is the day of a person's first rol, ``afdeling`` the
+    ``actief_sinds`` is the earliest day that shows a person at work: their
+    first rol, or an earlier day in ``at_work`` (columns ``identificatie`` and
+    ``_when``: statuses they set, zaken they handled); ``afdeling`` the
     department of most of the zaken they have a rol in, ``naam`` from the rol.
     """
     r = rollen
@@ -576,6 +591,9 @@ def derive_medewerkers(rollen: pd.DataFrame, zaak_id: Mapping[str, str], zaak_af
         "identificatie").set_index("identificatie")["_afd"]
     m = m.sort_values("_reg", na_position="last")
     first = m.groupby("identificatie")["_reg"].min()
+    if at_work is not None and len(at_work):
+        seen = at_work[at_work["identificatie"].isin(first.index)]
+        first = pd.concat([first, seen.groupby("identificatie")["_when"].min()]).groupby(level=0).min()
     naam = m.dropna(subset=["naam"]).drop_duplicates("identificatie", keep="last").set_index("identificatie")["naam"]
     ids = pd.Index(sorted(m["identificatie"].unique()))
     out = pd.DataFrame({
