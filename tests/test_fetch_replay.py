@@ -308,3 +308,57 @@ def test_staff_are_active_since_their_first_work_not_since_the_rollen_were_loade
     assert got == want
     assert max(got.values()) < "2026-11-01"  # everyone was at work long before the load
 
+
+def hide_zaken(exchanges: list[dict[str, Any]], hidden: set[str]) -> list[dict[str, Any]]:
+    """The answers as Open Zaak gives them to an application that may not see the zaken ``hidden``.
+
+    The Zaken API leaves those zaken out of every list, with their statussen, rollen, resultaten and
+    zaakinformatieobjecten (the count shrinks with them); the Documenten API is unchanged.
+    """
+    out = []
+    for e in exchanges:
+        e = json.loads(json.dumps(e))
+        body = e["body"]
+        if e["path"].startswith("/zaken/api/v1/") and e["status"] == 200:
+            def visible(x: dict[str, Any]) -> bool:
+                return x.get("url") not in hidden and x.get("zaak") not in hidden
+
+            if isinstance(body, list):
+                e["body"] = [x for x in body if visible(x)]
+            else:
+                kept = [x for x in body["results"] if visible(x)]
+                body["count"] -= len(body["results"]) - len(kept)
+                body["results"] = kept
+        out.append(e)
+    return out
+
+
+def test_documents_of_zaken_the_application_may_not_see_are_not_outside_any_zaak(replay, tmp_path, monkeypatch,
+                                                                                 capsys):
+    """The recommended read-only application with maximum vertrouwelijkheidaanduiding `zaakvertrouwelijk`: Open
+    Zaak hides the 9 `vertrouwelijk` zaken. Their documents are in a zaak (the Documenten API says so), not outside
+    one: only the 3 real documents outside any zaak count, and meta.json says how much was not visible."""
+    exchanges = recording("full")
+    zaken = _results(exchanges, "/zaken/api/v1/zaken")
+    hidden = {z["url"] for z in zaken if z["vertrouwelijkheidaanduiding"] == "vertrouwelijk"}
+    links = [z for z in _results(exchanges, "/zaken/api/v1/zaakinformatieobjecten") if z["zaak"] in hidden]
+    assert (len(hidden), len(links)) == (9, 14)  # the trial: 17 documents "outside" instead of 3
+    srv = replay(hide_zaken(exchanges, hidden), recording("full", "exchanges-links"))
+    out = tmp_path / "beperkt"
+    code, stdout, stderr = fetch_replayed(run_info("full"), srv, out, monkeypatch, capsys)
+    assert code == 0, stderr
+    snap = load_snapshot(out)
+    assert len(snap.zaken) == 21
+    assert int(snap.documenten["zaak"].isna().sum()) == 3
+    assert len(snap.documenten) == 57 - 14
+    assert read_meta(out)["niet_zichtbaar"] == {"zaken": len({z["zaak"] for z in links}), "documenten": 14}
+    assert "14 documents belong to" in stderr
+    # With every autorisatie nothing is hidden, and meta.json says so.
+    assert len(srv.requests_to("/objectinformatieobjecten")) == 17
+    full = replay(exchanges, recording("full", "exchanges-links"))
+    assert fetch_replayed(run_info("full"), full, tmp_path / "alles", monkeypatch, capsys)[0] == 0
+    assert read_meta(tmp_path / "alles")["niet_zichtbaar"] == {"zaken": 0, "documenten": 0}
+    assert metrics.make_visibility_note(read_meta(tmp_path / "alles")) is None
+    note = metrics.make_visibility_note(read_meta(out))
+    assert note == ("Let op: 14 documenten horen bij 9 zaken die de koppeling met het zaaksysteem niet mag zien "
+                    "(door hun zaaktype of vertrouwelijkheid). Die zaken en documenten tellen niet mee in dit rapport.")

@@ -481,6 +481,10 @@ def build_resources(tables: Mapping[str, pd.DataFrame], base: str, rsin: str) ->
                 "url": zu, "uuid": zu.rsplit("/", 1)[-1], "informatieobject": eio_url[dd["identificatie"]],
                 "zaak": url, "aardRelatieWeergave": "Hoort bij, omgekeerd: kent", "titel": "", "beschrijving": "",
                 "registratiedatum": dd["utc"], "vernietigingsdatum": None, "status": None})
+            # The Documenten API keeps the same link from the document's side.
+            ou = f"{doc}/objectinformatieobjecten/{_uuid('oio', dd['identificatie'])}"
+            r.add("objectinformatieobjecten", {"url": ou, "informatieobject": eio_url[dd["identificatie"]],
+                                               "object": url, "objectType": "zaak"})
         item = {
             "url": url, "uuid": url.rsplit("/", 1)[-1], "identificatie": ident, "bronorganisatie": rsin,
             "omschrijving": z["omschrijving"] or "", "toelichting": "", "zaaktype": zt_url[z["zaaktype"]],
@@ -844,7 +848,7 @@ class ZgwTestServer:
                 return 404, self._fout(404, "not_found", "Niet gevonden.", "Niet gevonden.", path), extra, api, template
             return 200, item, extra, api, template
         items = self._filter(resource, query)
-        if resource in ("zaakinformatieobjecten",):
+        if resource in ("zaakinformatieobjecten", "objectinformatieobjecten"):  # plain arrays, no pages
             return 200, items, extra, api, template
         size = STANDARD_PAGE_SIZE
         if "pageSize" in query:

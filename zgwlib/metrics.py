@@ -157,6 +157,23 @@ def maand_einde(periode: str) -> pd.Timestamp:
     return pd.Period(str(periode), "M").end_time.normalize()
 
 
+def make_visibility_note(meta: Mapping[str, Any]) -> str | None:
+    """The report's sentence about zaken and documents the zaaksysteem did not show, or None when there were none.
+
+    ``meta["niet_zichtbaar"]`` is written by ``zgw fetch``: documents that belong
+    to zaken the application may not see (its zaaktypen or maximum
+    vertrouwelijkheidaanduiding, see docs/open-zaak.md), and those zaken. They
+    are in none of the figures, so the reader must know.
+    """
+    nz = meta.get("niet_zichtbaar") or {}
+    docs, zaken = int(nz.get("documenten") or 0), int(nz.get("zaken") or 0)
+    if not docs and not zaken:
+        return None
+    return (f"Let op: {nl.getal(docs)} {'document hoort' if docs == 1 else 'documenten horen'} bij "
+            f"{nl.getal(zaken)} {'zaak' if zaken == 1 else 'zaken'} die de koppeling met het zaaksysteem niet mag "
+            "zien (door hun zaaktype of vertrouwelijkheid). Die zaken en documenten tellen niet mee in dit rapport.")
+
+
 def kies_periode(meta: Mapping[str, Any], periode: str | None = None) -> str:
     """The report month: ``periode`` when given, else the last month the data covers completely."""
     if periode:
