@@ -220,6 +220,50 @@ def test_dates_in_the_future_are_warnings(export: Path, tmp_path: Path) -> None:
     assert not [q for q in problems if q.column == "einddatum_gepland"]
 
 
+@pytest.fixture
+def machine_clock_zone(monkeypatch: pytest.MonkeyPatch):
+    """Set the machine's clock zone (TZ) for one test; the process's zone is restored afterwards."""
+    import time
+
+    def set_zone(zone: str) -> None:
+        monkeypatch.setenv("TZ", zone)
+        time.tzset()
+
+    yield set_zone
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_the_future_is_judged_by_the_dutch_date_not_by_the_machine_clock(
+    export: Path, tmp_path: Path, machine_clock_zone
+) -> None:
+    """A server's clock often runs in UTC (or any zone): "in the future" must mean after today in the Netherlands.
+
+    The machine's zone is chosen so that its date differs from the Dutch date right now: before noon Dutch time
+    a clock 12 hours behind UTC is still on yesterday (a status set after Dutch midnight is not in the future);
+    after noon one 14 hours ahead is already on tomorrow (a status at Dutch midnight tonight is)."""
+    from zoneinfo import ZoneInfo
+
+    import_export(export, tmp_path / "snap", today=TODAY)
+    tables = load_snapshot(tmp_path / "snap").tables
+    nl_now = dt.datetime.now(ZoneInfo("Europe/Amsterdam"))
+    today = pd.Timestamp(nl_now.date())
+    if nl_now.hour < 12:
+        machine_clock_zone("Etc/GMT+12")  # UTC-12
+        when, future = today, False  # Dutch midnight just passed
+    else:
+        machine_clock_zone("Etc/GMT-14")  # UTC+14
+        when, future = today + pd.Timedelta(days=1), True  # Dutch midnight tonight
+    assert dt.date.today() != nl_now.date()  # the machine's clock is on another day than the Dutch one
+    st = tables["statussen"].copy()
+    st.loc[0, "datum_status_gezet"] = when
+    problems = validate({**tables, "statussen": st})
+    flagged = [p for p in problems if p.table == "statussen" and "future" in p.message]
+    assert bool(flagged) == future, [p.describe() for p in problems]
+    if future:
+        assert f"after {nl_now.date().isoformat()}" in flagged[0].message
+
+
 def test_cleanup_over_reporting_is_a_warning(export: Path, tmp_path: Path) -> None:
     # 12.5 metres inventoried; processing 11 more on top of the 2.25 makes 13.25.
     rows = read(export, "opschoning")

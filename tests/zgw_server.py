@@ -26,6 +26,12 @@ Communicatiekanalen are served at ``/referentielijsten/api/v1/communicatiekanale
 without authentication, like the public VNG Referentielijsten API (there is no
 OpenAPI file for it here, so those answers are not schema-checked).
 
+Replay mode (:class:`ReplayServer`): instead of building answers from a
+snapshot, answer each request with the answer a real server gave to the same
+request (``tests/openzaak-recorded``, recorded from Open Zaak), its recorded
+base URL rewritten to this server's; a request nothing was recorded for is
+logged in :attr:`ReplayServer.unmatched` and answered with HTTP 501.
+
 Run on its own (for manual tests or the benchmark)::
 
     ZGW_CLIENT_SECRET=... python tests/zgw_server.py SNAPSHOT_DIR [--port 8000] [--no-validate]
@@ -35,6 +41,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import gzip
 import hashlib
 import hmac
 import json
@@ -474,6 +481,10 @@ def build_resources(tables: Mapping[str, pd.DataFrame], base: str, rsin: str) ->
                 "url": zu, "uuid": zu.rsplit("/", 1)[-1], "informatieobject": eio_url[dd["identificatie"]],
                 "zaak": url, "aardRelatieWeergave": "Hoort bij, omgekeerd: kent", "titel": "", "beschrijving": "",
                 "registratiedatum": dd["utc"], "vernietigingsdatum": None, "status": None})
+            # The Documenten API keeps the same link from the document's side.
+            ou = f"{doc}/objectinformatieobjecten/{_uuid('oio', dd['identificatie'])}"
+            r.add("objectinformatieobjecten", {"url": ou, "informatieobject": eio_url[dd["identificatie"]],
+                                               "object": url, "objectType": "zaak"})
         item = {
             "url": url, "uuid": url.rsplit("/", 1)[-1], "identificatie": ident, "bronorganisatie": rsin,
             "omschrijving": z["omschrijving"] or "", "toelichting": "", "zaaktype": zt_url[z["zaaktype"]],
@@ -837,7 +848,7 @@ class ZgwTestServer:
                 return 404, self._fout(404, "not_found", "Niet gevonden.", "Niet gevonden.", path), extra, api, template
             return 200, item, extra, api, template
         items = self._filter(resource, query)
-        if resource in ("zaakinformatieobjecten",):
+        if resource in ("zaakinformatieobjecten", "objectinformatieobjecten"):  # plain arrays, no pages
             return 200, items, extra, api, template
         size = STANDARD_PAGE_SIZE
         if "pageSize" in query:
@@ -910,13 +921,164 @@ class _Handler(BaseHTTPRequestHandler):
     # Headers and body go out in two writes; without TCP_NODELAY the second waits for the client's
     # delayed ACK (40 ms a request), which no production server suffers.
     disable_nagle_algorithm = True
-    app: ZgwTestServer
+    app: ZgwTestServer | ReplayServer
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
         self.app.handle(self)
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - quiet
         pass
+
+
+# -- replaying recorded answers --------------------------------------------------------------
+
+def load_exchanges(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
+    """The exchanges of one recording (``exchanges*.jsonl``, or gzipped ``.jsonl.gz``), one dict per line.
+
+    Each has ``seq``, ``method``, ``path``, ``query`` (raw), ``request_headers``,
+    ``status``, ``headers``, ``body_is_json`` and ``body``
+    (see tests/openzaak-recorded/README.md).
+    """
+    path = Path(path)
+    opener: Any = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+class ReplayServer:
+    """Answer each request with the recorded answer of a real ZGW server to the same request.
+
+    A request matches an exchange on method, path and query (the order of the
+    query parameters does not matter); the recorded base URL in the query and
+    in the answer is this server's. Nothing is computed: status, the headers
+    that matter (Content-Type, Content-Crs, API-version, Retry-After) and the
+    body are the real server's. An exchange recorded more than once for the same
+    request is served in recorded order (the last one again after that).
+
+    A request nothing was recorded for is not guessed at: it is added to
+    :attr:`unmatched` and answered with HTTP 501, so the client fails and a test
+    that asserts ``unmatched == []`` names the request.
+
+    Parameters
+    ----------
+    exchanges : list of dict
+        From :func:`load_exchanges` (several recordings may be concatenated).
+    recorded_base : str
+        Scheme and host the recording was made at (``http://127.0.0.1:8100``).
+    """
+
+    def __init__(self, exchanges: list[dict[str, Any]], *, recorded_base: str = "http://127.0.0.1:8100",
+                 port: int = 0) -> None:
+        self.recorded_base = recorded_base.rstrip("/")
+        self.log: list[LoggedRequest] = []
+        self.unmatched: list[str] = []
+        self.used: set[int] = set()  # id() of the exchanges served
+        self._lock = threading.Lock()
+        self._answers: dict[tuple, list[dict[str, Any]]] = defaultdict(list)
+        self._served: dict[tuple, int] = defaultdict(int)
+        self._overrides: list[tuple[str, dict[str, Any]]] = []
+        self.exchanges = list(exchanges)
+        handler = type("Handler", (_Handler,), {"app": self})
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), handler)
+        self.httpd.daemon_threads = True
+        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        for e in self.exchanges:
+            self._answers[self._key(e["method"], e["path"], self._ours(parse_qsl(e["query"] or "",
+                                                                                 keep_blank_values=True)))].append(e)
+        self._thread: threading.Thread | None = None
+
+    @property
+    def zaken_url(self) -> str:
+        return f"{self.base}/zaken/api/v1"
+
+    @property
+    def catalogi_url(self) -> str:
+        return f"{self.base}/catalogi/api/v1"
+
+    @property
+    def documenten_url(self) -> str:
+        return f"{self.base}/documenten/api/v1"
+
+    def url(self, recorded: str) -> str:
+        """A URL of the recording as this server serves it."""
+        return recorded.replace(self.recorded_base, self.base)
+
+    def _ours(self, query: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        return [(k, self.url(v)) for k, v in query]
+
+    @staticmethod
+    def _key(method: str, path: str, query: list[tuple[str, str]]) -> tuple:
+        return method.upper(), path, tuple(sorted(query))
+
+    def answer(self, path_prefix: str, exchange: dict[str, Any]) -> None:
+        """Answer every request whose path starts with ``path_prefix`` with ``exchange`` (whatever its query).
+
+        For recorded failures: a real server that refuses the credentials refuses
+        every request, not only the one that was recorded.
+        """
+        self._overrides.append((path_prefix, exchange))
+
+    def start(self) -> ReplayServer:
+        self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def __enter__(self) -> ReplayServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def requests_to(self, fragment: str) -> list[LoggedRequest]:
+        """The logged requests whose path contains ``fragment``."""
+        return [r for r in self.log if fragment in r.path]
+
+    def unused(self, exchanges: list[dict[str, Any]]) -> list[str]:
+        """Those of ``exchanges`` that no request asked for, as ``METHOD path?query``."""
+        return [f"{e['method']} {e['path']}?{e['query']}" for e in exchanges if id(e) not in self.used]
+
+    def handle(self, req: BaseHTTPRequestHandler) -> None:
+        parts = urlsplit(req.path)
+        query = parse_qsl(parts.query, keep_blank_values=True)
+        headers = {k.lower(): v for k, v in req.headers.items()}
+        entry = LoggedRequest(parts.path, dict(query), headers, at=time.monotonic())
+        key = self._key(req.command, parts.path, query)
+        with self._lock:
+            self.log.append(entry)
+            found = next((e for prefix, e in self._overrides if parts.path.startswith(prefix)), None)
+            if found is None and self._answers.get(key):
+                options = self._answers[key]
+                found = options[min(self._served[key], len(options) - 1)]
+                self._served[key] += 1
+            if found is None:
+                self.unmatched.append(f"{req.command} {req.path}")
+            else:
+                self.used.add(id(found))
+        if found is None:
+            body = {"type": "replay", "code": "not_recorded", "title": "No recorded answer", "status": 501,
+                    "detail": f"nothing was recorded for {req.command} {req.path}", "instance": ""}
+            status, raw, extra = 501, json.dumps(body).encode("utf-8"), {"Content-Type": "application/json"}
+        else:
+            status = int(found["status"])
+            text = json.dumps(found["body"], ensure_ascii=False) if found["body_is_json"] else str(found["body"])
+            raw = self.url(text).encode("utf-8")
+            extra = {k: v for k, v in (found.get("headers") or {}).items()
+                     if k.lower() in ("content-type", "content-crs", "api-version", "retry-after")}
+        entry.status = status
+        entry.done = time.monotonic()
+        try:
+            req.send_response(status)
+            for k, v in extra.items():
+                req.send_header(k, v)
+            req.send_header("Content-Length", str(len(raw)))
+            req.end_headers()
+            req.wfile.write(raw)
+        except (BrokenPipeError, ConnectionResetError):
+            req.close_connection = True
 
 
 class RemoteServer:

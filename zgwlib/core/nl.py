@@ -7,6 +7,9 @@ import math
 
 import pandas as pd
 
+#: Time zone of the municipality: "now" and "today" in the kit are Dutch local time, not the machine's zone.
+TIJDZONE = "Europe/Amsterdam"
+
 MAANDEN = (
     "januari", "februari", "maart", "april", "mei", "juni",
     "juli", "augustus", "september", "oktober", "november", "december",
@@ -62,3 +65,19 @@ def datum(value: dt.date | str | pd.Timestamp | None, leeg: str = "–") -> str:
         return leeg
     d = _as_date(value)
     return f"{d.day} {MAANDEN[d.month - 1]} {d.year}"
+
+
+def read_local_now() -> dt.datetime:
+    """Dutch local time now (Europe/Amsterdam), without a zone and to the second, as the contract stores moments.
+
+    Servers often run their clock in UTC: between midnight and 01:00 (02:00 in
+    summer) Dutch time the machine's date is still yesterday's.
+    """
+    from zoneinfo import ZoneInfo
+
+    return dt.datetime.now(ZoneInfo(TIJDZONE)).replace(tzinfo=None, microsecond=0)
+
+
+def read_local_today() -> dt.date:
+    """Today's date in the Netherlands (see :func:`read_local_now`)."""
+    return read_local_now().date()

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from zgwlib.core import nl
 from zgwlib.core.errors import UsageError
 
 #: Month index of an open zaak's einddatum: later than any real month.
@@ -74,10 +75,10 @@ def last_complete_month(periode_tot: str | dt.date | None, today: dt.date | None
     """The last month the data covers completely, ``YYYY-MM``.
 
     Data up to and including 31 October covers October; data up to 15 November
-    covers October too. Without a date: the month before ``today``.
+    covers October too. Without a date: the month before ``today`` (default: today in the Netherlands).
     """
     if periode_tot is None:
-        day = (today or dt.date.today()).replace(day=1) - dt.timedelta(days=1)
+        day = (today or nl.read_local_today()).replace(day=1) - dt.timedelta(days=1)
     else:
         day = dt.date.fromisoformat(str(periode_tot)[:10])
         if (day + dt.timedelta(days=1)).month == day.month:

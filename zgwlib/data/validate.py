@@ -41,6 +41,7 @@ from zgwlib.data import contract
 from zgwlib.data.opschoning import overmeldingen  # same definition as the cleanup report
 from zgwlib.data.sources import load_snapshot, resolve
 from zgwlib.core.errors import Problem
+from zgwlib.core import nl
 
 #: Row numbers shown per problem; ``Problem.count`` has the full number.
 MAX_ROWS = 5
@@ -564,7 +565,7 @@ def validate_and_convert(
     decimal_comma : collection of str
         Tables whose numbers use a decimal comma.
     today : datetime.date, optional
-        Reference day for "in the future" warnings (default: today).
+        Reference day for "in the future" warnings (default: today in the Netherlands).
 
     Returns
     -------
@@ -597,7 +598,7 @@ def validate_and_convert(
             broken.add(spec.name)
         done[spec.name] = converted
     _check_references(ctx, done)
-    _check_dates(ctx, done, today or dt.date.today())
+    _check_dates(ctx, done, today or nl.read_local_today())  # the Dutch date, not the machine clock's
     _check_cleanup(ctx, done, broken)
     problems = [p for p in ctx.problems if p.severity == "error"] + [
         p for p in ctx.problems if p.severity != "error"

@@ -14,7 +14,7 @@ report then selects its rows. Months are integers (months since 1970-01), so
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -115,6 +115,23 @@ VERGELIJKING = (
     "ontvangen", "binnen_norm", "binnen_termijn", "doorlooptijd_mediaan", "aandeel_actief", "met_documenten",
     "achteraf", "volgens_werkwijze",
 )
+
+
+def make_visibility_note(meta: Mapping[str, Any]) -> str | None:
+    """The report's sentence about zaken and documents the zaaksysteem did not show, or None when there were none.
+
+    ``meta["niet_zichtbaar"]`` is written by ``zgw fetch``: documents that belong
+    to zaken the application may not see (its zaaktypen or maximum
+    vertrouwelijkheidaanduiding, see docs/open-zaak.md), and those zaken. They
+    are in none of the figures, so the reader must know.
+    """
+    nz = meta.get("niet_zichtbaar") or {}
+    docs, zaken = int(nz.get("documenten") or 0), int(nz.get("zaken") or 0)
+    if not docs and not zaken:
+        return None
+    return (f"Let op: {nl.getal(docs)} {'document hoort' if docs == 1 else 'documenten horen'} bij "
+            f"{nl.getal(zaken)} {'zaak' if zaken == 1 else 'zaken'} die de koppeling met het zaaksysteem niet mag "
+            "zien (door hun zaaktype of vertrouwelijkheid). Die zaken en documenten tellen niet mee in dit rapport.")
 
 
 # --------------------------------------------------------------------------- settings
@@ -319,7 +336,7 @@ def prepare(snapshot: Any) -> Basis:
         peil = pd.Timestamp(str(meta["periode_tot"])[:10])
     else:
         both = np.concatenate([reg[~np.isnat(reg)], eind[gesloten]])
-        peil = pd.Timestamp(both.max()) if len(both) else pd.Timestamp.today().normalize()
+        peil = pd.Timestamp(both.max()) if len(both) else pd.Timestamp(nl.read_local_today())
     st_cols = [c for c in ("zaak", "datum_status_gezet", "gezet_door") if c in statussen]
     buiten = documenten["zaak"].isna().to_numpy()
     m_doc = maand_index(documenten["creatiedatum"])

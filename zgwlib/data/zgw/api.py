@@ -50,6 +50,7 @@ from zgwlib.data.snapshot import read_meta
 from zgwlib.data.snapshot import build_meta, write_snapshot
 from zgwlib.data.sources import load_snapshot
 from zgwlib.data.validate import validate
+from zgwlib.core import nl
 
 #: Environment variable with the client secret.
 SECRET_ENV = "ZGW_CLIENT_SECRET"
@@ -710,7 +711,8 @@ def fetch(
     -------
     FetchResult
     """
-    started = dt.datetime.now().replace(microsecond=0)
+    # Dutch local time: on a server clock in UTC the date would lag behind until 01:00 or 02:00.
+    started = nl.read_local_now()
     out = Path(out)
     secret = read_secret() if secret is None else secret
     sinds_date = _parse_date(sinds, "--sinds")
@@ -734,7 +736,7 @@ def fetch(
         requests_made = client.requests
 
     mapped = zm.map_fetch(run.catalogue, run.raw, run.kanalen, documents_listed=run.documents_listed,
-                          old_links=run.old_links, extra_zaken=run.extra_zaken)
+                          old_links=run.old_links, extra_zaken=run.extra_zaken, hidden=run.hidden)
     notes = run.notes + mapped.notes
     tables = mapped.tables
     if old is not None:
@@ -769,6 +771,7 @@ def fetch(
         laatste_volledige_fetch=(prev_meta.get("laatste_volledige_fetch") if old is not None
                                  else started.isoformat()),
         medewerkers_bron=staff_source,
+        niet_zichtbaar=mapped.niet_zichtbaar,
         zgw_api={"zaken_url": client.bases[ZAKEN], "catalogi_url": client.bases[CATALOGI],
                  "documenten_url": client.bases.get(DOCUMENTEN), "bronorganisatie": bronorganisatie},
     )
@@ -798,6 +801,7 @@ class _Run:
         self.old_links: dict[str, str] | None = None
         self.extra_zaken: dict[str, str] = {}
         self.kanalen: dict[str, str | None] = {}
+        self.hidden: dict[str, str] | None = None  # document URL -> zaak URL the application may not see
 
     def read(self, per_zaak: bool | None) -> None:
         """Read everything the snapshot needs."""
@@ -810,6 +814,8 @@ class _Run:
         else:
             self._related_lists()
         self._documents(by_zaak)
+        if self.documents_listed and not by_zaak:
+            self._hidden_zaken()
         self._complete_catalogue()
         self._kanalen()
         if self.old is not None:
@@ -905,6 +911,24 @@ class _Run:
                 got = self.client.fetch_lists(jobs, {"zaakinformatieobjecten": "documentlinks"})
                 extra = zm.frame("zaakinformatieobjecten", [r for part in got.values() for r in part])
                 self.raw["zaakinformatieobjecten"] = pd.concat([zio, extra], ignore_index=True)
+
+    def _hidden_zaken(self) -> None:
+        """Documents that no zaak links: outside any zaak, or in a zaak this application may not see?
+
+        Open Zaak leaves the zaken the application may not read (and their
+        zaakinformatieobjecten) out of the Zaken API without an error; the
+        Documenten API's objectinformatieobjecten still show such a document's zaak.
+        Asked per document (only those without a link), as the whole list spans
+        every organisation on the server.
+        """
+        zio, eio = self.raw["zaakinformatieobjecten"], self.raw["enkelvoudiginformatieobjecten"]
+        loose = eio.loc[~eio["url"].isin(set(zio["informatieobject"])), "url"].unique()
+        jobs = [_Job(("oio", u), "objectinformatieobjecten", f"{self.d}/objectinformatieobjecten",
+                     {"informatieobject": u}, plain=True) for u in loose]
+        got = self.client.fetch_lists(jobs, {"objectinformatieobjecten": "documentlinks (Documenten API)"})
+        ours = set(self.raw["zaken"]["url"])
+        self.hidden = {io: obj for part in got.values() for io, obj, kind in part
+                       if kind == "zaak" and obj not in ours}
 
     def _complete_catalogue(self) -> None:
         """Types the lists did not have (an older or concept version), read one by one."""

@@ -40,6 +40,8 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "rollen": ("url", "zaak", "betrokkeneType", "omschrijvingGeneriek", "registratiedatum", "identificatie", "naam"),
     "resultaten": ("url", "zaak", "resultaattype"),
     "zaakinformatieobjecten": ("url", "zaak", "informatieobject", "registratiedatum"),
+    # Documenten API: the document's side of its links to zaken (and besluiten).
+    "objectinformatieobjecten": ("informatieobject", "object", "objectType"),
     "enkelvoudiginformatieobjecten": (
         "url", "identificatie", "bronorganisatie", "informatieobjecttype", "creatiedatum", "status",
     ),
@@ -61,6 +63,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "rollen": ("url", "zaak", "betrokkeneType"),
     "resultaten": ("url", "zaak", "resultaattype"),
     "zaakinformatieobjecten": ("zaak", "informatieobject"),
+    "objectinformatieobjecten": ("informatieobject", "object"),
     "enkelvoudiginformatieobjecten": ("url", "informatieobjecttype", "creatiedatum"),
     "zaaktypen": ("url", "identificatie", "omschrijving", "doorlooptijd"),
     "statustypen": ("url", "omschrijving", "volgnummer"),
@@ -304,6 +307,8 @@ class Mapped:
     tables: dict[str, pd.DataFrame]
     zaak_urls: dict[str, str]
     notes: list[str] = field(default_factory=list)
+    #: Documents in zaken the application may not see, and those zaken (``None``: not looked up).
+    niet_zichtbaar: dict[str, int] | None = None
 
 
 def map_zaaktypen(cat: Catalogue, zaken: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -371,6 +376,7 @@ def map_fetch(
     documents_listed: bool,
     old_links: Mapping[str, str] | None = None,
     extra_zaken: Mapping[str, str] | None = None,
+    hidden: Mapping[str, str] | None = None,
 ) -> Mapped:
     """Map the resources of one fetch onto the contract tables.
 
@@ -393,6 +399,11 @@ def map_fetch(
     extra_zaken : mapping of str to str, optional
         Zaak URL -> identificatie of zaken not in this fetch but known to be in the
         snapshot (looked up separately), so links to them are kept.
+    hidden : mapping of str to str, optional
+        Document URL -> zaak URL for documents that the Documenten API links to a
+        zaak the Zaken API did not return (one the application may not see): they
+        are not documents outside any zaak, and are left out and counted in
+        :attr:`Mapped.niet_zichtbaar`. ``None``: not looked up.
     """
     notes: list[str] = []
     zaken = raw["zaken"].copy()
@@ -527,6 +538,15 @@ def map_fetch(
     keep = doc_zaak.notna() | ~eio["_key"].isin(foreign)
     if not documents_listed:
         keep &= doc_zaak.notna()
+    # In a zaak this application may not see (above its maximum vertrouwelijkheidaanduiding, or of a zaaktype it
+    # may not read): the Zaken API hides the zaak and its links, the Documenten API still knows the link.
+    invisible = doc_zaak.isna() & eio["_key"].isin(set(hidden or ()))
+    keep &= ~invisible
+    niet_zichtbaar = None if hidden is None else {
+        "zaken": len({hidden[u] for u in eio.loc[invisible, "_key"]}), "documenten": int(invisible.sum())}
+    if niet_zichtbaar and niet_zichtbaar["documenten"]:
+        notes.append(f"{niet_zichtbaar['documenten']} documents belong to {niet_zichtbaar['zaken']} zaken this "
+                     "application may not see; they are left out (meta.json: niet_zichtbaar).")
     iot = dict(zip(cat.informatieobjecttypen["url"], cat.informatieobjecttypen["omschrijving"]))
     status = _blank_to_na(eio["status"]).replace(DOCUMENT_STATUS_MAP)
     documenten = pd.DataFrame({
@@ -546,22 +566,37 @@ def map_fetch(
     rank[np.argsort(zaak_ids.astype(str), kind="stable")] = np.arange(n_zaken)
     order = np.lexsort((statussen["volgnummer"].to_numpy(dtype="float64", na_value=np.nan),
                         statussen["datum_status_gezet"].to_numpy(), rank[st_zaak]))
+    # Days that show a person at work: a rol's registratiedatum is the day the zaaksysteem stored the rol (after a
+    # migration or bulk load, the load day), so the statuses they set and the zaken they handled count too: the
+    # first behandelaar from the zaak's registratie, the last one on its einddatum.
+    handlers = mdw[mdw["omschrijvingGeneriek"] == "behandelaar"].sort_values(["_z", "_reg"], kind="stable")
+    first_handler = handlers.drop_duplicates("_z", keep="first")
+    at_work = pd.concat([
+        pd.DataFrame({"identificatie": statussen["gezet_door"].to_numpy(dtype=object),
+                      "_when": statussen["datum_status_gezet"].to_numpy()}),
+        pd.DataFrame({"identificatie": first_handler["identificatie"].to_numpy(dtype=object),
+                      "_when": out["registratiedatum"].to_numpy()[first_handler["_z"].to_numpy()]}),
+        pd.DataFrame({"identificatie": beh["identificatie"].to_numpy(dtype=object),
+                      "_when": out["einddatum"].to_numpy()[beh["_z"].to_numpy()]}),
+    ], ignore_index=True).dropna()
     tables = {
         "zaken": contract.conform("zaken", out.sort_values(["registratiedatum", "identificatie"])),
         "statussen": contract.conform("statussen", statussen.iloc[order]),
         "documenten": contract.conform("documenten", documenten.sort_values("identificatie")),
-        "medewerkers": derive_medewerkers(rollen, {}, dict(zip(zaken["_key"], out["afdeling"]))),
+        "medewerkers": derive_medewerkers(rollen, {}, dict(zip(zaken["_key"], out["afdeling"])), at_work),
     }
     tables["zaaktypen"] = map_zaaktypen(cat, tables["zaken"])
     tables["informatieobjecttypen"] = map_informatieobjecttypen(cat)
-    return Mapped(tables, dict(zip(zaken["_key"], zaken["identificatie"])), notes)
+    return Mapped(tables, dict(zip(zaken["_key"], zaken["identificatie"])), notes, niet_zichtbaar)
 
 
-def derive_medewerkers(rollen: pd.DataFrame, zaak_id: Mapping[str, str], zaak_afdeling: Mapping[str, str]
-                       ) -> pd.DataFrame:
+def derive_medewerkers(rollen: pd.DataFrame, zaak_id: Mapping[str, str], zaak_afdeling: Mapping[str, str],
+                       at_work: pd.DataFrame | None = None) -> pd.DataFrame:
     """Staff from the medewerker rollen: the ZGW APIs have no staff register.
 
-    ``actief_sinds`` is the day of a person's first rol, ``afdeling`` the
+    ``actief_sinds`` is the earliest day that shows a person at work: their
+    first rol, or an earlier day in ``at_work`` (columns ``identificatie`` and
+    ``_when``: statuses they set, zaken they handled); ``afdeling`` the
     department of most of the zaken they have a rol in, ``naam`` from the rol.
     """
     r = rollen
@@ -576,6 +611,9 @@ def derive_medewerkers(rollen: pd.DataFrame, zaak_id: Mapping[str, str], zaak_af
         "identificatie").set_index("identificatie")["_afd"]
     m = m.sort_values("_reg", na_position="last")
     first = m.groupby("identificatie")["_reg"].min()
+    if at_work is not None and len(at_work):
+        seen = at_work[at_work["identificatie"].isin(first.index)]
+        first = pd.concat([first, seen.groupby("identificatie")["_when"].min()]).groupby(level=0).min()
     naam = m.dropna(subset=["naam"]).drop_duplicates("identificatie", keep="last").set_index("identificatie")["naam"]
     ids = pd.Index(sorted(m["identificatie"].unique()))
     out = pd.DataFrame({
