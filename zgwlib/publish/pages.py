@@ -256,8 +256,8 @@ class ReportPage:
     eerder_gelukt: bool = False
 
     @property
-    def title(self) -> str:
-        """The Dutch page title."""
+    def paginatitel(self) -> str:
+        """The Dutch page title: the report's ``titel``, the department and the month."""
         return page_title(self.titel, self.afdeling, self.periode, self.data.get("gemeente"))
 
 
@@ -289,11 +289,11 @@ def render_report(nb: Any, page: ReportPage) -> str:
             )
             + "</div>"
         )
-    header = _header(page.title, f"Rapportages {nl.maand(page.periode)}", "../index.html", "Alle rapporten van deze maand")
+    header = _header(page.paginatitel, f"Rapportages {nl.maand(page.periode)}", "../index.html", "Alle rapporten van deze maand")
     footer = f'<footer class="zgw-voet">Gegevens: {html.escape(data_label(page.data))}.</footer>'
     resources = {
-        "metadata": {"name": page.title},
-        "zgw": {"title": html.escape(page.title), "csp": CSP, "css": house_css(), "header": header, "banner": banner,
+        "metadata": {"name": page.paginatitel},
+        "zgw": {"title": html.escape(page.paginatitel), "csp": CSP, "css": house_css(), "header": header, "banner": banner,
                 "footer": footer},
     }
     with _exporter_lock:
@@ -319,7 +319,7 @@ def entry(
     return {
         "rapport": rapport,
         "titel": page.titel,
-        "paginatitel": page.title,
+        "paginatitel": page.paginatitel,
         "afdeling": page.afdeling,
         "periode": page.periode,
         "status": status,

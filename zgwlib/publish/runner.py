@@ -198,7 +198,38 @@ def plan(
     kernel_name: str | None = None,
     timeout: int = CELL_TIMEOUT,
 ) -> Plan:
-    """Check every option and decide what to run; nothing is written yet. Parameters as :func:`run`."""
+    """Check every option and decide what to run; nothing is written yet.
+
+    Parameters
+    ----------
+    notebooks : list of paths, optional
+        Notebooks to run; default every notebook in ``notebook_dir`` marked for publication.
+    periode : str, optional
+        Month ``YYYY-MM``; default the last month the data covers completely.
+    afdelingen : list of str, optional
+        Departments (``"organisatie"`` for the whole organisation); default every
+        department in the data plus the organisation.
+    data : path, optional
+        Snapshot folder; default ``"voorbeeld"``, the built-in sample.
+    out : path
+        Output root (``outputs``).
+    workers : int, optional
+        Runs at the same time; default the number of cores.
+    config : path, optional
+        One parameters file for every report (notebook parameters and settings); default each report's own
+        ``parameters/<report>.yaml`` beside the notebooks' folder, when it exists.
+    notebook_dir : path
+        Where to look for notebooks when none are named.
+    kernel_name : str, optional
+        Kernel for every notebook instead of the one in its metadata.
+    timeout : int
+        Longest a cell may run, in seconds.
+
+    Returns
+    -------
+    Plan
+        The reports, departments and shared context of the run.
+    """
     params = load_parameters(config) if config is not None else {}
     data = data or params.pop("data", None) or SAMPLE_NAME
     params.pop("data", None)
@@ -307,47 +338,23 @@ def publish(plan: Plan, outcomes: list[Outcome], started: float, config: Any = N
 def run(
     notebooks: Sequence[str | os.PathLike[str]] | None = None,
     *,
-    periode: str | None = None,
-    afdelingen: Sequence[str] | None = None,
-    data: str | os.PathLike[str] | None = None,
-    out: str | os.PathLike[str] = "outputs",
-    workers: int | None = None,
-    config: str | os.PathLike[str] | None = None,
-    notebook_dir: str | os.PathLike[str] = NOTEBOOK_DIR,
-    kernel_name: str | None = None,
-    timeout: int = CELL_TIMEOUT,
     progress: bool | None = None,
     on_done: Callable[[Outcome], None] | None = None,
+    **options: Any,
 ) -> RunResult:
-    """Run report notebooks per department and publish them with the index pages.
+    """Run report notebooks per department and publish them with the index pages: plan, execute, publish.
 
     Parameters
     ----------
     notebooks : list of paths, optional
-        Notebooks to run; default every notebook in ``notebook_dir`` marked for publication.
-    periode : str, optional
-        Month ``YYYY-MM``; default the last month the data covers completely.
-    afdelingen : list of str, optional
-        Departments (``"organisatie"`` for the whole organisation); default every
-        department in the data plus the organisation.
-    data : path, optional
-        Snapshot folder; default ``"voorbeeld"``, the built-in sample.
-    out : path
-        Output root (``outputs``).
-    workers : int, optional
-        Runs at the same time; default the number of cores.
-    config : path, optional
-        YAML file of notebook parameters (given to the notebooks that declare them).
-    notebook_dir : path
-        Where to look for notebooks when none are named.
-    kernel_name : str, optional
-        Kernel for every notebook instead of the one in its metadata.
-    timeout : int
-        Longest a cell may run, in seconds.
+        As :func:`plan`.
     progress : bool, optional
         Show a progress bar; default only on a terminal.
     on_done : callable, optional
         Called with each :class:`Outcome` as it finishes.
+    **options
+        ``periode``, ``afdelingen``, ``data``, ``out``, ``workers``, ``config``, ``notebook_dir``,
+        ``kernel_name``, ``timeout``: as :func:`plan`.
 
     Returns
     -------
@@ -355,10 +362,9 @@ def run(
         Call :meth:`RunResult.raise_for_failures` to turn failures into a :class:`~zgwlib.core.errors.RunError`.
     """
     started = time.perf_counter()
-    the_plan = plan(notebooks, periode=periode, afdelingen=afdelingen, data=data, out=out, workers=workers,
-                    config=config, notebook_dir=notebook_dir, kernel_name=kernel_name, timeout=timeout)
+    the_plan = plan(notebooks, **options)
     outcomes = execute_all(the_plan, progress, on_done)
-    return publish(the_plan, outcomes, started, config)
+    return publish(the_plan, outcomes, started, options.get("config"))
 
 
 def _cleanup_stale_temp(period_dir: Path, older_than_s: float = 12 * 3600) -> None:
