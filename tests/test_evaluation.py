@@ -399,11 +399,14 @@ def test_survey_shift_is_positive_where_planted(ev: ev_mod.Evaluatie) -> None:
 
 def test_draft_findings_name_the_improvement_and_the_lagging_department(ev: ev_mod.Evaluatie) -> None:
     b = findings.bevindingen(ev)
-    assert "**Vergunning die halveert** is aantoonbaar korter" in b["Sterkste verbeteringen"][0]
-    assert b["Achterblijvers en verslechteringen"][0].startswith("**Achterstand** blijft achter")
+    assert "<strong>Vergunning die halveert</strong> is aantoonbaar korter" in b["Sterkste verbeteringen"][0]
+    assert b["Achterblijvers en verslechteringen"][0].startswith("<strong>Achterstand</strong> blijft achter")
     assert any("Ik vind dossiers snel" in z or "vertrouw" in z for z in b["Medewerkers"])
-    plain = findings.bevindingen_tekst(ev, markdown=False)
-    assert "**" not in plain and "Vergunning die halveert" in plain
+    plain = findings.bevindingen_tekst(ev)
+    assert "**" not in plain and "<strong>" not in plain and "Vergunning die halveert" in plain
+    page = findings.bevindingen_html(ev)
+    assert "<li>De doorlooptijd van <strong>Vergunning die halveert</strong> is aantoonbaar korter" in page
+    assert "**" not in page
 
 
 def test_tables_escape_names_from_the_data(ev: ev_mod.Evaluatie) -> None:

@@ -37,7 +37,8 @@ from notebook_helpers import assert_committed_clean, outputs, run_nbval
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "maandrapportage.ipynb"
 PARAMETERS = {"afdeling": '"organisatie"', "periode": "None", "data": '"voorbeeld"',
-              "config": "None", "toon_namen": "False"}
+              "config": "None", "toon_namen": "False",
+              "toon_omschrijving": "False"}
 AFDELING = "Werk en Inkomen"
 PERIODE = "2026-10"
 ESCAPED = "&lt;script&gt;alert(&quot;zgw&quot;)&lt;/script&gt; melding"
@@ -150,9 +151,17 @@ def test_papermill_department_escapes_free_text(small_sample: Path, basis: metri
     shutil.copytree(small_sample, data)
     zaken = pd.read_parquet(data / "zaken.parquet")
     zaken.loc[zaken["identificatie"] == voorbeeld, "omschrijving"] = SCRIPT_OMSCHRIJVING
+    zaken.loc[zaken["identificatie"] == voorbeeld, "vertrouwelijkheidaanduiding"] = "openbaar"
+    # Another example zaak is confidential: its omschrijving never reaches a page, even when asked for.
+    geheim = next(v for vs in tabel["voorbeelden"] for v in vs if str(v).startswith("ZAAK-") and v != voorbeeld)
+    zaken.loc[zaken["identificatie"] == geheim, ["omschrijving", "vertrouwelijkheidaanduiding"]] = [
+        "Geheim adres Dorpsstraat 1", "vertrouwelijk"]
     zaken.to_parquet(data / "zaken.parquet", index=False)
 
-    nb = _run(data, tmp_path / "afd.ipynb", afdeling=AFDELING)
+    standaard = _rich(_run(data, tmp_path / "standaard.ipynb", afdeling=AFDELING))
+    # By default a published page names an example zaak by identificatie and zaaktype only.
+    assert voorbeeld in standaard and "alert(" not in standaard and "Omschrijving" not in standaard
+    nb = _run(data, tmp_path / "afd.ipynb", afdeling=AFDELING, toon_omschrijving=True)
     s = outputs(nb, SUMMARY_MIME)[0]
     scores = champion.kampioen_scores(maand.tabel, PERIODE, maand.instellingen)
     eigen = scores[scores["naam"] == AFDELING].iloc[0]
@@ -161,6 +170,7 @@ def test_papermill_department_escapes_free_text(small_sample: Path, basis: metri
     rich = _rich(nb)
     assert "<script" not in rich
     assert ESCAPED in rich and voorbeeld in rich
+    assert "Geheim adres" not in rich and "(vertrouwelijk: niet getoond)" in rich
     assert _signal_counts(rich) == {t: nl.getal(n) for t, n in zip(tabel["titel"], tabel["aantal"])}
     teams = champion.kampioen(champion.kampioen_scores(maand.teams, PERIODE, maand.instellingen, afdeling=AFDELING))
     assert f"Het beste team van de afdeling: {' en '.join(teams)}." in rich

@@ -141,8 +141,9 @@ def test_signal_table_of_the_organisation_and_of_a_department_without_staff(feb:
     assert np.isnan(beta.at["achteraf_geregistreerd", "aandeel"])
 
 
-def test_example_zaken_carry_zaaktype_name_and_raw_omschrijving(feb: metrics.Maand) -> None:
-    vb = signals.voorbeeldzaken(feb, "Alfa", signals.signalen(feb, "Alfa"))
+def test_example_zaken_carry_zaaktype_name_and_only_on_request_the_raw_omschrijving(feb: metrics.Maand) -> None:
+    assert "omschrijving" not in signals.voorbeeldzaken(feb, "Alfa", signals.signalen(feb, "Alfa"))
+    vb = signals.voorbeeldzaken(feb, "Alfa", signals.signalen(feb, "Alfa"), toon_omschrijving=True)
     assert vb["identificatie"].tolist() == ["Z3", "Z3", "Z3", "Z4", "Z5", "Z5"]
     assert vb["signaal"].tolist()[0] == "Achteraf geregistreerd"
     assert vb.set_index("identificatie").loc["Z4", "zaaktype"] == "Melding"

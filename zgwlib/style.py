@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from markupsafe import Markup
 
 from zgwlib.core import nl
 
@@ -65,10 +66,28 @@ def kop(tekst: str, niveau: int = 2) -> str:
     return f"<h{niveau}>{e(tekst)}</h{niveau}>"
 
 
-def alinea(tekst: str, zacht: bool = False) -> str:
-    """A paragraph (escaped); ``zacht`` for explanations in a muted colour."""
+def vet(tekst: Any) -> Markup:
+    """Bold text (escaped), a piece of :func:`alinea`: ``alinea(vet(gemeente), ", ", wie)``."""
+    return Markup(f"<strong>{e(tekst)}</strong>")
+
+
+def _stuk(deel: Any) -> str:
+    # The one escaping path for report text: a piece made here (Markup) stays, anything else is escaped.
+    return str(deel) if isinstance(deel, Markup) else e(deel)
+
+
+def alinea(*delen: Any, zacht: bool = False) -> str:
+    """A paragraph of texts (each escaped) and pieces made here (:func:`vet`); ``zacht``: muted, for explanations.
+
+    Text from the data is never read as Markdown or HTML: ``[Klik hier](https://...)`` stays those characters.
+    """
     style = ' style="color:#4a4a4a;font-size:.92rem"' if zacht else ""
-    return f"<p{style}>{e(tekst)}</p>"
+    return f"<p{style}>{''.join(_stuk(d) for d in delen)}</p>"
+
+
+def opsomming(items: Mapping[str, Any]) -> str:
+    """A list of ``label: value`` lines with the labels in bold (everything escaped), e.g. kerncijfers."""
+    return "<ul>" + "".join(f"<li><strong>{e(k)}</strong>: {e(v)}</li>" for k, v in items.items()) + "</ul>"
 
 
 def melding(tekst: str) -> str:

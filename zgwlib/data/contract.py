@@ -52,6 +52,8 @@ VERTROUWELIJKHEIDAANDUIDING = (
     "geheim",
     "zeer_geheim",
 )
+#: Levels from which a zaak is never described on a published page (its omschrijving stays out).
+VERTROUWELIJK_OF_HOGER = VERTROUWELIJKHEIDAANDUIDING[VERTROUWELIJKHEIDAANDUIDING.index("vertrouwelijk"):]
 DOCUMENT_STATUS = ("in_bewerking", "ter_vaststelling", "definitief", "gearchiveerd")
 # Cleanup (opschoonactie) and survey vocabularies: the kit's own, see docs/data-contract.md.
 OPSCHONING_ACTIE = ("inventarisatie", "gedigitaliseerd", "vernietigd", "overgebracht", "gearchiveerd")

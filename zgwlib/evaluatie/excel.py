@@ -97,7 +97,7 @@ def excel_tabellen(ev: Evaluatie) -> dict[str, pd.DataFrame]:
         if len(vn) else vn
     signalen_ = ev.signalen.drop(columns=["noemer_tekst"])
     enq = ev.enquete
-    bev = [(kop, z) for kop, zinnen in bevindingen(ev, markdown=False).items() for z in (zinnen or ["(geen)"])]
+    bev = [(kop, z) for kop, zinnen in bevindingen(ev, als_html=False).items() for z in (zinnen or ["(geen)"])]
     out = {
         "Toelichting": toelichting,
         "Adoptie": adoptie_,

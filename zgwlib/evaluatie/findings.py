@@ -17,14 +17,14 @@ from zgwlib.evaluatie.analysis import LANGZAMER, NEGATIEVER, POSITIEVER, SNELLER
 from zgwlib.evaluatie.display import dagen_tekst, interval_tekst, pct_teken
 
 
-def bevindingen(ev: Evaluatie, markdown: bool = True) -> dict[str, list[str]]:
+def bevindingen(ev: Evaluatie, als_html: bool = True) -> dict[str, list[str]]:
     """Draft findings from the figures, as editable Dutch sentences under a few headings.
 
     Parameters
     ----------
-    markdown : bool
-        Names from the data are HTML-escaped and put in bold (for showing as
-        Markdown); ``False`` gives plain text (for the Excel file).
+    als_html : bool
+        Names from the data are HTML-escaped and put in bold (``<strong>``) for a page;
+        ``False`` gives plain text (for the Excel file). Never Markdown: a name is data, not markup.
 
     Returns
     -------
@@ -34,7 +34,7 @@ def bevindingen(ev: Evaluatie, markdown: bool = True) -> dict[str, list[str]]:
     inst = ev.instellingen
 
     def naam(x: object) -> str:
-        return f"**{html.escape(str(x))}**" if markdown else str(x)
+        return f"<strong>{html.escape(str(x))}</strong>" if als_html else str(x)
 
     out: dict[str, list[str]] = {}
     vn = ev.voor_na
@@ -109,11 +109,20 @@ def bevindingen(ev: Evaluatie, markdown: bool = True) -> dict[str, list[str]]:
     return out
 
 
-def bevindingen_tekst(ev: Evaluatie, markdown: bool = True) -> str:
-    """:func:`bevindingen` as one text: a heading per group and a bullet per finding."""
+def bevindingen_tekst(ev: Evaluatie) -> str:
+    """:func:`bevindingen` as plain text: a heading per group and a bullet per finding."""
     lines = []
-    for kop, zinnen in bevindingen(ev, markdown).items():
-        lines.append(f"**{kop}**" if markdown else kop)
+    for kop, zinnen in bevindingen(ev, als_html=False).items():
+        lines.append(kop)
         lines += [f"- {z}" for z in zinnen] or ["- (geen)"]
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def bevindingen_html(ev: Evaluatie) -> str:
+    """:func:`bevindingen` for the report page: a bold heading and a list per group (names escaped)."""
+    parts = []
+    for kop, zinnen in bevindingen(ev).items():
+        parts.append(f"<p><strong>{html.escape(kop)}</strong></p>")
+        parts.append("<ul>" + "".join(f"<li>{z}</li>" for z in zinnen or ["(geen)"]) + "</ul>")
+    return "".join(parts)

@@ -108,10 +108,11 @@ def signalen_html(signalen: pd.DataFrame) -> str:
 
 
 def voorbeelden_html(voorbeelden: pd.DataFrame) -> str:
-    """Example zaken with their omschrijving (untrusted text, escaped here like every cell)."""
-    return tabel_html(voorbeelden, {"identificatie": ("Zaak", None), "signaal": ("Signaal", None),
-                                    "zaaktype": ("Zaaktype", None), "omschrijving": ("Omschrijving", None)},
-                      links=["identificatie", "signaal", "zaaktype", "omschrijving"])
+    """Example zaken; their omschrijving only when it was asked for (untrusted text, escaped like every cell)."""
+    kolommen: dict[str, Kolom] = {"identificatie": ("Zaak", None), "signaal": ("Signaal", None),
+                                  "zaaktype": ("Zaaktype", None), "omschrijving": ("Omschrijving", None)}
+    kolommen = {k: v for k, v in kolommen.items() if k in voorbeelden}
+    return tabel_html(voorbeelden, kolommen, links=list(kolommen))
 
 
 def tips_html(tips: pd.DataFrame, top: int = 3) -> str:

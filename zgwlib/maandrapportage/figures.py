@@ -259,7 +259,8 @@ class Basis:
 #: need; the other zaak columns and the statustype text are never read, which matters on millions of rows.
 KOLOMMEN: dict[str, list[str] | None] = {
     "zaken": ["identificatie", "zaaktype", "afdeling", "behandelaar", "registratiedatum", "startdatum", "einddatum",
-              "einddatum_gepland", "uiterlijke_einddatum_afdoening", "resultaat", "archiefstatus", "omschrijving"],
+              "einddatum_gepland", "uiterlijke_einddatum_afdoening", "resultaat", "archiefstatus", "omschrijving",
+              "vertrouwelijkheidaanduiding"],
     "statussen": ["zaak", "volgnummer", "datum_status_gezet", "is_eindstatus", "gezet_door"],
     "documenten": ["identificatie", "zaak", "creatiedatum"],
     "medewerkers": None,
@@ -690,7 +691,7 @@ class Maand:
 
 
 #: Per-zaak columns of :func:`maand_flags` besides the signals (the figures per zaaktype need them).
-_FEITEN = ("identificatie", "zaaktype", "afdeling", "omschrijving", "registratiedatum", "gesloten", "doorlooptijd",
+_FEITEN = ("identificatie", "zaaktype", "afdeling", "omschrijving", "vertrouwelijkheidaanduiding", "registratiedatum", "gesloten", "doorlooptijd",
            "binnen_norm", "binnen_termijn", "heeft_documenten", "heeft_behandelaar", "heeft_resultaat", "achteraf",
            "volgens_werkwijze")
 

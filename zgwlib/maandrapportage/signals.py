@@ -31,6 +31,7 @@ import pandas as pd
 from zgwlib.core import nl
 
 from zgwlib.core.terms import ORGANISATIE
+from zgwlib.data.contract import VERTROUWELIJK_OF_HOGER
 from zgwlib.core.periods import periode_index
 from zgwlib.maandrapportage.facts import (
     dagen_sinds_laatste_status, index_in, open_op, open_over_termijn,
@@ -223,13 +224,20 @@ def _noemer_tekst(code: str, afdeling: str) -> str:
     return SIGNALEN[code].noemer
 
 
-def voorbeeldzaken(maand: Maand, afdeling: str, signaaltabel: pd.DataFrame) -> pd.DataFrame:
-    """The example zaken of the signal table with zaaktype name and omschrijving (untrusted: escape it).
+def voorbeeldzaken(maand: Maand, afdeling: str, signaaltabel: pd.DataFrame, *,
+                   toon_omschrijving: bool = False) -> pd.DataFrame:
+    """The example zaken of the signal table: identificatie, signal and zaaktype name, by default nothing more.
+
+    A zaak's ``omschrijving`` often holds a citizen's name or address, and the index is one site every employee
+    opens: it is shown only with ``toon_omschrijving`` (a department that serves its reports privately), and
+    never for a zaak whose vertrouwelijkheidaanduiding is ``vertrouwelijk`` or higher
+    (:data:`zgwlib.data.contract.VERTROUWELIJK_OF_HOGER`).
 
     Returns
     -------
     DataFrame
-        ``identificatie``, ``signaal`` (Dutch title), ``zaaktype`` (name), ``omschrijving``.
+        ``identificatie``, ``signaal`` (Dutch title), ``zaaktype`` (name), and with ``toon_omschrijving``
+        ``omschrijving`` (untrusted: escape it).
     """
     pairs = [(zid, r.code) for r in signaaltabel.itertuples(index=False)
              if SIGNALEN[r.code].noemer not in ("documenten", "medewerkers") for zid in r.voorbeelden]
@@ -241,8 +249,11 @@ def voorbeeldzaken(maand: Maand, afdeling: str, signaaltabel: pd.DataFrame) -> p
     for zid, code in pairs:
         zt = str(f.at[zid, "zaaktype"])
         oms = f.at[zid, "omschrijving"] if "omschrijving" in f else None
+        if "vertrouwelijkheidaanduiding" in f and f.at[zid, "vertrouwelijkheidaanduiding"] in VERTROUWELIJK_OF_HOGER:
+            oms = "(vertrouwelijk: niet getoond)"
         rows.append((zid, SIGNALEN[code].titel.split(" (")[0], names.get(zt, zt), oms))
-    return pd.DataFrame(rows, columns=["identificatie", "signaal", "zaaktype", "omschrijving"])
+    out = pd.DataFrame(rows, columns=["identificatie", "signaal", "zaaktype", "omschrijving"])
+    return out if toon_omschrijving else out.drop(columns="omschrijving")
 
 
 # --------------------------------------------------------------------------- tips

@@ -81,10 +81,14 @@ def _when(iso: str | None) -> str:
 
 
 def data_label(data: dict[str, Any]) -> str:
-    """One line saying which data a report was made from (municipality, source, up to which day)."""
+    """One line saying which data a report was made from: municipality, kind of source, up to which day, made when.
+
+    Never a path or an address on the server: the pages are read by every employee.
+    """
     parts = [str(data.get("gemeente") or "onbekende gemeente")]
     if data.get("bron"):
-        parts.append(f"bron: {data['bron']}")
+        # The kind of source only ("import", "zgw-api"): the rest is a path or address on the server.
+        parts.append(f"bron: {str(data['bron']).split(':', 1)[0].strip()}")
     if data.get("periode_tot"):
         parts.append(f"gegevens tot en met {nl.datum(data['periode_tot'])}")
     if data.get("aangemaakt_op"):
