@@ -6,8 +6,10 @@ without importing each other.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
+from collections.abc import Iterable
 
 #: The ``afdeling`` value that means the whole organisation.
 ORGANISATIE = "organisatie"
@@ -26,8 +28,45 @@ BIJLAGEN_ENV = "ZGW_BIJLAGEN_MAP"
 SUMMARY_MIME = "application/vnd.zgw.summary+json"
 
 
+#: Longest folder name made from a name; longer ones are cut and get a short hash of the full name.
+MAX_FOLDER = 60
+
+#: Names Windows reserves for devices: a folder with such a name cannot be opened from a Windows file share.
+_WINDOWS_RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
+                               *(f"lpt{i}" for i in range(10))})
+
+
+def _hash(name: str) -> str:
+    return hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
+
+
 def slug(afdeling: str) -> str:
-    """Folder name for a department: ``"Beheer Openbare Ruimte"`` -> ``"beheer-openbare-ruimte"``."""
+    """Folder name for a department: ``"Beheer Openbare Ruimte"`` -> ``"beheer-openbare-ruimte"``.
+
+    Safe on every system the reports are served from: lower-case ASCII letters, digits and hyphens only (so no
+    dots-only name, no separator, nothing a Windows share refuses), at most :data:`MAX_FOLDER` characters. A name
+    that is cut, reserved by Windows (``CON``, ``LPT1``, ...) or has no letter or digit at all gets a short,
+    stable hash of the full name, so different names keep different folders.
+    """
     text = unicodedata.normalize("NFKD", afdeling).encode("ascii", "ignore").decode("ascii")
     text = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return text or "afdeling"
+    if not text:
+        return f"afdeling-{_hash(afdeling)}"
+    if len(text) > MAX_FOLDER:
+        return f"{text[:MAX_FOLDER - 9].rstrip('-')}-{_hash(afdeling)}"
+    if text in _WINDOWS_RESERVED:
+        return f"{text}-{_hash(afdeling)}"
+    return text
+
+
+def folder_names(names: Iterable[str]) -> dict[str, str]:
+    """A folder per name; names whose :func:`slug` collide ("HRM", "hrm") each get a hash of their own name.
+
+    Such names are a validation error (``zgw validate``), but a run still publishes every department apart.
+    """
+    names = list(dict.fromkeys(names))
+    base = {n: slug(n) for n in names}
+    count: dict[str, int] = {}
+    for s in base.values():
+        count[s] = count.get(s, 0) + 1
+    return {n: s if count[s] == 1 else f"{s[:MAX_FOLDER - 9].rstrip('-')}-{_hash(n)}" for n, s in base.items()}

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from zgwlib.core.terms import BIJLAGEN_ENV, slug
+from zgwlib.core.terms import BIJLAGEN_ENV
 from zgwlib.publish import pages
 from zgwlib.publish.notebooks import ReportNotebook
 from zgwlib.publish.secrets import redact
@@ -76,6 +76,7 @@ class RunContext:
     config: dict[str, Any]
     config_files: dict[str, Path | None]
     report_parameters: dict[str, dict[str, Any]]
+    folders: dict[str, str]
     kernel_name: str | None
     timeout: int
     env: dict[str, str]
@@ -287,8 +288,9 @@ def execute_report(nb: ReportNotebook, afdeling: str, ctx: RunContext) -> Outcom
     """Run one notebook for one department and publish it (or its failure): the steps of the module docstring."""
     period_dir = ctx.out / ctx.periode
     period_dir.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{nb.name}-{slug(afdeling)}-", dir=period_dir))
-    job = _Job(nb, afdeling, ctx, tmp, period_dir / slug(afdeling))
+    folder = ctx.folders[afdeling]
+    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{nb.name}-{folder}-", dir=period_dir))
+    job = _Job(nb, afdeling, ctx, tmp, period_dir / folder)
     try:
         parameterise(job)
         run_kernel(job)

@@ -36,8 +36,9 @@ from pathlib import Path
 from typing import Any
 
 from zgwlib.core.errors import RunError, UsageError
-from zgwlib.core.periods import check_periode, last_complete_month
-from zgwlib.core.terms import ORGANISATIE, SAMPLE_NAME, slug
+from zgwlib.core import nl
+from zgwlib.core.periods import check_periode, last_complete_month, maand_einde
+from zgwlib.core.terms import ORGANISATIE, SAMPLE_NAME, folder_names
 from zgwlib.data.snapshot import read_meta
 from zgwlib.data.sources import afdelingen as data_afdelingen, resolve
 from zgwlib.publish import pages
@@ -177,12 +178,27 @@ def _choose_afdelingen(afdelingen: Sequence[str] | None, data_path: Path) -> lis
             )
     else:
         chosen = [ORGANISATIE, *known]
-    folders: dict[str, str] = {}
-    for a in chosen:
-        other = folders.setdefault(slug(a), a)
-        if other != a:
-            raise UsageError(f"departments {other!r} and {a!r} would share the folder {slug(a)!r}.")
     return chosen
+
+
+def _choose_periode(periode: str | None, periode_tot: Any) -> tuple[str, str]:
+    """The report month and why it was chosen; a month after the data's last day is refused."""
+    if not periode_tot:
+        if not periode:
+            raise UsageError("the snapshot's meta.json has no periode_tot (the day its data is complete up to); "
+                             "name the month with --periode.")
+        return check_periode(periode), f"month {periode}: as asked (the snapshot does not say up to which day it is complete)."
+    tot = nl.datum(str(periode_tot)[:10])
+    if not periode:
+        chosen = last_complete_month(periode_tot)
+        return chosen, f"month {chosen}: the last complete month of the data (complete up to {tot})."
+    periode = check_periode(periode)
+    if str(periode) > str(periode_tot)[:7]:
+        raise UsageError(f"--periode {periode}: the data is complete up to {tot}, so it has nothing about that month; "
+                         f"the last complete month is {last_complete_month(periode_tot)}.")
+    if maand_einde(periode).date().isoformat() > str(periode_tot)[:10]:
+        return periode, f"month {periode}: as asked; NOTE the data is complete only up to {tot}, so the month is partial."
+    return periode, f"month {periode}: as asked (the data is complete up to {tot})."
 
 
 def plan(
@@ -242,7 +258,7 @@ def plan(
     data_path = resolve(data).resolve()
     meta = read_meta(data_path)
     chosen = _choose_afdelingen(afdelingen, data_path)
-    periode = check_periode(periode) if periode else last_complete_month(meta.get("periode_tot"))
+    periode, why = _choose_periode(periode, meta.get("periode_tot"))
 
     # Each report reads its own parameters file (parameters/<report>.yaml), unless one file is named for all.
     config_files: dict[str, Path | None] = {}
@@ -253,7 +269,7 @@ def plan(
         if own is not None and config is None:
             # Read here: a secret or a department in it is refused before any kernel starts.
             report_parameters[nb.name] = {k: v for k, v in load_parameters(own).items() if k not in ("data", "periode")}
-    notes = []
+    notes = [why]
     declared = {p for nb in reports for p in nb.parameters}
     # Keys of a file that a notebook reads itself (it has a `config` parameter) are used there, not here.
     unused = [] if "config" in declared else sorted(k for k in params if k not in declared and k != "config")
@@ -263,7 +279,7 @@ def plan(
     data_meta["map"] = data_path.name
     context = RunContext(
         out=Path(out), periode=periode, data_path=data_path, data_meta=data_meta, config=params,
-        config_files=config_files, report_parameters=report_parameters, kernel_name=kernel_name, timeout=timeout, env=kernel_environment(),
+        config_files=config_files, report_parameters=report_parameters, folders=folder_names(chosen), kernel_name=kernel_name, timeout=timeout, env=kernel_environment(),
         secrets=secret_values(), workers=workers or default_workers(),
     )
     return Plan(reports, chosen, context, notes)
