@@ -206,13 +206,14 @@ def test_zgw_run_publishes_it_with_the_champion_on_the_index(small_sample: Path,
     config.write_text("mijlpalen_maanden: 24\ntoon_namen: false\n", encoding="utf-8")
     result = run.run([NOTEBOOK], afdelingen=["organisatie"], data=small_sample, out=tmp_path / "out",
                      config=config, workers=1, progress=False)
-    assert not result.failed and result.periode == PERIODE and result.notes == []
+    assert not result.failed and result.periode == PERIODE
+    assert result.notes == [f"month {PERIODE}: the last complete month of the data (complete up to 31 oktober 2026)."]
     page = (tmp_path / "out" / PERIODE / "organisatie" / "maandrapportage.html").read_text(encoding="utf-8")
     winners = champion.kampioen(champion.kampioen_scores(maand.tabel, PERIODE, maand.instellingen))
     assert "<title>Maandrapportage Gemeente Voorbeeld – oktober 2026</title>" in page
     # The file's own threshold reached the notebook: with 24 months every milestone is recent.
     recent = milestones.mijlpalen(basis, PERIODE, instellingen=metrics.Instellingen(mijlpalen_maanden=24))
     assert recent["recent"].all() and "Geen nieuwe mijlpaal" not in page
-    assert f"🎉 <strong>{html.escape(recent['tekst'].iloc[-1])}</strong>" in page
+    assert f"</svg> <strong>{html.escape(recent['tekst'].iloc[-1])}</strong>" in page and 'aria-label="Gevierd"' in page
     index = result.index.read_text(encoding="utf-8")
     assert f"Kampioen van de maand: <strong>{html.escape(', '.join(winners))}</strong>" in index

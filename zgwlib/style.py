@@ -90,16 +90,38 @@ def opsomming(items: Mapping[str, Any]) -> str:
     return "<ul>" + "".join(f"<li><strong>{e(k)}</strong>: {e(v)}</li>" for k, v in items.items()) + "</ul>"
 
 
-def melding(tekst: str) -> str:
-    """A prominent note, for example "Geen zaken in oktober 2026 voor ..." (escaped)."""
+def melding(*delen: Any) -> str:
+    """A prominent note, for example "Geen zaken in oktober 2026 voor ..." (texts escaped, pieces as :func:`alinea`)."""
     return (f'<div style="border-left:5px solid {HOOFDKLEUR};background:#f3f5f7;padding:.75rem 1rem;'
-            f'margin:1rem 0;font-size:1.05rem">{e(tekst)}</div>')
+            f'margin:1rem 0;font-size:1.05rem">{"".join(_stuk(d) for d in delen)}</div>')
 
 
-def lijst(items: Iterable[str], genummerd: bool = False) -> str:
-    """A bullet (or numbered) list of plain texts (escaped)."""
+def stukken(*delen: Any) -> Markup:
+    """Texts (escaped) and pieces made here joined into one piece, e.g. a list item with an icon."""
+    return Markup("".join(_stuk(d) for d in delen))
+
+
+def lijst(items: Iterable[Any], genummerd: bool = False) -> str:
+    """A bullet (or numbered) list of plain texts (escaped) or pieces (:func:`stukken`)."""
     tag = "ol" if genummerd else "ul"
-    return f"<{tag}>" + "".join(f"<li>{e(i)}</li>" for i in items) + f"</{tag}>"
+    return f"<{tag}>" + "".join(f"<li>{_stuk(i)}</li>" for i in items) + f"</{tag}>"
+
+
+_ICOON = {
+    # Drawn, not an emoji: a page must not depend on an emoji font (headless Chromium without one shows a box).
+    "beker": ('<path d="M7 3h10v3h3v2a4 4 0 0 1-4 4h-.5A5 5 0 0 1 13 14.9V18h3v2H8v-2h3v-3.1A5 5 0 0 1 8.5 12H8'
+              'a4 4 0 0 1-4-4V6h3zm0 5V8H6a2 2 0 0 0 1 1.7zm10 0v1.7A2 2 0 0 0 18 8z" fill="#E69F00"/>'),
+    "feest": ('<path d="M4 20l4-11 7 7z" fill="#E69F00"/><circle cx="15" cy="5" r="1.5" fill="#154273"/>'
+              '<circle cx="19" cy="9" r="1.5" fill="#CC79A7"/><path d="M12 8l2-4M16 12l4-2" stroke="#009E73" '
+              'stroke-width="1.5"/>'),
+    "let_op": '<path d="M12 3l10 18H2z" fill="#8a6100"/><path d="M11 9h2v6h-2zm0 8h2v2h-2z" fill="#fff"/>',
+}
+
+
+def icoon(naam: str, label: str) -> Markup:
+    """A small inline SVG icon ("beker", "feest", "let_op") with a Dutch text for screen readers."""
+    return Markup(f'<svg role="img" aria-label="{e(label)}" width="1.2em" height="1.2em" viewBox="0 0 24 24" '
+                  f'style="vertical-align:-.2em"><title>{e(label)}</title>{_ICOON[naam]}</svg>')
 
 
 # --------------------------------------------------------------------------- tables

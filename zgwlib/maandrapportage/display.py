@@ -17,7 +17,8 @@ import pandas as pd
 from zgwlib.core import nl
 from zgwlib.maandrapportage.figures import FIGUREN, VERGELIJKING
 from zgwlib.style import (
-    BETER, GOUD, HOOFDKLEUR, NEUTRAAL, PALET, SLECHTER, Kolom, alinea, dagen, e, getal, getal_as, maand_labels, procent,
+    BETER, GOUD, HOOFDKLEUR, NEUTRAAL, PALET, SLECHTER, Kolom, alinea, dagen, e, getal, getal_as, icoon, maand_labels,
+    procent,
     procent_as, apply_style, tabel_html,
 )
 
@@ -265,7 +266,8 @@ def mijlpalen_html(recent: pd.DataFrame, eerder: pd.DataFrame, maanden: int) -> 
                    else f"deze maand en de {maanden - 1} maanden ervoor")
         top = alinea(f"Geen nieuwe mijlpaal {wanneer}.")
     else:
-        items = "".join(f'<li style="margin:.2rem 0">🎉 <strong>{e(t)}</strong></li>' for t in recent["tekst"])
+        items = "".join(f'<li style="margin:.2rem 0">{icoon("feest", "Gevierd")} <strong>{e(t)}</strong></li>'
+                        for t in recent["tekst"])
         top = (f'<div style="border-left:5px solid {GOUD};background:#fff8e6;padding:.5rem 1rem;margin:.75rem 0">'
                f'<ul style="list-style:none;padding:0;margin:0">{items}</ul></div>')
     if eerder.empty:
