@@ -245,6 +245,10 @@ def test_a_source_without_documents_gives_a_valid_snapshot_that_says_so(few, tmp
     assert snap.documenten.empty and len(snap.zaken) == len(few["zaken"])
     assert [p for p in validate_snapshot(tmp_path / "snap") if p.severity == "error"] == []
     assert any("no documents" in n and "geen documentgegevens" in n for n in result.notes)
+    # The monthly report knows it: no share of zaken with documents, not 0%.
+    tabel = metrics.maandcijfers(metrics.load(tmp_path / "snap"), "2026-06", 1)
+    assert tabel["gesloten"].sum() > 0
+    assert tabel["met_documenten"].isna().all() and tabel["volgens_werkwijze"].isna().all()
 
 
 def test_a_fetch_that_finds_documents_again_drops_the_declaration(few, tmp_path):

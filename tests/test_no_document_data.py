@@ -1,0 +1,150 @@
+"""A source without document data (documents kept in another system, ``meta.json`` ``"documenten_bron": "geen"``).
+
+Every figure that needs documents is unknown (NaN or absent, never 0) and no
+report signals zaken as closed without documents; every other figure is exactly
+what it is with documents. The tiny municipality of ``maandfixtures.py`` without
+its documents, report month February 2024 (the expected values are those of
+tests/test_metrics.py and tests/test_signals.py, worked out by hand there).
+"""
+
+from __future__ import annotations
+
+import re
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+import maandfixtures
+from zgwlib import style
+from zgwlib.core import terms
+from zgwlib.data.snapshot import Snapshot
+from zgwlib.maandrapportage import champion, milestones, signals
+from zgwlib.maandrapportage import display as view
+from zgwlib.maandrapportage import figures as metrics
+
+FEB = "2024-02"
+ZIN = "Deze gegevens bevatten geen documentgegevens: cijfers over documenten ontbreken."
+
+
+def _snapshot() -> Snapshot:
+    tables, meta = maandfixtures.zonder_documenten()
+    return Snapshot(tables, meta)
+
+
+@pytest.fixture(scope="module")
+def basis() -> metrics.Basis:
+    return metrics.prepare(_snapshot())
+
+
+@pytest.fixture(scope="module")
+def feb(basis: metrics.Basis) -> metrics.Maand:
+    return metrics.maand(basis, FEB, metrics.Instellingen(min_aantal_tip=1, min_gesloten_kampioen=1))
+
+
+def test_the_meta_decides_whether_there_is_document_data() -> None:
+    assert terms.has_document_data({}) and terms.has_document_data({"documenten_bron": "Documenten API"})
+    assert not terms.has_document_data({"documenten_bron": "geen"})
+    assert style.make_document_note({}) is None
+    assert style.make_document_note({"documenten_bron": "geen"}) == ZIN
+    assert style.make_document_note({"documenten_bron": "geen"}, "Dus niets.") == f"{ZIN} Dus niets."
+    assert metrics.prepare(_snapshot()).documentgegevens is False
+    assert maandfixtures.basis().documentgegevens is True
+
+
+def test_document_figures_are_unknown_and_the_others_unchanged(feb: metrics.Maand) -> None:
+    alfa = metrics.eenheid(feb.tabel, "Alfa").set_index("maand").loc[FEB]
+    # Unknown, not 0%: without document data nobody knows whether Z2, Z4, Z9 had documents.
+    assert np.isnan(alfa["met_documenten"]) and np.isnan(alfa["volgens_werkwijze"])
+    # Everything else as with documents (tests/test_metrics.py).
+    assert (alfa["ontvangen"], alfa["gesloten"], alfa["open_einde_maand"]) == (4, 4, 2)
+    assert alfa["met_behandelaar"] == pytest.approx(3 / 4) and alfa["met_resultaat"] == pytest.approx(3 / 4)
+    assert (alfa["achteraf"], alfa["achteraf_aantal"]) == (pytest.approx(1 / 4), 1)
+    assert alfa["aandeel_actief"] == pytest.approx(2 / 3)
+    # In every month, department, team and zaaktype.
+    for tabel in (feb.tabel, feb.teams, metrics.per_zaaktype(feb), metrics.per_zaaktype(feb, "Alfa")):
+        assert tabel["met_documenten"].isna().all() and tabel["volgens_werkwijze"].isna().all()
+    kern = metrics.kerncijfers(feb.tabel, "Alfa", FEB).set_index("code")
+    assert kern.at["met_documenten", "tekst"] == "–" and kern.at["met_documenten", "oordeel_maand"] is None
+    assert kern.at["met_behandelaar", "tekst"] == "75%"
+    assert metrics.vergelijking(feb.tabel, FEB)["met_documenten"].isna().all()
+
+
+def test_no_zaak_is_signalled_for_missing_documents_and_no_tip_asks_for_them(feb: metrics.Maand) -> None:
+    alfa = signals.signalen(feb, "Alfa").set_index("code")
+    assert "gesloten_zonder_documenten" not in alfa.index
+    assert (alfa.at["achteraf_geregistreerd", "aantal"], alfa.at["achteraf_geregistreerd", "noemer"]) == (1, 4)
+    assert (alfa.at["zonder_behandelaar", "aantal"], alfa.at["zonder_behandelaar", "noemer"]) == (1, 6)
+    org = signals.signalen(feb, terms.ORGANISATIE).set_index("code")
+    assert not set(signals.DOCUMENTSIGNALEN) & set(org.index)
+    assert (org.at["medewerkers_niet_actief", "aantal"], org.at["medewerkers_niet_actief", "noemer"]) == (1, 3)
+    # The tips of tests/test_signals.py without the one about documents.
+    tips = signals.tips(feb, "Alfa")
+    assert list(zip(tips["code"], tips["zaaktype"], tips["belang"])) == [
+        ("achteraf_geregistreerd", "ZT-A", 3), ("open_over_termijn", "ZT-A", 3), ("zonder_behandelaar", "ZT-A", 2),
+        ("medewerkers_niet_actief", "", 2), ("gesloten_zonder_resultaat", "ZT-B", 1),
+        ("geen_statuswijziging", "ZT-A", 1),
+    ]
+    assert not any("document" in t for t in signals.tips(feb, terms.ORGANISATIE)["tekst"])
+    flags = signals.zaak_flags(feb.basis)
+    assert flags["gesloten_zonder_documenten"].isna().all()
+    assert flags["achteraf_geregistreerd"].sum() == 1  # Z3
+
+
+def test_the_champion_score_leaves_out_the_way_of_working(feb: metrics.Maand) -> None:
+    afd = champion.kampioen_scores(feb.tabel, FEB, feb.instellingen).set_index("naam")
+    # Alfa: within the legal term 100%, 2 of 3 staff active; the way of working is unknown.
+    assert np.isnan(afd.at["Alfa", "volgens_werkwijze"])
+    assert afd.at["Alfa", "score"] == pytest.approx(100 * (1.0 + 2 / 3) / 2)
+    teams = champion.kampioen_scores(feb.teams, FEB, feb.instellingen, afdeling="Alfa").set_index("naam")
+    assert teams.at["T1", "score"] == pytest.approx(75) and teams.at["T2", "score"] == pytest.approx(100)
+    tekst = champion.uitleg(feb.instellingen, documentgegevens=False)
+    assert "geen documentgegevens" in tekst and "gemiddelde van de andere twee" in tekst
+    assert "geen documentgegevens" not in champion.uitleg(feb.instellingen)
+
+
+def test_no_zaak_is_called_completely_archived_without_document_data() -> None:
+    def gearchiveerd(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+        z = tables["zaken"].copy()
+        z.loc[z["identificatie"] == "Z2", "archiefstatus"] = "gearchiveerd"  # closed 1 Feb, resultaat, D2
+        return {**tables, "zaken": z}
+
+    met = metrics.prepare(Snapshot(gearchiveerd(maandfixtures.tabellen()), {"periode_tot": "2024-03-31"}))
+    assert milestones.mijlpalen(met, FEB).query("soort == 'archief'")["identificatie"].tolist() == ["Z2"]
+    tables, meta = maandfixtures.zonder_documenten()
+    zonder = metrics.prepare(Snapshot(gearchiveerd(tables), meta))
+    assert not (milestones.mijlpalen(zonder, FEB)["soort"] == "archief").any()
+
+
+def test_tiles_say_geen_documentgegevens_instead_of_a_percentage(feb: metrics.Maand) -> None:
+    kern = metrics.kerncijfers(feb.tabel, "Alfa", FEB)
+    html = view.tegels_html(kern, FEB, documentgegevens=False)
+    tegel = html.split("Afgesloten met documenten")[1].split("Afgesloten met behandelaar")[0]
+    assert "geen documentgegevens" in tegel and "%" not in tegel and "–" in tegel
+    assert "geen documentgegevens" not in view.tegels_html(kern, FEB)
+    # The per-zaaktype table: "–" under "Met documenten" and "Volgens werkwijze" in every row, not 0%.
+    html = view.zaaktype_tabel_html(metrics.per_zaaktype(feb, "Alfa"))
+    koppen = re.findall(r"<th[^>]*>([^<]*)</th>", html)
+    rijen = [re.findall(r"<td[^>]*>([^<]*)</td>", r) for r in html.split("<tr>")[2:]]
+    assert len(rijen) == 2
+    for rij in rijen:
+        cel = dict(zip(koppen, rij, strict=True))
+        assert (cel["Met documenten"], cel["Volgens werkwijze"]) == ("–", "–")
+
+
+def test_charts_leave_out_the_unknown_document_figures(feb: metrics.Maand) -> None:
+    fig = view.trendgrafieken(feb.trend("Alfa"), documentgegevens=False)
+    werkwijze = fig.axes[3]
+    assert werkwijze.get_title(loc="left") == "Werkwijze (geen documentgegevens)"
+    assert [t.get_text() for t in werkwijze.get_legend().get_texts()] == ["Actieve medewerkers"]
+    plt.close(fig)
+    fig = view.heatmap(metrics.vergelijking(feb.tabel, FEB), documentgegevens=False)
+    labels = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    assert labels == ["Binnen de servicenorm", "Binnen de wettelijke termijn", "Doorlooptijd (mediaan)",
+                      "Actieve medewerkers", "Achteraf geregistreerd"]
+    plt.close(fig)
