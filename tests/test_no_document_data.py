@@ -23,7 +23,9 @@ import pytest  # noqa: E402
 import maandfixtures
 from zgwlib import style
 from zgwlib.core import terms
+from zgwlib.data import contract
 from zgwlib.data.snapshot import Snapshot
+from zgwlib.opschoonactie import figures as cleanup
 from zgwlib.maandrapportage import champion, milestones, signals
 from zgwlib.maandrapportage import display as view
 from zgwlib.maandrapportage import figures as metrics
@@ -148,3 +150,26 @@ def test_charts_leave_out_the_unknown_document_figures(feb: metrics.Maand) -> No
     assert labels == ["Binnen de servicenorm", "Binnen de wettelijke termijn", "Doorlooptijd (mediaan)",
                       "Actieve medewerkers", "Achteraf geregistreerd"]
     plt.close(fig)
+
+
+# --------------------------------------------------------------------------- the other reports
+
+
+def test_cleanup_report_has_no_document_shares_but_counts_the_closed_zaken() -> None:
+    tables, meta = maandfixtures.zonder_documenten()
+    per = cleanup.documenten_per_maand(tables["documenten"], tables["zaken"], pd.Timestamp("2024-03-31"),
+                                       documentgegevens=False)
+    # Closed: Z8 in February 2023; Z2, Z3, Z4, Z9 in February 2024; Z1 in March 2024.
+    assert per["gesloten"].loc[[pd.Period("2023-02"), pd.Period("2024-02"), pd.Period("2024-03")]].tolist() == [1, 4, 1]
+    for col in ("documenten", "buiten_zaak", "aandeel_buiten_zaak", "zonder_documenten", "aandeel_zonder_documenten"):
+        assert per[col].isna().all(), col
+    vn = cleanup.voor_en_na(per, pd.Timestamp("2024-02-10"), pd.Timestamp("2024-02-20"), pd.Timestamp("2024-03-31"))
+    assert list(vn.index) == ["voor", "na"]
+    assert vn["aandeel_zonder_documenten"].isna().all() and vn["aandeel_buiten_zaak"].isna().all()
+    # With documents the same zaken give real shares: Z3 of February 2024 had none.
+    met = cleanup.documenten_per_maand(maandfixtures.tabellen()["documenten"], tables["zaken"],
+                                       pd.Timestamp("2024-03-31"))
+    assert met.at[pd.Period("2024-02"), "aandeel_zonder_documenten"] == pytest.approx(1 / 4)
+    leeg = {n: t.empty() for n, t in contract.TABLES.items() if n not in tables}
+    rapport = cleanup.make_report(Snapshot({**tables, **leeg}, meta), terms.ORGANISATIE, "2024-03")
+    assert rapport.documentgegevens is False and rapport.documenten["aandeel_zonder_documenten"].isna().all()
