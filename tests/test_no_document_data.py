@@ -25,6 +25,7 @@ from zgwlib import style
 from zgwlib.core import terms
 from zgwlib.data import contract
 from zgwlib.data.snapshot import Snapshot
+from zgwlib.evaluatie import analysis
 from zgwlib.opschoonactie import figures as cleanup
 from zgwlib.maandrapportage import champion, milestones, signals
 from zgwlib.maandrapportage import display as view
@@ -173,3 +174,12 @@ def test_cleanup_report_has_no_document_shares_but_counts_the_closed_zaken() -> 
     leeg = {n: t.empty() for n, t in contract.TABLES.items() if n not in tables}
     rapport = cleanup.make_report(Snapshot({**tables, **leeg}, meta), terms.ORGANISATIE, "2024-03")
     assert rapport.documentgegevens is False and rapport.documenten["aandeel_zonder_documenten"].isna().all()
+
+
+def test_the_evaluation_follows_no_document_signal(basis: metrics.Basis) -> None:
+    perioden = analysis.determine_perioden({"periode_tot": "2024-03-31"}, "2024-01-01", "2024-04-01", 2)
+    verloop = analysis.signaalverloop(basis, perioden, "Alfa")
+    assert set(verloop["maand"]) == {"2024-01", "2024-02", "2024-03"}
+    assert not set(signals.DOCUMENTSIGNALEN) & set(verloop["code"])
+    feb = verloop[(verloop["maand"] == FEB) & (verloop["code"] == "achteraf_geregistreerd")].iloc[0]
+    assert (feb["aantal"], feb["noemer"]) == (1, 4)
