@@ -27,6 +27,7 @@ from zgwlib.data import contract
 from zgwlib.data.snapshot import Snapshot
 from zgwlib.evaluatie import analysis
 from zgwlib.opschoonactie import figures as cleanup
+from zgwlib.verkenning import catalogue, teams
 from zgwlib.maandrapportage import champion, milestones, signals
 from zgwlib.maandrapportage import display as view
 from zgwlib.maandrapportage import figures as metrics
@@ -174,6 +175,35 @@ def test_cleanup_report_has_no_document_shares_but_counts_the_closed_zaken() -> 
     leeg = {n: t.empty() for n, t in contract.TABLES.items() if n not in tables}
     rapport = cleanup.make_report(Snapshot({**tables, **leeg}, meta), terms.ORGANISATIE, "2024-03")
     assert rapport.documentgegevens is False and rapport.documenten["aandeel_zonder_documenten"].isna().all()
+
+
+def test_exploration_leaves_the_document_figures_unknown() -> None:
+    tables, _ = maandfixtures.zonder_documenten()
+    z, st, docs, mw = tables["zaken"], tables["statussen"], tables["documenten"], tables["medewerkers"]
+    flags = teams.zonder_documenten(z, docs, documentgegevens=False)
+    assert flags[z["einddatum"].notna()].isna().all() and not flags[z["einddatum"].isna()].any()
+    team = teams.adoptie_per_team(z, st, docs, mw, documentgegevens=False).set_index(["afdeling", "team"])
+    assert team["zonder_documenten"].isna().all() and team["aandeel_zonder_documenten"].isna().all()
+    # The other figures as with documents: T1 closed Z2 and Z8 (MDW-1), Z8 not registered afterwards.
+    met = teams.adoptie_per_team(z, st, maandfixtures.tabellen()["documenten"], mw).set_index(["afdeling", "team"])
+    overig = [c for c in team.columns if "documenten" not in c]
+    pd.testing.assert_frame_equal(team[overig], met[overig])
+    assert met.at[("Alfa", "T1"), "zonder_documenten"] == 0  # with documents it is a real 0
+    persoon = teams.adoptie_per_medewerker(z, st, docs, mw, toon_namen=True, documentgegevens=False)
+    assert persoon["zonder_documenten"].isna().all()
+
+    peil = pd.Timestamp("2024-03-31")
+    onvolledig = catalogue.zaaktypen_onvolledig(z, docs, tables["zaaktypen"], documentgegevens=False)
+    onvolledig = onvolledig.set_index("identificatie")
+    assert onvolledig["aandeel_zonder_documenten"].isna().all() and not onvolledig["meestal_zonder_documenten"].any()
+    # ZT-B: Z4 closed without resultaat, the only closed zaak of its type.
+    assert onvolledig.at["ZT-B", "aandeel_zonder_resultaat"] == 1.0 and onvolledig.at["ZT-B", "meestal_zonder_resultaat"]
+    assert catalogue.documenttypen(docs, peil, documentgegevens=False) is None
+    cat = pd.DataFrame({"omschrijving": ["Brief"], "vertrouwelijkheidaanduiding": ["openbaar"],
+                        "begin_geldigheid": [pd.Timestamp("2020-01-01")], "einde_geldigheid": [pd.NaT]})
+    # Not "Brief was never used": without document data that cannot be known.
+    assert catalogue.documenttypen_nooit_gebruikt(docs, cat, peil, documentgegevens=False) is None
+    assert len(catalogue.documenttypen_nooit_gebruikt(docs, cat, peil)) == 1
 
 
 def test_the_evaluation_follows_no_document_signal(basis: metrics.Basis) -> None:
