@@ -26,3 +26,24 @@ def small_sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from zgwlib.data.sample import build_sample
 
     return build_sample(tmp_path_factory.mktemp("sample") / "voorbeeld", zaken=6000)
+
+
+@pytest.fixture(scope="session")
+def sample_without_documents(small_sample: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small sample from a source without document data: documenten emptied, meta.json flagged.
+
+    An organisation that keeps its documents in another system (``"documenten_bron": "geen"``).
+    Read-only, like ``small_sample``.
+    """
+    import json
+    import shutil
+
+    from zgwlib.data import contract
+
+    out = Path(shutil.copytree(small_sample, tmp_path_factory.mktemp("zonder-documenten") / "snapshot"))
+    contract.DOCUMENTEN.empty().to_parquet(out / "documenten.parquet", index=False)
+    meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
+    meta["documenten_bron"] = "geen"
+    meta["aantallen"]["documenten"] = 0
+    (out / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
+    return out

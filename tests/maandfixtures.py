@@ -22,7 +22,8 @@ system); Gamma (no zaken) has MDW-9, who only set a status in January 2024;
 Beta has no staff at all. Z3 was registered afterwards (closed the day it was
 registered, statuses 1 and final only); Z9 was closed the same day too but has
 an intermediate status. Documents: Z1, Z2, Z4, Z8, Z9 one each; D10 (February)
-and D11 (March) belong to no zaak.
+and D11 (March) belong to no zaak. :func:`zonder_documenten` is the same
+municipality from a source without document data (documents kept elsewhere).
 """
 
 from __future__ import annotations
@@ -120,3 +121,13 @@ def tabellen(zaken: list[tuple[Any, ...]] = ZAKEN, medewerkers: list[tuple[Any, 
 def basis(periode_tot: str = "2024-03-31", **kw: Any) -> metrics.Basis:
     """:func:`zgwlib.maandrapportage.figures.prepare` of :func:`tabellen` with ``meta.json`` ending on ``periode_tot``."""
     return metrics.prepare(Snapshot(tabellen(**kw), {"gemeente": "Testdorp", "periode_tot": periode_tot}))
+
+
+def zonder_documenten(periode_tot: str = "2024-03-31", **kw: Any) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
+    """The tables and ``meta.json`` of the same municipality whose source has no document data.
+
+    Its documents live in another system: ``documenten`` is empty and the meta
+    says so (``"documenten_bron": "geen"``).
+    """
+    meta = {"gemeente": "Testdorp", "periode_tot": periode_tot, "documenten_bron": "geen"}
+    return tabellen(documenten=[], **kw), meta

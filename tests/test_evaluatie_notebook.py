@@ -120,3 +120,27 @@ def test_zgw_run_publishes_evaluation_and_cleanup_per_department(small_sample: P
     assert not list((tmp_path / "out").glob("*.xlsx")) and not list((tmp_path / "out" / result.periode).glob(".tmp-*"))
     assert sorted(p.name for p in NOTEBOOK.parent.iterdir()) == voor  # nothing written among the notebooks
     assert not (NOTEBOOK.parent / "out").exists()
+
+
+def test_papermill_organisation_on_a_source_without_documents(sample_without_documents: Path,
+                                                              tmp_path: Path) -> None:
+    import papermill
+
+    excel = tmp_path / "evaluatie.xlsx"
+    out = tmp_path / "geen.ipynb"
+    papermill.execute_notebook(
+        str(NOTEBOOK), str(out), parameters={"data": str(sample_without_documents), "excel_uit": str(excel)},
+        kernel_name="python3", progress_bar=False, cwd=str(tmp_path),
+    )
+    nb = nbformat.read(out, as_version=4)
+    rich = "\n".join(outputs(nb, "text/html"))
+    assert "Deze gegevens bevatten geen documentgegevens: cijfers over documenten ontbreken. De signalen over documenten" in rich
+    # The signal table: no row about documents (unknown), the other signals as usual.
+    signalen = next(t for t in rich.split("<table>") if "Achteraf geregistreerd" in t and "% van de" in t)
+    assert "zonder documenten" not in signalen and "buiten een zaak" not in signalen
+    assert outputs(nb, SUMMARY_MIME)[0]["kerncijfers"]["Afdelingen die achterblijven"] == "1"
+    wb = openpyxl.load_workbook(excel)
+    rows = [tuple(c.value for c in r) for r in wb["Signalen"].iter_rows()]
+    assert rows and not any("documenten" in str(r[1]) for r in rows[1:])
+    toelichting = dict(tuple(c.value for c in r) for r in wb["Toelichting"].iter_rows(min_row=2))
+    assert toelichting["documentgegevens"] == "Deze gegevens bevatten geen documentgegevens: cijfers over documenten ontbreken."

@@ -35,6 +35,7 @@ from zgwlib.maandrapportage import figures as metrics
 from zgwlib.core.errors import ApiError, UsageError
 from zgwlib.data.sources import load_snapshot
 from zgwlib.data.snapshot import read_meta
+from zgwlib.data.validate import validate_snapshot
 from zgwlib.data.zgw.api import ZgwClient, fetch, read_secret
 from zgwlib.data.zgw.mapping import Catalogue, duration_days, frame, map_informatieobjecttypen, project_page
 
@@ -225,6 +226,40 @@ def test_incremental_fetch_brings_a_snapshot_up_to_date(few, tmp_path, per_zaak)
         asked = {r.query.get("zaak") for r in srv.requests_to("/statussen")}
         assert len(asked) == len(few["zaken"]) - len(unchanged)
     assert read_meta(out)["sinds"] == cut
+
+
+# -- an organisation that keeps its documents elsewhere -------------------------------------
+
+@pytest.mark.parametrize("with_documenten_api", [False, True], ids=["no-documenten-url", "empty-documenten-api"])
+def test_a_source_without_documents_gives_a_valid_snapshot_that_says_so(few, tmp_path, with_documenten_api):
+    """Zaken in the zaaksysteem, documents in another system: the fetch used to stop at 'documenten has no rows'."""
+    no_docs = {**few, "documenten": few["documenten"].iloc[0:0]}
+    with ZgwTestServer(no_docs, secret=SECRET, client_id=CLIENT_ID) as srv:
+        result = fetch(zaken_url=srv.zaken_url, catalogi_url=srv.catalogi_url, client_id=CLIENT_ID,
+                       documenten_url=srv.documenten_url if with_documenten_api else None, out=tmp_path / "snap",
+                       secret=SECRET, progress=False)
+        assert srv.violations == []
+    meta = read_meta(tmp_path / "snap")
+    assert meta["documenten_bron"] == "geen" and meta["aantallen"]["documenten"] == 0
+    snap = load_snapshot(tmp_path / "snap")
+    assert snap.documenten.empty and len(snap.zaken) == len(few["zaken"])
+    assert [p for p in validate_snapshot(tmp_path / "snap") if p.severity == "error"] == []
+    assert any("no documents" in n and "geen documentgegevens" in n for n in result.notes)
+    # The monthly report knows it: no share of zaken with documents, not 0%.
+    tabel = metrics.maandcijfers(metrics.load(tmp_path / "snap"), "2026-06", 1)
+    assert tabel["gesloten"].sum() > 0
+    assert tabel["met_documenten"].isna().all() and tabel["volgens_werkwijze"].isna().all()
+
+
+def test_a_fetch_that_finds_documents_again_drops_the_declaration(few, tmp_path):
+    no_docs = {**few, "documenten": few["documenten"].iloc[0:0]}
+    with ZgwTestServer(no_docs, secret=SECRET, client_id=CLIENT_ID) as srv:
+        quick(srv, tmp_path / "snap")
+        assert read_meta(tmp_path / "snap")["documenten_bron"] == "geen"
+        srv.set_tables(few)
+        quick(srv, tmp_path / "snap", full=True)
+    assert "documenten_bron" not in read_meta(tmp_path / "snap")
+    assert_same(load_snapshot(tmp_path / "snap").documenten, few["documenten"], "documenten")
 
 
 def test_sinds_cannot_be_merged_into_a_snapshot_from_elsewhere(server, small_sample, tmp_path):

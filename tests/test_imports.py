@@ -14,7 +14,7 @@ from zgwlib.data import contract
 from zgwlib.cli import main
 from zgwlib.core.errors import InputFileError, UsageError, ValidationError
 from zgwlib.data.imports import EXCEL_MAX_ROWS, export_snapshot, import_export, load_mapping
-from zgwlib.data.snapshot import Snapshot
+from zgwlib.data.snapshot import Snapshot, read_meta
 from zgwlib.data.sources import load_snapshot
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -297,3 +297,17 @@ def test_cli_mapping_mistake_exits_2(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert main(["import", str(DUTCH), "--out", str(tmp_path / "s"), "--mapping", str(mapping)]) == 2
     err = capsys.readouterr().err
     assert "'nummer' is not a column of zaken" in err and "Traceback" not in err
+
+
+def test_cli_import_no_documents_declares_a_source_without_document_data(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    folder = Path(shutil.copytree(GOOD, tmp_path / "export"))
+    (folder / "documenten.csv").unlink()
+    assert main(["import", str(folder), "--out", str(tmp_path / "s")]) == 0
+    err = capsys.readouterr().err
+    assert "table documenten: the export has no documents" in err and "geen documentgegevens" in err
+    assert main(["import", str(folder), "--out", str(tmp_path / "s2"), "--no-documents"]) == 0
+    assert "table documenten" not in capsys.readouterr().err
+    assert read_meta(tmp_path / "s2")["documenten_bron"] == "geen"
+    assert main(["validate", str(tmp_path / "s2")]) == 0

@@ -217,3 +217,27 @@ def test_zgw_run_publishes_it_with_the_champion_on_the_index(small_sample: Path,
     assert f"</svg> <strong>{html.escape(recent['tekst'].iloc[-1])}</strong>" in page and 'aria-label="Gevierd"' in page
     index = result.index.read_text(encoding="utf-8")
     assert f"Kampioen van de maand: <strong>{html.escape(', '.join(winners))}</strong>" in index
+
+
+def test_papermill_on_a_source_without_documents_says_geen_documentgegevens(
+    sample_without_documents: Path, tmp_path: Path
+) -> None:
+    # An organisation that keeps its documents elsewhere: no 0% of zaken with documents, no zaak signalled for it.
+    nb = _run(sample_without_documents, tmp_path / "geen.ipynb", periode=PERIODE)
+    rich = _rich(nb)
+    assert rich.count("Deze gegevens bevatten geen documentgegevens: cijfers over documenten ontbreken.") >= 2
+    tegel = rich.split("Afgesloten met documenten</div>")[1].split("</div></div>")[0]
+    assert "geen documentgegevens" in tegel and "%" not in tegel and "–" in tegel
+    shown = _signal_counts(rich)
+    assert "Afgesloten zonder documenten" not in shown and "Documenten buiten een zaak" not in shown
+    assert "Zonder behandelaar" in shown and len(shown) == len(signals.SIGNALEN) - 2
+    assert "afgesloten zonder documenten" not in rich and "buiten een zaak aangemaakt" not in rich  # no such tips
+    assert "telt niet mee: de score is het gemiddelde van de andere twee" in rich
+    assert "(zonder documentgegevens niet te bepalen)" in rich
+    # The comparison table: "–" in the document columns of every department, never a percentage.
+    vergelijking = next(t for t in rich.split("<table>") if "<th>Afgesloten met documenten</th>" in t)
+    koppen = re.findall(r"<th[^>]*>([^<]*)</th>", vergelijking)
+    for rij in vergelijking.split("<tr")[2:]:
+        cel = dict(zip(koppen, re.findall(r"<td[^>]*>([^<]*)</td>", rij), strict=True))
+        assert cel["Afgesloten met documenten"] == "–" and cel["Volgens de werkwijze afgesloten"] == "–", cel
+    assert outputs(nb, SUMMARY_MIME)[0]["kerncijfers"]["Ontvangen"]

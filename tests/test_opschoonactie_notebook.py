@@ -94,3 +94,17 @@ def test_nbval_lax_department_without_target(small_sample: Path, tmp_path: Path)
     assert len(zonder) == 1
     run_nbval(NOTEBOOK, {"data": str(small_sample), "afdeling": zonder[0], "periode": "2026-06"},
               tmp_path / "opschoonactie_nbval.ipynb")
+
+
+def test_papermill_department_on_a_source_without_documents(
+    sample_without_documents: Path, geplant: dict, tmp_path: Path
+) -> None:
+    # Documents kept in another system: the section about documents says so instead of a chart of 100%
+    # closed zaken without documents; the cleanup itself is reported as usual.
+    afdeling = geplant["opschoning_achter"]
+    nb = _run(sample_without_documents, tmp_path / "geen.ipynb", afdeling=afdeling)
+    assert outputs(nb, SUMMARY_MIME)[0]["kerncijfers"]["Oordeel"] == "achter"
+    html_out = "\n".join(outputs(nb, "text/html"))
+    assert "Deze gegevens bevatten geen documentgegevens: cijfers over documenten ontbreken. Of de documenten nu in het zaaksysteem komen, is daarom niet te zien." in html_out
+    assert "Afgesloten zaken zonder documenten" not in html_out  # no before/after table of unknowns
+    assert len(outputs(nb, "image/png")) == 2  # the burn-up charts (2 units), no documents chart

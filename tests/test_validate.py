@@ -17,7 +17,7 @@ import pytest
 
 from zgwlib.data import contract
 from zgwlib.core.errors import Problem, ValidationError
-from zgwlib.data.imports import import_export
+from zgwlib.data.imports import export_snapshot, import_export
 from zgwlib.data.sources import load_snapshot
 from zgwlib.data.validate import convert_column, format_value, validate, validate_snapshot
 
@@ -94,6 +94,77 @@ def test_optional_tables_may_be_missing_or_empty(export: Path, tmp_path: Path) -
     snap = load_snapshot(tmp_path / "snapshot")
     assert snap.enquete.empty and snap.opschoning.empty
     assert dict(snap.enquete.dtypes.astype(str)) == contract.ENQUETE.dtypes
+
+
+def test_an_export_without_documenten_is_declared_to_have_no_document_data_with_a_warning(
+    export: Path, tmp_path: Path
+) -> None:
+    # An organisation that keeps its documents in another system exports no documenten at all.
+    (export / "documenten.csv").unlink()
+    problems = problems_of(export, tmp_path)
+    p = only(problems, "documenten", severity="warning")
+    assert p.file == "documenten.csv" and '"documenten_bron": "geen"' in p.message and "--no-documents" in p.message
+    snap = load_snapshot(tmp_path / "snapshot")
+    assert snap.meta["documenten_bron"] == "geen" and snap.documenten.empty
+    assert dict(snap.documenten.dtypes.astype(str)) == contract.DOCUMENTEN.dtypes
+    assert validate_snapshot(tmp_path / "snapshot", today=TODAY) == []
+
+
+def test_an_empty_documenten_file_with_no_documents_is_declared_without_a_warning(
+    export: Path, tmp_path: Path
+) -> None:
+    write(export, "documenten", read(export, "documenten")[:1])
+    _, warnings = import_export(export, tmp_path / "snapshot", today=TODAY, no_documents=True)
+    assert warnings == []
+    assert load_snapshot(tmp_path / "snapshot").meta["documenten_bron"] == "geen"
+    # The export of such a snapshot says so in its meta.json: reading it back needs no option and gives no warning.
+    export_snapshot(tmp_path / "snapshot", tmp_path / "again-export", "csv")
+    _, warnings = import_export(tmp_path / "again-export", tmp_path / "again", today=TODAY)
+    assert warnings == [] and load_snapshot(tmp_path / "again").meta["documenten_bron"] == "geen"
+
+
+def test_no_documents_refuses_an_export_that_has_documents(export: Path, tmp_path: Path) -> None:
+    with pytest.raises(ValidationError) as exc:
+        import_export(export, tmp_path / "snapshot", today=TODAY, no_documents=True)
+    p = only(exc.value.problems, "documenten")
+    assert "--no-documents" in p.message and "4 rows" in p.message and p.file.endswith("documenten.csv")
+    assert not (tmp_path / "snapshot").exists()
+
+
+def test_documents_in_the_export_undo_an_earlier_exports_declaration(export: Path, tmp_path: Path) -> None:
+    # meta.json of an earlier export without documents, beside an export that now has them.
+    (export / "meta.json").write_text('{"gemeente": "Testdorp", "documenten_bron": "geen"}', encoding="utf-8")
+    assert problems_of(export, tmp_path) == []
+    meta = load_snapshot(tmp_path / "snapshot").meta
+    assert meta["gemeente"] == "Testdorp" and "documenten_bron" not in meta
+
+
+def test_an_empty_documenten_table_is_valid_only_when_meta_says_the_source_has_none(
+    export: Path, tmp_path: Path
+) -> None:
+    import_export(export, tmp_path / "snapshot", today=TODAY)
+    tables = load_snapshot(tmp_path / "snapshot").tables
+    empty = {**tables, "documenten": contract.DOCUMENTEN.empty()}
+    # Not declared: refused, with how to declare it.
+    p = only(validate(empty, today=TODAY), "documenten")
+    assert p.message.startswith("required table has no rows")
+    assert '"documenten_bron": "geen"' in p.message and "meta.json" in p.message
+    missing = {k: v for k, v in tables.items() if k != "documenten"}
+    p = only(validate(missing, today=TODAY), "documenten")
+    assert p.message.startswith("required table is missing") and '"documenten_bron": "geen"' in p.message
+    # Declared: valid, empty or missing.
+    geen = {"documenten_bron": "geen"}
+    assert validate(empty, today=TODAY, meta=geen) == [] and validate(missing, today=TODAY, meta=geen) == []
+    # Declared while the table has rows: the reports would hide them, so that is an error too.
+    p = only(validate(tables, today=TODAY, meta=geen), "documenten")
+    assert "has 4 rows" in p.message
+    # The same judged from a snapshot folder: its own meta.json decides.
+    contract.DOCUMENTEN.empty().to_parquet(tmp_path / "snapshot" / "documenten.parquet", index=False)
+    assert "required table has no rows" in only(validate_snapshot(tmp_path / "snapshot", today=TODAY),
+                                                "documenten").message
+    meta_file = tmp_path / "snapshot" / "meta.json"
+    meta_file.write_text(meta_file.read_text().replace('"bron":', '"documenten_bron": "geen",\n  "bron":', 1))
+    assert validate_snapshot(tmp_path / "snapshot", today=TODAY) == []
 
 
 def test_required_column_missing(export: Path, tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ names shown) so the other branches run too.
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 
 import nbformat
@@ -52,7 +53,8 @@ def test_papermill_run_names_the_planted_bottleneck(executed: tuple[nbformat.Not
     nb, meta = executed
     knel = meta["sample"]["geplant"]["knelpunt_status"]
     markdown = "\n".join(outputs(nb, "text/markdown"))
-    assert f"**Knelpunt: {html.escape(knel['statustype'])}.**" in markdown
+    rich = "\n".join(outputs(nb, "text/html"))
+    assert f"<strong>Knelpunt: {html.escape(knel['statustype'])}. </strong>Zaken wachten hier het langst" in rich
     assert len(outputs(nb, "image/png")) == 2  # the flow chart and the lead-time chart
     assert "open bezwaarzaken ouder dan 12 weken" in "".join(outputs(nb, "stream"))
     assert "Cijfers per medewerker staan uit" in markdown
@@ -103,3 +105,29 @@ def test_nbval_lax_with_afdeling_period_and_names(small_sample: Path, tmp_path: 
     afdeling = load_snapshot(small_sample, ["zaken"]).meta["sample"]["geplant"]["achterblijvende_afdeling"]
     run_nbval(NOTEBOOK, {"data": str(small_sample), "afdeling": afdeling, "periode_van": "2025-06",
                          "periode_tot": "2026-09", "toon_namen": True}, tmp_path / "verkenning_nbval.ipynb")
+
+
+def test_papermill_on_a_source_without_documents(sample_without_documents: Path, tmp_path: Path) -> None:
+    import papermill
+
+    out = tmp_path / "geen.ipynb"
+    papermill.execute_notebook(
+        str(NOTEBOOK), str(out), parameters={"data": str(sample_without_documents)},
+        kernel_name="python3", progress_bar=False, cwd=str(NOTEBOOK.parent),
+    )
+    nb = nbformat.read(out, as_version=4)
+    html_out = "\n".join(outputs(nb, "text/html"))
+    markdown = "\n".join(outputs(nb, "text/markdown"))
+    assert "Deze gegevens bevatten geen documentgegevens: cijfers over documenten ontbreken." in html_out
+    assert "Welke documenttypen wel, niet of nooit worden gebruikt is daarom niet te zien." in html_out
+    # Not "every type of the catalogue was never used", not "0 in gebruik".
+    assert "nooit zijn gebruikt**" not in markdown and "**Documenttypen**:" not in markdown
+    # Teams and zaaktypen: "–" where the share without documents would be, never 0%.
+    for tabel in (t for t in html_out.split("<table") if "gesloten zonder documenten" in t or
+                  "zonder documenten</th>" in t):
+        koppen = re.findall(r"<th>([^<]*)</th>", tabel.split("</thead>")[0])
+        for rij in tabel.split("<tbody>")[1].split("</tr>")[:-1]:
+            cellen = dict(zip(koppen[1:], re.findall(r"<td>([^<]*)</td>", rij)))
+            waarde = cellen.get("gesloten zonder documenten", cellen.get("zonder documenten"))
+            assert waarde == "–", cellen
+    assert "Zonder documentgegevens is *zonder documenten* onbekend" in markdown

@@ -43,7 +43,7 @@ def _cmd_sample(args: argparse.Namespace) -> int:
 def _cmd_import(args: argparse.Namespace) -> int:
     from zgwlib.data.imports import import_export
 
-    out, problems = import_export(args.source, args.out, mapping=args.mapping)
+    out, problems = import_export(args.source, args.out, mapping=args.mapping, no_documents=args.no_documents)
     _print_problems(problems)
     print(f"Snapshot written to {out}")
     return 0
@@ -165,6 +165,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("source", type=Path, help="folder of CSV or Parquet files, or an .xlsx workbook")
     p.add_argument("--out", required=True, type=Path, help="snapshot directory to write")
     p.add_argument("--mapping", type=Path, default=None, help="YAML file renaming a vendor's headers and values")
+    p.add_argument("--no-documents", action="store_true",
+                   help="the source has no document data (kept in another system): the reports say "
+                        "'geen documentgegevens' (an export without documenten is taken so too, with a warning)")
     p.set_defaults(func=_cmd_import)
 
     p = sub.add_parser("validate", help="check a snapshot against the data contract")

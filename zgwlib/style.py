@@ -17,6 +17,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from zgwlib.core import nl
+from zgwlib.core.terms import has_document_data
 
 #: Main colour (the header of the published pages) and a colour-blind safe palette after it.
 HOOFDKLEUR = "#154273"
@@ -94,6 +95,23 @@ def melding(*delen: Any) -> str:
     """A prominent note, for example "Geen zaken in oktober 2026 voor ..." (texts escaped, pieces as :func:`alinea`)."""
     return (f'<div style="border-left:5px solid {HOOFDKLEUR};background:#f3f5f7;padding:.75rem 1rem;'
             f'margin:1rem 0;font-size:1.05rem">{"".join(_stuk(d) for d in delen)}</div>')
+
+
+#: What every report says where its figures about documents would be when the data has none (docs/metrics.md).
+GEEN_DOCUMENTGEGEVENS = "Deze gegevens bevatten geen documentgegevens: cijfers over documenten ontbreken."
+
+
+def make_document_note(meta: Mapping[str, Any] | None, aanvulling: str = "") -> str | None:
+    """The sentence a report shows when its snapshot has no document data, else None.
+
+    A source without documents (kept in another system) says so in
+    ``meta.json`` (``"documenten_bron": "geen"``, see docs/data-contract.md);
+    the figures about documents are then unknown, not 0%. ``aanvulling`` is
+    added after the sentence (what the report leaves out because of it).
+    """
+    if has_document_data(meta):
+        return None
+    return f"{GEEN_DOCUMENTGEGEVENS} {aanvulling}".strip()
 
 
 def stukken(*delen: Any) -> Markup:

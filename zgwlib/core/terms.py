@@ -1,4 +1,4 @@
-"""Names every layer shares: the whole organisation, staff without a team, the sample, folder names.
+"""Names every layer shares: the whole organisation, staff without a team, the sample, folder names, meta keys.
 
 Defined once here so that the figures, the runner and the pages agree on them
 without importing each other.
@@ -9,7 +9,8 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 #: The ``afdeling`` value that means the whole organisation.
 ORGANISATIE = "organisatie"
@@ -38,6 +39,24 @@ _WINDOWS_RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in 
 
 def _hash(name: str) -> str:
     return hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
+
+
+#: ``meta.json`` key saying where a snapshot's documents come from. Only one value means anything to the kit:
+#: :data:`GEEN_DOCUMENTEN`, the source has no document data (the organisation keeps its documents in another
+#: system), so the ``documenten`` table is empty on purpose. Without the key the documents are in the table.
+DOCUMENTEN_BRON = "documenten_bron"
+#: The :data:`DOCUMENTEN_BRON` value of a source without document data.
+GEEN_DOCUMENTEN = "geen"
+
+
+def has_document_data(meta: Mapping[str, Any] | None) -> bool:
+    """Whether a snapshot's ``meta.json`` allows document figures (``documenten_bron`` is not ``"geen"``).
+
+    Without document data every figure about documents is unknown, never 0
+    (docs/metrics.md): an empty ``documenten`` table then says nothing about
+    how the zaken were handled.
+    """
+    return str((meta or {}).get(DOCUMENTEN_BRON) or "").strip().lower() != GEEN_DOCUMENTEN
 
 
 def slug(afdeling: str) -> str:

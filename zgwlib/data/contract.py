@@ -20,14 +20,19 @@ datetime  ``datetime64[us]``    local time, no timezone
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
+from zgwlib.core.terms import DOCUMENTEN_BRON, GEEN_DOCUMENTEN
+
 #: Version of this contract, written into every snapshot's ``meta.json``.
 #: Raise the major number when a snapshot of the old version cannot be read; the minor one when
-#: something optional is added (1.1: the optional catalogue of informatieobjecttypen).
-CONTRACT_VERSION = "1.1"
+#: something optional is added (1.1: the optional catalogue of informatieobjecttypen; 1.2: an empty
+#: ``documenten`` table when ``meta.json`` says the source has no document data, see :data:`META`).
+CONTRACT_VERSION = "1.2"
 
 #: pandas dtype for each column kind.
 DTYPES: dict[str, str] = {
@@ -127,12 +132,17 @@ class Table:
     required : bool
         Whether a snapshot must have rows in it. Optional tables are written
         empty when a source does not have them.
+    empty_when : tuple of (str, str), optional
+        A required table may still be empty when ``meta.json`` has this key
+        with this value: the source says it has no such data (``documenten``:
+        ``documenten_bron`` ``geen``).
     """
 
     name: str
     description: str
     columns: tuple[Column, ...]
     required: bool = True
+    empty_when: tuple[str, str] | None = None
 
     @property
     def column_names(self) -> list[str]:
@@ -145,6 +155,15 @@ class Table:
             if c.name == name:
                 return c
         raise KeyError(f"table {self.name} has no column {name}")
+
+    def may_be_empty(self, meta: Mapping[str, Any] | None) -> bool:
+        """Whether this table may have no rows in a snapshot with this ``meta.json``."""
+        if not self.required:
+            return True
+        if self.empty_when is None:
+            return False
+        key, value = self.empty_when
+        return str((meta or {}).get(key) or "").strip().lower() == value
 
     @property
     def dtypes(self) -> dict[str, str]:
@@ -228,6 +247,7 @@ DOCUMENTEN = Table(
           nullable=False),
         C("status", "str", "Document status.", "EnkelvoudigInformatieObject.status", allowed=DOCUMENT_STATUS),
     ),
+    empty_when=(DOCUMENTEN_BRON, GEEN_DOCUMENTEN),
 )
 
 ZAAKTYPEN = Table(
@@ -335,6 +355,28 @@ TABLES: dict[str, Table] = {
 }
 
 
+#: The keys of ``meta.json`` every snapshot has, and the ones a report reads when they are there.
+META: dict[str, str] = {
+    "gemeente": "Municipality name shown in the reports.",
+    "bron": "Where the data came from: `voorbeeld`, `import: <path>` or `zgw-api: <url>`.",
+    "aangemaakt_op": "When the snapshot was written (local time).",
+    "periode_van": "First registratiedatum of the zaken.",
+    "periode_tot": "Last day the data covers; the default report month is the last complete month up to it.",
+    "aantallen": "Rows per table.",
+    "contract_versie": "Version of this contract the snapshot was written for.",
+    "niet_zichtbaar": ("`zgw fetch` only: how many zaken and documents the application was not allowed to see "
+                       "(`{\"zaken\": N, \"documenten\": M}`), see [open-zaak.md](open-zaak.md); the monthly report "
+                       "says so."),
+    DOCUMENTEN_BRON: (
+        f"Optional. `{GEEN_DOCUMENTEN}`: the source has no document data (the organisation keeps its documents in "
+        "another system), so the table `documenten` is empty on purpose and every report says "
+        "\"geen documentgegevens\" instead of a figure about documents. `zgw import` writes it when the export has "
+        "no documenten file or an empty one, `zgw fetch` when it finds no documents. Without it an empty "
+        "`documenten` table is an error, and with it a `documenten` table that has rows is an error."
+    ),
+}
+
+
 def conform(table: str, frame: pd.DataFrame) -> pd.DataFrame:
     """Return ``frame`` with exactly the contract's columns, in order, cast to their dtypes.
 
@@ -380,6 +422,9 @@ def render_markdown() -> str:
     ]
     for t in TABLES.values():
         lines += [f"## `{t.name}`{'' if t.required else ' (optional)'}", "", t.description, ""]
+        if t.required and t.empty_when:
+            lines += [f"Empty only when `meta.json` has `\"{t.empty_when[0]}\": \"{t.empty_when[1]}\"` "
+                      "(see below).", ""]
         lines += ["| column | kind | empty | rule | ZGW source | meaning |", "|---|---|---|---|---|---|"]
         for c in t.columns:
             rules = []
@@ -416,5 +461,14 @@ def render_markdown() -> str:
         "- Processed cleanup amounts above the inventoried starting amount are a warning (over-reporting), "
         "not an error.",
         "",
+        "## `meta.json`",
+        "",
+        "A JSON object beside the tables. These keys are always there or mean something to the reports; "
+        "sources add more (`zgw fetch`: `opgehaald_op`, `sinds`, ..., see [open-zaak.md](open-zaak.md)).",
+        "",
+        "| key | meaning |",
+        "|---|---|",
     ]
+    lines += [f"| `{k}` | {v} |" for k, v in META.items()]
+    lines.append("")
     return "\n".join(lines)

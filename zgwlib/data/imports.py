@@ -38,6 +38,7 @@ from zgwlib.core.files import atomic_file, replace_dir
 from zgwlib.data.snapshot import Snapshot, build_meta, write_snapshot
 from zgwlib.data.sources import load_snapshot
 from zgwlib.data.validate import MISSING_COLUMN, RowNumbers, validate_and_convert
+from zgwlib.core.terms import DOCUMENTEN_BRON, GEEN_DOCUMENTEN, has_document_data
 
 #: Municipality name when neither the mapping nor a meta.json gives one.
 UNKNOWN_GEMEENTE = "onbekende gemeente"
@@ -527,6 +528,7 @@ def import_export(
     mapping: str | os.PathLike[str] | ImportMapping | None = None,
     *,
     today: dt.date | None = None,
+    no_documents: bool = False,
 ) -> tuple[Path, list[Problem]]:
     """Turn an export into a validated snapshot.
 
@@ -544,13 +546,19 @@ def import_export(
         ``docs/importing.md``).
     today : datetime.date, optional
         Reference day for the "in the future" warnings.
+    no_documents : bool
+        The source has no document data (the organisation keeps its documents
+        in another system): ``meta.json`` says so (``"documenten_bron": "geen"``)
+        and the reports say "geen documentgegevens". Without it an export with
+        no documenten file, or an empty one, is declared so as well, with a
+        warning; with it a documenten file that has rows is an error.
 
     Returns
     -------
     path : pathlib.Path
         The snapshot directory.
     warnings : list of Problem
-        Suspicious but usable data; the snapshot was written anyway.
+        Suspicious but usable data, and notes (no document data); the snapshot was written anyway.
 
     Raises
     ------
@@ -590,6 +598,24 @@ def import_export(
             f"({', '.join(contract.TABLES)}), or a mapping file naming them."
         )
 
+    # No documents in the export: the source has no document data (an organisation that keeps them elsewhere).
+    # Said on purpose (--no-documents, or the meta.json of an export of such a snapshot), or noted as a warning.
+    docs = raws.get("documenten")
+    n_docs = 0 if docs is None else len(docs.frame)
+    on_purpose = no_documents or not has_document_data(read.meta)
+    declared = {DOCUMENTEN_BRON: GEEN_DOCUMENTEN} if n_docs == 0 else {}
+    if no_documents and n_docs:
+        problems.append(Problem(
+            "documenten", f"--no-documents says the source has no documents, but the export has {n_docs} rows of "
+            "them; leave out --no-documents, or the documenten file", file=docs.file if docs is not None else None))
+    elif n_docs == 0 and not on_purpose:
+        problems.append(Problem(
+            "documenten", f"the export has no documents, so the snapshot says the source has no document data "
+            f"(meta.json \"{DOCUMENTEN_BRON}\": \"{GEEN_DOCUMENTEN}\") and every report says \"geen "
+            "documentgegevens\" instead of figures about documents. If the zaaksysteem has documents, add them to "
+            "the export; --no-documents declares it without this warning",
+            file=docs.file if docs is not None else read.expected.get("documenten"), severity="warning"))
+
     tables: dict[str, pd.DataFrame] = {}
     files: dict[str, str] = dict(read.expected)
     rows: dict[str, RowNumbers] = {}
@@ -604,7 +630,8 @@ def import_export(
         rows[name] = raw.rows
         if raw.decimal_comma:
             comma.add(name)
-    converted, checked = validate_and_convert(tables, files=files, rows=rows, decimal_comma=comma, today=today)
+    converted, checked = validate_and_convert(tables, files=files, rows=rows, decimal_comma=comma, today=today,
+                                              meta=declared)
     problems += [p for p in checked
                  if not (p.message == MISSING_COLUMN and (p.table, p.column) in reported_missing)]
     errors = [p for p in problems if p.severity == "error"]
@@ -614,8 +641,9 @@ def import_export(
 
     old = read.meta
     gemeente = spec.gemeente or str(old.get("gemeente") or UNKNOWN_GEMEENTE)
-    extra = {k: v for k, v in old.items() if k not in _META_OWN}
-    meta = build_meta(converted, gemeente, f"import: {src}", **extra)
+    # Whether there is document data follows this export, not an earlier export's meta.json.
+    extra = {k: v for k, v in old.items() if k not in _META_OWN and k != DOCUMENTEN_BRON}
+    meta = build_meta(converted, gemeente, f"import: {src}", **extra, **declared)
     return write_snapshot(converted, out, meta), warnings
 
 

@@ -30,7 +30,7 @@ import os
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Union
+from typing import Any, Union
 
 import numpy as np
 import pandas as pd
@@ -542,6 +542,16 @@ def _check_cleanup(ctx: _Context, done: Mapping[str, pd.DataFrame], broken: Coll
         )
 
 
+def _how_to_declare(spec: contract.Table) -> str:
+    """For a table that may be empty by declaration: how to declare it (else nothing)."""
+    if not spec.empty_when:
+        return ""
+    key, value = spec.empty_when
+    return (f". A source without {spec.name} (kept in another system) must say so in meta.json: "
+            f"\"{key}\": \"{value}\"; zgw import and zgw fetch write it when they find none "
+            "(docs/data-contract.md)")
+
+
 def validate_and_convert(
     tables: Mapping[str, pd.DataFrame],
     *,
@@ -549,6 +559,7 @@ def validate_and_convert(
     rows: Mapping[str, RowNumbers] | None = None,
     decimal_comma: Collection[str] = (),
     today: dt.date | None = None,
+    meta: Mapping[str, Any] | None = None,
 ) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
     """Check tables against the contract and convert them to contract dtypes.
 
@@ -566,6 +577,10 @@ def validate_and_convert(
         Tables whose numbers use a decimal comma.
     today : datetime.date, optional
         Reference day for "in the future" warnings (default: today in the Netherlands).
+    meta : mapping, optional
+        The snapshot's ``meta.json``: a required table may be empty only when it
+        says the source has none (``"documenten_bron": "geen"``, see
+        :attr:`zgwlib.data.contract.Table.empty_when`), and must be empty then.
 
     Returns
     -------
@@ -580,15 +595,21 @@ def validate_and_convert(
     broken: set[str] = set()
     for spec in contract.TABLES.values():
         frame = tables.get(spec.name)
+        may_be_empty = spec.may_be_empty(meta)
         if frame is None:
-            if spec.required:
-                ctx.note(spec.name, "required table is missing (no file or sheet for it)")
+            if not may_be_empty:
+                ctx.note(spec.name, "required table is missing (no file or sheet for it)" + _how_to_declare(spec))
                 broken.add(spec.name)
             else:
                 done[spec.name] = spec.empty()
             continue
-        if spec.required and len(frame) == 0:
-            ctx.note(spec.name, "required table has no rows")
+        if not may_be_empty and len(frame) == 0:
+            ctx.note(spec.name, "required table has no rows" + _how_to_declare(spec))
+        elif spec.required and spec.empty_when and may_be_empty and len(frame):
+            # The reports would leave these rows out: the meta says there are none.
+            key, value = spec.empty_when
+            ctx.note(spec.name, f"meta.json says the source has no {spec.name} (\"{key}\": \"{value}\") but the "
+                     f"table has {len(frame)} rows; remove that key from meta.json, or the rows")
         before = len(ctx.problems)
         converted = _check_table(ctx, spec, frame, spec.name in decimal_comma)
         if converted is None:
@@ -612,11 +633,13 @@ def validate(
     files: Mapping[str, str] | None = None,
     rows: Mapping[str, RowNumbers] | None = None,
     today: dt.date | None = None,
+    meta: Mapping[str, Any] | None = None,
 ) -> list[Problem]:
     """Check tables against the data contract.
 
     Rules: required tables present and not empty (optional tables may be
-    missing or empty); every contract column present; values readable as the
+    missing or empty; ``documenten`` may be empty, and must be, when ``meta``
+    says ``"documenten_bron": "geen"``); every contract column present; values readable as the
     column's type; required columns not empty; allowed values; text length;
     number bounds; unique keys; references (statussen and documenten to zaken,
     zaken to zaaktypen, behandelaar and gezet_door to medewerkers); einddatum
@@ -635,6 +658,8 @@ def validate(
         Row numbering per table (default: 1 = first data row).
     today : datetime.date, optional
         Reference day for "in the future" warnings.
+    meta : mapping, optional
+        The snapshot's ``meta.json`` (see :func:`validate_and_convert`).
 
     Returns
     -------
@@ -649,7 +674,7 @@ def validate(
     >>> [p.describe() for p in problems if p.severity == "error"]  # doctest: +SKIP
     []
     """
-    return validate_and_convert(tables, files=files, rows=rows, today=today)[1]
+    return validate_and_convert(tables, files=files, rows=rows, today=today, meta=meta)[1]
 
 
 def validate_snapshot(path: str | os.PathLike[str], *, today: dt.date | None = None) -> list[Problem]:
@@ -660,4 +685,4 @@ def validate_snapshot(path: str | os.PathLike[str], *, today: dt.date | None = N
     base = resolve(path)
     snap = load_snapshot(base)
     files = {name: str(Path(base) / f"{name}.parquet") for name in snap.tables}
-    return validate(snap.tables, files=files, today=today)
+    return validate(snap.tables, files=files, today=today, meta=snap.meta)

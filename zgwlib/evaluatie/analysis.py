@@ -64,7 +64,7 @@ from zgwlib.core import nl
 from zgwlib.maandrapportage import signals
 from zgwlib.evaluatie.bootstrap import GEEN_VERSCHIL, Verschil, bootstrap_verschil, statistiek
 from zgwlib.core.errors import UsageError
-from zgwlib.core.terms import ORGANISATIE
+from zgwlib.core.terms import ORGANISATIE, has_document_data
 from zgwlib.evaluatie.survey import EVALUATIE, NEGATIEVER, NULMETING, OVERIGE, POSITIEVER, Enquete, enquete, enquete_groepen
 from zgwlib.core import periods
 from zgwlib.data.sources import load_snapshot
@@ -508,7 +508,8 @@ def signaalverloop(basis: metrics.Basis, perioden: Perioden, afdeling: str = ORG
     -------
     DataFrame
         ``maand`` (``YYYY-MM``), ``code``, ``titel``, ``aantal``, ``noemer``,
-        ``noemer_tekst`` and ``aandeel``, as :func:`zgwlib.maandrapportage.signals.signalen`.
+        ``noemer_tekst`` and ``aandeel``, as :func:`zgwlib.maandrapportage.signals.signalen`
+        (so without document data no document signals: unknown, not zero).
     """
     inst = metrics.Instellingen()
     parts = []
@@ -576,6 +577,11 @@ class Evaluatie:
     def is_organisatie(self) -> bool:
         """Whether this is the organisation's evaluation."""
         return self.afdeling == ORGANISATIE
+
+    @property
+    def documentgegevens(self) -> bool:
+        """Whether the snapshot has document data; without it the document signals are left out (unknown)."""
+        return has_document_data(self.meta)
 
     @property
     def wie(self) -> str:

@@ -23,6 +23,7 @@ from zgwlib.evaluatie.findings import bevindingen
 from zgwlib.core.files import atomic_file
 from zgwlib.core.terms import BIJLAGEN_ENV
 from zgwlib.core.terms import slug
+from zgwlib.style import GEEN_DOCUMENTGEGEVENS
 
 _BLADNAAM_MAX = 31
 
@@ -80,6 +81,8 @@ def excel_tabellen(ev: Evaluatie) -> dict[str, pd.DataFrame]:
         f"{nl.procent(inst.adoptie_drempel, 0)} van het normale aantal zaken per maand",
         "docs/metrics.md, sectie Evaluatie",
     ]})
+    if not ev.documentgegevens:  # the sheets leave the document signals out: say why
+        toelichting.loc[len(toelichting)] = ["documentgegevens", GEEN_DOCUMENTGEGEVENS]
     ad = ev.adoptie
     adoptie_ = ad.per_afdeling.rename(columns={
         "normaal_per_maand": "zaken per maand (nu)", "voor_per_maand": "zaken per maand vóór de invoering",

@@ -9,8 +9,8 @@ better" and none a volume, so a small department can win (definition also in
    (documents, behandelaar, resultaat, and not registered afterwards);
 3. ``aandeel_actief``: staff who used the zaaksysteem in the month.
 
-When a percentage cannot be computed (no zaak had a legal term), the score is
-the average of the others. A department (or team) competes only with at least
+When a percentage cannot be computed (no zaak had a legal term; without
+document data ``volgens_werkwijze`` never), the score is the average of the others. A department (or team) competes only with at least
 :attr:`~zgwlib.maandrapportage.figures.Instellingen.min_gesloten_kampioen` closed zaken in the
 month and at least one member of staff; otherwise it is listed with the reason.
 """
@@ -89,14 +89,21 @@ def kampioen(scores: pd.DataFrame) -> list[str]:
     return [str(n) for n in scores.loc[scores["rang"] == 1, "naam"]]
 
 
-def uitleg(instellingen: Instellingen | None = None) -> str:
-    """How the score works, in Dutch, for the report (plain text)."""
+def uitleg(instellingen: Instellingen | None = None, documentgegevens: bool = True) -> str:
+    """How the score works, in Dutch, for the report (plain text).
+
+    ``documentgegevens`` False (the snapshot has none): it also says that
+    ``volgens_werkwijze`` cannot count, so the score is the average of the other two.
+    """
     inst = instellingen or Instellingen()
     namen = ", ".join(f"‘{FIGUREN[p].label.lower()}’" for p in ONDERDELEN)
+    zonder = ("" if documentgegevens else
+              f" Deze gegevens bevatten geen documentgegevens, dus ‘{FIGUREN['volgens_werkwijze'].label.lower()}’ "
+              "is onbekend en telt niet mee: de score is het gemiddelde van de andere twee.")
     return (
         f"De kampioensscore is het gemiddelde van drie percentages van deze maand: {namen}. "
         "Het zijn allemaal percentages, geen aantallen, zodat een kleine afdeling even goed kan winnen als een "
         "grote. Ontbreekt een percentage (bijvoorbeeld omdat geen enkele zaak een wettelijke termijn had), dan telt "
         "het gemiddelde van de andere. Wie minder dan "
-        f"{inst.min_gesloten_kampioen} zaken afsloot of geen medewerkers heeft, doet deze maand niet mee."
+        f"{inst.min_gesloten_kampioen} zaken afsloot of geen medewerkers heeft, doet deze maand niet mee.{zonder}"
     )

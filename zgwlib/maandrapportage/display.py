@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from zgwlib.core import nl
-from zgwlib.maandrapportage.figures import FIGUREN, VERGELIJKING
+from zgwlib.maandrapportage.figures import DOCUMENTFIGUREN, FIGUREN, VERGELIJKING
 from zgwlib.style import (
     BETER, GOUD, HOOFDKLEUR, NEUTRAAL, PALET, SLECHTER, Kolom, alinea, dagen, e, getal, getal_as, icoon, maand_labels,
     procent,
@@ -46,7 +46,8 @@ def _tegel(label: str, waarde: str, sub: str, vergelijkingen: Sequence[tuple[str
     )
 
 
-def tegels_html(kern: pd.DataFrame, periode: str, extra: Mapping[str, str] | None = None) -> str:
+def tegels_html(kern: pd.DataFrame, periode: str, extra: Mapping[str, str] | None = None,
+                documentgegevens: bool = True) -> str:
     """The kerncijfers as tiles, each with its change against last month and last year.
 
     Parameters
@@ -58,14 +59,20 @@ def tegels_html(kern: pd.DataFrame, periode: str, extra: Mapping[str, str] | Non
     extra : mapping, optional
         A line under the value per code, for example
         ``{"actieve_gebruikers": "van 41 medewerkers (83%)"}``.
+    documentgegevens : bool
+        False when the snapshot has no document data: the tiles of
+        :data:`~zgwlib.maandrapportage.figures.DOCUMENTFIGUREN` (value "–") say "geen documentgegevens".
     """
     p = pd.Period(periode, "M")
     vorige, jaar = nl.maand(p - 1), nl.maand(p - 12)
     tiles = []
+    extra = dict(extra or {})
+    if not documentgegevens:
+        extra.update({code: "geen documentgegevens" for code in DOCUMENTFIGUREN})
     for r in kern.itertuples(index=False):
         comps = [(f"t.o.v. {vorige}", r.tekst_maand, r.oordeel_maand), (f"t.o.v. {jaar}", r.tekst_jaar,
                                                                            r.oordeel_jaar)]
-        tiles.append(_tegel(r.label, r.tekst, (extra or {}).get(r.code, ""), comps))
+        tiles.append(_tegel(r.label, r.tekst, extra.get(r.code, ""), comps))
     return f'<div style="display:flex;flex-wrap:wrap;gap:.6rem;margin:.5rem 0">{"".join(tiles)}</div>'
 
 
@@ -152,13 +159,17 @@ def vergelijking_tabel_html(vergelijking: pd.DataFrame) -> str:
 # --------------------------------------------------------------------------- charts
 
 
-def trendgrafieken(trend: pd.DataFrame, titel: str | None = None) -> Any:
+def trendgrafieken(trend: pd.DataFrame, titel: str | None = None, documentgegevens: bool = True) -> Any:
     """Four small charts of the last months: volume, on time, lead time, way of working.
 
     Parameters
     ----------
     trend : DataFrame
         Rows of one department by month (:func:`zgwlib.maandrapportage.figures.eenheid`).
+    documentgegevens : bool
+        False when the snapshot has no document data: the figures of
+        :data:`~zgwlib.maandrapportage.figures.DOCUMENTFIGUREN` are left out (no
+        empty lines in the legend) and the panel's title says why.
 
     Returns
     -------
@@ -177,6 +188,9 @@ def trendgrafieken(trend: pd.DataFrame, titel: str | None = None) -> Any:
         ("Werkwijze", ("aandeel_actief", "met_documenten", "volgens_werkwijze"), procent_as),
     )
     for ax, (name, codes, fmt) in zip(axes.flat, panels):
+        if not documentgegevens and set(codes) & set(DOCUMENTFIGUREN):
+            codes = tuple(c for c in codes if c not in DOCUMENTFIGUREN)
+            name += " (geen documentgegevens)"
         for i, code in enumerate(codes):
             y = trend[code].to_numpy(dtype="float64")
             ax.plot(x, y, marker="o", markersize=3.5, linewidth=2 if i == 0 else 1.6, color=PALET[i],
@@ -192,19 +206,21 @@ def trendgrafieken(trend: pd.DataFrame, titel: str | None = None) -> Any:
     return fig
 
 
-def heatmap(vergelijking: pd.DataFrame, titel: str | None = None) -> Any:
+def heatmap(vergelijking: pd.DataFrame, titel: str | None = None, documentgegevens: bool = True) -> Any:
     """Departments against the main figures: green is better, red is worse (per column, by rank).
 
     The colour of a cell is its rank within the column, turned so that better is
     greener for every figure (lower lead time is better, higher % on time is
-    better). Figures without a direction (volumes) are left out; the values are
+    better). Figures without a direction (volumes) are left out, and so are
+    those about documents when the snapshot has no document data
+    (``documentgegevens`` False: they would be empty columns); the values are
     printed in each cell.
     """
     import matplotlib.pyplot as plt
     import seaborn as sns
 
     apply_style()
-    codes = [c for c in VERGELIJKING if FIGUREN[c].richting != 0]
+    codes = [c for c in VERGELIJKING if FIGUREN[c].richting != 0 and (documentgegevens or c not in DOCUMENTFIGUREN)]
     df = vergelijking.set_index("afdeling")[codes]
     df.index = ["Hele organisatie" if a == "organisatie" else a for a in df.index]
     kleur = pd.DataFrame(index=df.index, columns=codes, dtype="float64")

@@ -26,7 +26,7 @@ from zgwlib.maandrapportage import facts
 from zgwlib.maandrapportage.facts import dagen_sinds_laatste_status, index_in, open_op, open_over_termijn
 from zgwlib.core.errors import UsageError
 from zgwlib.core.periods import choose_periode, maand_einde, maand_index, periode_index, periode_tekst
-from zgwlib.core.terms import GEEN_TEAM, ORGANISATIE
+from zgwlib.core.terms import GEEN_TEAM, ORGANISATIE, has_document_data
 from zgwlib.data.sources import load_snapshot
 
 #: Months back to the same month last year.
@@ -109,6 +109,10 @@ KERNCIJFERS = (
     "ontvangen", "gesloten", "open_einde_maand", "binnen_norm", "binnen_termijn", "doorlooptijd_mediaan",
     "doorlooptijd_p90", "actieve_gebruikers", "met_documenten", "met_behandelaar", "met_resultaat",
 )
+
+#: The figures that need document data: unknown (NaN, never 0) when the snapshot has none
+#: (``meta.json`` ``"documenten_bron": "geen"``, see docs/metrics.md).
+DOCUMENTFIGUREN = ("met_documenten", "volgens_werkwijze")
 
 #: The figures of the department comparison (table and heatmap).
 VERGELIJKING = (
@@ -237,6 +241,11 @@ class Basis:
         The snapshot's ``meta.json``.
     status_zaak : ndarray, optional
         Per status: the row of its zaak in ``zaken`` (-1 when unknown).
+    documentgegevens : bool
+        Whether the snapshot has document data. Without it (``meta.json``
+        ``"documenten_bron": "geen"``) ``heeft_documenten`` and
+        ``volgens_werkwijze`` are missing (pandas ``boolean`` NA) for every
+        zaak, so every figure built on them is NaN, never 0 (:data:`DOCUMENTFIGUREN`).
     """
 
     zaken: pd.DataFrame
@@ -251,6 +260,7 @@ class Basis:
     peildatum: pd.Timestamp
     meta: dict[str, Any] = field(default_factory=dict)
     status_zaak: np.ndarray | None = None
+    documentgegevens: bool = True
     #: Results worth keeping between calls on the same data (activity per month window).
     cache: dict[Any, Any] = field(default_factory=dict, repr=False)
 
@@ -308,6 +318,8 @@ def prepare(snapshot: Any) -> Basis:
     status_zaak, doc_zaak = facts.posities(z["identificatie"], statussen["zaak"], documenten["zaak"])
     beh_mw, st_mw = facts.posities(mw["identificatie"], z["behandelaar"], statussen["gezet_door"])
     mw["nooit_actief"] = facts.nooit_actief(mw, z, statussen, beh_mw, st_mw)
+    meta = dict(getattr(snapshot, "meta", {}) or {})
+    documentgegevens = has_document_data(meta)
     z["heeft_documenten"] = facts.heeft_documenten(z, documenten, doc_zaak)
     z["heeft_tussenstatus"] = facts.heeft_tussenstatus(z, statussen, status_zaak)
     z["achteraf"] = facts.achteraf_geregistreerd(z, z["heeft_tussenstatus"].to_numpy())
@@ -317,6 +329,11 @@ def prepare(snapshot: Any) -> Basis:
         gesloten & z["heeft_documenten"].to_numpy() & z["heeft_behandelaar"].to_numpy()
         & z["heeft_resultaat"].to_numpy() & ~z["achteraf"].to_numpy()
     )
+    if not documentgegevens:
+        # Unknown, not "no": a source without document data must not make every zaak look incomplete. NA also
+        # makes a plain bool conversion fail, so no later use can quietly count it as False.
+        for col in ("heeft_documenten", "volgens_werkwijze"):
+            z[col] = pd.array(np.full(len(z), pd.NA), dtype="boolean")
 
     afd = categorie(z["afdeling"], mw["afdeling"].dropna().astype("str"), key=_lower)
     afdelingen = [str(a) for a in afd.categories]
@@ -332,7 +349,6 @@ def prepare(snapshot: Any) -> Basis:
     same = (beh_mw >= 0) & (mw_afd[rij] == afd.codes)
     z["team"] = pd.Categorical.from_codes(np.where(same, mw_team[rij], -1), categories=teams)
 
-    meta = dict(getattr(snapshot, "meta", {}) or {})
     if meta.get("periode_tot"):
         peil = pd.Timestamp(str(meta["periode_tot"])[:10])
     else:
@@ -346,7 +362,7 @@ def prepare(snapshot: Any) -> Basis:
     per_maand = pd.Series(m_doc).value_counts()
     return Basis(z, statussen[st_cols], mw, t["zaaktypen"], docs, per_maand,
                  maand_index(statussen["datum_status_gezet"]), st_mw, afdelingen, peil.normalize(), meta,
-                 status_zaak=status_zaak)
+                 status_zaak=status_zaak, documentgegevens=documentgegevens)
 
 
 # --------------------------------------------------------------------------- aggregation (one definition each)
@@ -394,7 +410,8 @@ def _gesloten_cijfers(z: pd.DataFrame, sel: np.ndarray, key: np.ndarray, size: i
 
     ``gesloten`` counts them; ``binnen_norm``/``binnen_termijn`` are means over
     those that have the date; ``met_*``, ``achteraf`` and ``volgens_werkwijze``
-    are shares of ``gesloten``; lead time median and p90. Rates of an empty group are NaN.
+    are shares of ``gesloten``; lead time median and p90. Rates of an empty group are NaN, and so is a share
+    of a fact that is unknown (missing: ``heeft_documenten`` without document data).
     """
     key = np.asarray(key, dtype=np.int64)
     n = np.bincount(key, minlength=size)
@@ -409,7 +426,9 @@ def _gesloten_cijfers(z: pd.DataFrame, sel: np.ndarray, key: np.ndarray, size: i
         for code, col in (("met_documenten", "heeft_documenten"), ("met_behandelaar", "heeft_behandelaar"),
                           ("met_resultaat", "heeft_resultaat"), ("achteraf", "achteraf"),
                           ("volgens_werkwijze", "volgens_werkwijze")):
-            out[code] = np.bincount(key, weights=z[col].to_numpy(dtype=bool)[sel], minlength=size) / n
+            # As 1.0/0.0, with NaN for an unknown fact: the share of a group with one becomes NaN, not a guess.
+            w = z[col].to_numpy(dtype="float64", na_value=np.nan)[sel]
+            out[code] = np.bincount(key, weights=w, minlength=size) / n
     out["achteraf_aantal"] = np.bincount(key, weights=z["achteraf"].to_numpy(dtype=bool)[sel],
                                          minlength=size).astype(np.int64)
     return pd.DataFrame({c: out[c] for c in _GESLOTEN})
@@ -706,7 +725,8 @@ def maand_flags(basis: Basis, periode: str, instellingen: Instellingen | None = 
         end: the per-zaak facts of :class:`~zgwlib.maandrapportage.figures.Basis` (``identificatie``,
         ``zaaktype``, ``afdeling``, ``omschrijving``, ...), ``ontvangen_in_maand``,
         ``gesloten_in_maand``, ``open_einde_maand`` and one bool column per zaak
-        signal of :data:`zgwlib.maandrapportage.signals.SIGNALEN`.
+        signal of :data:`zgwlib.maandrapportage.signals.SIGNALEN` (without document data not
+        ``gesloten_zonder_documenten``: unknown).
     """
     inst = instellingen or Instellingen()
     m, peil = periode_index(periode), maand_einde(periode)
@@ -723,7 +743,8 @@ def maand_flags(basis: Basis, periode: str, instellingen: Instellingen | None = 
     out["gesloten_in_maand"] = closed
     out["open_einde_maand"] = open_nu
     out["achteraf_geregistreerd"] = closed & sub["achteraf"].to_numpy()
-    out["gesloten_zonder_documenten"] = closed & ~sub["heeft_documenten"].to_numpy()
+    if basis.documentgegevens:  # without document data this signal is unknown: no column, no signal, no tip
+        out["gesloten_zonder_documenten"] = closed & ~sub["heeft_documenten"].to_numpy(dtype=bool)
     out["zonder_behandelaar"] = (closed | open_nu) & ~sub["heeft_behandelaar"].to_numpy()
     out["gesloten_zonder_resultaat"] = closed & ~sub["heeft_resultaat"].to_numpy()
     out["open_over_termijn"] = open_nu & open_over_termijn(sub, peil)

@@ -19,6 +19,7 @@ Four kinds, each defined once here and in ``docs/metrics.md`` (section
   ``gearchiveerd``, at least one document and a resultaat; the first in order
   of (``einddatum``, ``identificatie``), dated by its einddatum (the data holds
   no archiving date, so this is the earliest day it can have been archived).
+  Without document data it cannot be known, so there is none.
 
 Only milestones reached by the end of the report month count; one is *recent*
 when it was reached in the report month or the
@@ -322,10 +323,12 @@ def mijlpalen(
                      f"({_maanden(int(r.start_maand), int(r.start_maand) + VENSTER - 1)}).",
         })
 
+    # Without document data "with documents" is unknown, so no zaak can be called completely archived.
     arch = (z["archiefstatus"].astype("str") == "gearchiveerd").to_numpy() & z["gesloten"].to_numpy(dtype=bool) \
-        & z["heeft_documenten"].to_numpy(dtype=bool) & z["heeft_resultaat"].to_numpy(dtype=bool) \
-        & (z["m_eind"].to_numpy() <= m1)
-    if arch.any():
+        & z["heeft_resultaat"].to_numpy(dtype=bool) & (z["m_eind"].to_numpy() <= m1)
+    if basis.documentgegevens:
+        arch &= z["heeft_documenten"].to_numpy(dtype=bool)
+    if basis.documentgegevens and arch.any():
         kand = z.loc[arch, ["identificatie", "einddatum", "zaaktype", "afdeling"]]
         kand = kand.assign(_id=kand["identificatie"].astype("str")).sort_values(["einddatum", "_id"], kind="stable")
         eerste = kand.iloc[0]

@@ -70,7 +70,8 @@ def zaak_flags(
     DataFrame
         ``identificatie``, ``afdeling``, ``zaaktype`` and one bool column per
         name in :data:`ZAAK_SIGNALEN`. The closed-zaak signals look at every
-        closed zaak, whatever the peildatum.
+        closed zaak, whatever the peildatum. Without document data
+        ``gesloten_zonder_documenten`` is missing (``boolean`` NA) for every zaak: unknown.
     """
     b = snapshot if isinstance(snapshot, Basis) else prepare(snapshot)
     p = pd.Timestamp(peildatum).normalize() if peildatum is not None else b.peildatum
@@ -80,12 +81,14 @@ def zaak_flags(
     gesloten = z["gesloten"].to_numpy()
     open_nu = open_op(z, p)
     dagen = dagen_sinds_laatste_status(z, b.statussen, p, b.status_zaak, alleen=open_nu)
+    zonder_documenten = (gesloten & ~z["heeft_documenten"].to_numpy(dtype=bool) if b.documentgegevens
+                         else pd.array(np.full(len(z), pd.NA), dtype="boolean"))
     return pd.DataFrame({
         "identificatie": z["identificatie"].to_numpy(),
         "afdeling": z["afdeling"].astype("str").to_numpy(),
         "zaaktype": z["zaaktype"].astype("str").to_numpy(),
         "achteraf_geregistreerd": z["achteraf"].to_numpy(),
-        "gesloten_zonder_documenten": gesloten & ~z["heeft_documenten"].to_numpy(),
+        "gesloten_zonder_documenten": zonder_documenten,
         "zonder_behandelaar": ~z["heeft_behandelaar"].to_numpy(),
         "gesloten_zonder_resultaat": gesloten & ~z["heeft_resultaat"].to_numpy(),
         "open_over_termijn": open_over_termijn(z, p),
@@ -141,6 +144,10 @@ SIGNALEN: dict[str, Signaal] = {s.code: s for s in (
 )}
 
 
+#: The signals that need document data; left out of the table and the tips when the snapshot has none.
+DOCUMENTSIGNALEN = ("gesloten_zonder_documenten", "documenten_buiten_zaak")
+
+
 def _voorbeelden(frame: pd.DataFrame, mask: np.ndarray, k: int) -> list[str]:
     """The ``k`` most recently registered zaken among ``mask`` (ties by identificatie)."""
     idx = np.flatnonzero(mask)
@@ -185,7 +192,9 @@ def signalen(maand: Maand, afdeling: str, *, toon_namen: bool = False) -> pd.Dat
         ``voorbeelden`` (list of zaak, document or medewerker identificaties; no
         names) and ``nooit_actief`` (only on ``medewerkers_niet_actief``).
         ``documenten_buiten_zaak`` only for the organisation: a document
-        without a zaak has no department.
+        without a zaak has no department. Without document data neither
+        ``gesloten_zonder_documenten`` nor ``documenten_buiten_zaak``: they are
+        unknown, not zero (:data:`DOCUMENTSIGNALEN`).
     """
     inst, basis = maand.instellingen, maand.basis
     f = maand.selectie(afdeling)
@@ -194,11 +203,11 @@ def signalen(maand: Maand, afdeling: str, *, toon_namen: bool = False) -> pd.Dat
              "afgesloten en open zaken": int((closed | open_nu).sum())}
     rows: list[tuple[str, int, int, list[str], int | None]] = []
     for code, s in SIGNALEN.items():
-        if s.noemer in bases:
+        if s.noemer in bases and code in f:
             mask = f[code].to_numpy()
             rows.append((code, int(mask.sum()), bases[s.noemer], _voorbeelden(f, mask, inst.voorbeelden), None))
     m = periode_index(maand.periode)
-    if afdeling == ORGANISATIE:
+    if afdeling == ORGANISATIE and basis.documentgegevens:
         docs = basis.documenten_buiten_zaak
         in_maand = (docs["m_creatie"] == m).to_numpy()
         ids = sorted(docs.loc[in_maand, "identificatie"].astype("str"))[: inst.voorbeelden]

@@ -9,6 +9,7 @@ markup. Amounts are formatted per row: metres get one decimal, dossiers none.
 from __future__ import annotations
 
 import math
+import textwrap
 from typing import Any
 
 import numpy as np
@@ -130,10 +131,15 @@ def draw_afdelingen(v: pd.DataFrame, prog: pd.DataFrame, eenheid: str = METERS, 
 
 
 def draw_documenten(per_maand: pd.DataFrame, begin: Any = None, einde: Any = None, ax: Any = None,
-                     afdeling: str | None = None) -> Any:
-    """Documents outside zaken (organisation) and closed zaken without documents per month, cleanup shaded."""
+                     afdeling: str | None = None, documentgegevens: bool = True) -> Any:
+    """Documents outside zaken (organisation) and closed zaken without documents per month, cleanup shaded.
+
+    ``documentgegevens`` False (the snapshot has none): the sentence that says so instead of empty lines.
+    """
     ax = plots.assen(ax, (8, 3.2))
     kleur = _kleuren()
+    if not documentgegevens:
+        return plots.leeg(ax, "\n".join(textwrap.wrap(plots.GEEN_DOCUMENTGEGEVENS, 60)))
     if per_maand.empty:
         ax.text(0.5, 0.5, "Geen documenten", ha="center", va="center", transform=ax.transAxes)
         return ax

@@ -51,7 +51,7 @@ import pandas as pd
 
 from zgwlib.core import nl
 from zgwlib.core.errors import UsageError
-from zgwlib.core.terms import ORGANISATIE
+from zgwlib.core.terms import ORGANISATIE, has_document_data
 from zgwlib.data.opschoning import (
     DOSSIERS, EENHEDEN, METERS, VERWERKT, startvoorraad, up_to, voortgang,
 )
@@ -451,7 +451,8 @@ def burnup(
 
 
 def documenten_per_maand(
-    documenten: pd.DataFrame, zaken: pd.DataFrame, tot: pd.Timestamp, afdeling: str | None = None
+    documenten: pd.DataFrame, zaken: pd.DataFrame, tot: pd.Timestamp, afdeling: str | None = None,
+    documentgegevens: bool = True,
 ) -> pd.DataFrame:
     """Per month: new documents outside any zaak (organisation) and closed zaken without documents.
 
@@ -459,7 +460,10 @@ def documenten_per_maand(
     ``buiten_zaak`` and ``aandeel_buiten_zaak`` are always the organisation's
     (by ``creatiedatum``). ``gesloten`` and ``zonder_documenten`` count the
     zaken of ``afdeling`` (all when ``None``) closed in the month; a closed
-    zaak without documents means its paperwork lives elsewhere.
+    zaak without documents means its paperwork lives elsewhere. Without
+    document data (``documentgegevens`` False: the source keeps its documents
+    elsewhere) every column about documents is NaN, unknown, not 0; only
+    ``gesloten`` is counted.
 
     Returns
     -------
@@ -490,6 +494,10 @@ def documenten_per_maand(
     per = per.reindex(maanden).fillna(0).astype("int64")
     per["aandeel_buiten_zaak"] = per["buiten_zaak"] / per["documenten"].where(per["documenten"] > 0)
     per["aandeel_zonder_documenten"] = per["zonder_documenten"] / per["gesloten"].where(per["gesloten"] > 0)
+    if not documentgegevens:
+        per = per.astype({c: "float64" for c in ("documenten", "buiten_zaak", "zonder_documenten")})
+        per[["documenten", "buiten_zaak", "aandeel_buiten_zaak", "zonder_documenten",
+             "aandeel_zonder_documenten"]] = np.nan
     return per[["documenten", "buiten_zaak", "aandeel_buiten_zaak", "gesloten", "zonder_documenten",
                 "aandeel_zonder_documenten"]]
 
@@ -536,9 +544,10 @@ def voor_en_na(
             continue
         rows.append({
             "periode": naam, "van": sel.index.min(), "tot": sel.index.max(), "maanden": len(sel),
-            "aandeel_buiten_zaak": sel["buiten_zaak"].sum() / sel["documenten"].sum()
+            # min_count=1: a sum of unknown counts (no document data) stays unknown instead of 0.
+            "aandeel_buiten_zaak": sel["buiten_zaak"].sum(min_count=1) / sel["documenten"].sum(min_count=1)
             if sel["documenten"].sum() else math.nan,
-            "aandeel_zonder_documenten": sel["zonder_documenten"].sum() / sel["gesloten"].sum()
+            "aandeel_zonder_documenten": sel["zonder_documenten"].sum(min_count=1) / sel["gesloten"].sum()
             if sel["gesloten"].sum() else math.nan,
         })
     return pd.DataFrame(rows, columns=["periode", "van", "tot", "maanden", "aandeel_buiten_zaak",
@@ -570,6 +579,9 @@ class Opschoonrapport:
         :func:`papierloos` (for an afdeling only its own row).
     documenten : DataFrame
         :func:`documenten_per_maand` for the afdeling (organisation: all zaken).
+    documentgegevens : bool
+        Whether the snapshot has document data (``meta.json``); without it the
+        document shares of ``documenten`` and ``voor_na`` are NaN.
     voor_na : DataFrame
         :func:`voor_en_na` around the afdeling's cleanup (empty for the organisation).
     registraties : DataFrame
@@ -592,6 +604,7 @@ class Opschoonrapport:
     registraties: pd.DataFrame
     opschoning: pd.DataFrame
     doelen: pd.DataFrame
+    documentgegevens: bool = True
 
     @property
     def is_organisatie(self) -> bool:
@@ -696,7 +709,8 @@ def make_report(
     org = afdeling == ORGANISATIE
     att = aandacht(prog, v, None if not org else inst.aandacht_max)
     eigen_v = v if org else v[v["afdeling"] == afdeling]
-    docs = documenten_per_maand(snap["documenten"], snap["zaken"], tot, None if org else afdeling)
+    documentgegevens = has_document_data(snap.meta)
+    docs = documenten_per_maand(snap["documenten"], snap["zaken"], tot, None if org else afdeling, documentgegevens)
     vn = voor_en_na(docs, None, None, tot, inst.voor_na_maanden)
     regs = up_to(reg, tot).iloc[0:0]
     if not org:
@@ -711,5 +725,5 @@ def make_report(
     return Opschoonrapport(
         afdeling=afdeling, peildatum=tot, instellingen=inst, voortgang=v, prognose=prog, aandacht=att,
         totalen=totalen(eigen_v), papierloos=pl, documenten=docs, voor_na=vn,
-        registraties=regs.reset_index(drop=True), opschoning=reg, doelen=doelen,
+        registraties=regs.reset_index(drop=True), opschoning=reg, doelen=doelen, documentgegevens=documentgegevens,
     )

@@ -11,6 +11,12 @@ Four questions:
 * which zaaktypes' closed zaken mostly lack documents or a resultaat (the
   zaaktype or its templates may not fit the work).
 
+Without document data (``meta.json`` ``"documenten_bron": "geen"``: the
+documents are kept in another system) the questions about document types and
+missing documents have no answer: :func:`documenttypen` and
+:func:`documenttypen_nooit_gebruikt` give None and the shares of zaken without
+documents are NaN, never "no document type used" or 100% without documents.
+
 Without the optional catalogue of informatieobjecttypen only the
 ``informatieobjecttype`` of each document is known, so a document type that was
 never used cannot be seen; :func:`documenttypen` then lists the types used at
@@ -23,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from zgwlib.core.errors import UsageError
@@ -82,20 +89,24 @@ def zaaktypen_zonder_zaken(
     )
 
 
-def documenttypen(documenten: pd.DataFrame, peildatum: pd.Timestamp | str, maanden: int = 6) -> pd.DataFrame:
+def documenttypen(documenten: pd.DataFrame, peildatum: pd.Timestamp | str, maanden: int = 6,
+                  documentgegevens: bool = True) -> pd.DataFrame | None:
     """Use of each document type (``informatieobjecttype``), by ``creatiedatum``.
 
     Only types that occur in the data can be listed (see the module docstring).
 
     Returns
     -------
-    DataFrame
+    DataFrame or None
+        None without document data (``documentgegevens`` False): unknown. Else
         ``informatieobjecttype``, ``documenten`` (ever), ``recent`` (created in the
         last ``maanden`` months), ``zaken`` (distinct zaken), ``buiten_zaak``
         (documents linked to no zaak), ``eerste_gebruik``, ``laatste_gebruik`` and
         ``in_gebruik`` (created in the last ``maanden`` months); unused types
         first, then by number of documents.
     """
+    if not documentgegevens:
+        return None
     van, tot = venster(peildatum, maanden)
     d = documenten
     cd = d["creatiedatum"]
@@ -123,8 +134,9 @@ def heeft_catalogus(informatieobjecttypen: pd.DataFrame | None) -> bool:
 
 
 def documenttypen_nooit_gebruikt(
-    documenten: pd.DataFrame, informatieobjecttypen: pd.DataFrame, peildatum: pd.Timestamp | str
-) -> pd.DataFrame:
+    documenten: pd.DataFrame, informatieobjecttypen: pd.DataFrame, peildatum: pd.Timestamp | str,
+    documentgegevens: bool = True,
+) -> pd.DataFrame | None:
     """Document types of the catalogue that no document used up to ``peildatum``.
 
     Only types valid on ``peildatum`` count (``begin_geldigheid`` on or before
@@ -138,13 +150,17 @@ def documenttypen_nooit_gebruikt(
     informatieobjecttypen : DataFrame
         The optional contract table; empty gives an empty result (see :func:`heeft_catalogus`).
     peildatum : date
+    documentgegevens : bool
+        False when the snapshot has no document data: None (unknown), not every type of the catalogue.
 
     Returns
     -------
-    DataFrame
+    DataFrame or None
         ``omschrijving``, ``vertrouwelijkheidaanduiding``, ``begin_geldigheid``,
         ``einde_geldigheid``, sorted by omschrijving.
     """
+    if not documentgegevens:
+        return None
     peil = pd.Timestamp(peildatum).normalize()
     cat = informatieobjecttypen
     geldig = ~(cat["begin_geldigheid"] > peil) & ~(cat["einde_geldigheid"] < peil)  # a missing date limits nothing
@@ -161,6 +177,7 @@ def zaaktypen_onvolledig(
     peildatum: pd.Timestamp | str | None = None,
     maanden: int | None = None,
     drempel: float = MEESTAL,
+    documentgegevens: bool = True,
 ) -> pd.DataFrame:
     """Per zaaktype: how many closed zaken lack documents or a resultaat.
 
@@ -173,6 +190,10 @@ def zaaktypen_onvolledig(
         ``peildatum``; default all closed zaken.
     drempel : float
         Share above which the zaaktype "mostly" misses them.
+    documentgegevens : bool
+        False when the snapshot has no document data: ``zonder_documenten`` is NA,
+        ``aandeel_zonder_documenten`` NaN and ``meestal_zonder_documenten`` False
+        (unknown, so never signalled); the order follows the resultaat alone.
 
     Returns
     -------
@@ -187,11 +208,14 @@ def zaaktypen_onvolledig(
         van, tot = venster(peildatum, maanden)
         closed = closed[(closed["einddatum"] >= van) & (closed["einddatum"] <= tot)]
     # Same definitions as the monthly report's signals (see docs/metrics.md).
-    zonder_docs = zonder_documenten(closed, documenten)
+    zonder_docs = zonder_documenten(closed, documenten, documentgegevens)
     zonder_res = closed["resultaat"].isna()
     g = pd.DataFrame({"zaaktype": closed["zaaktype"], "d": zonder_docs, "r": zonder_res}).groupby("zaaktype")
     per = pd.DataFrame({"gesloten": g.size(), "zonder_documenten": g["d"].sum(), "zonder_resultaat": g["r"].sum()})
     per["aandeel_zonder_documenten"] = per["zonder_documenten"] / per["gesloten"]
+    if not documentgegevens:  # a sum of unknowns is unknown, not 0
+        per["zonder_documenten"] = pd.array(np.full(len(per), None), dtype="Int64")
+        per["aandeel_zonder_documenten"] = np.nan
     per["aandeel_zonder_resultaat"] = per["zonder_resultaat"] / per["gesloten"]
     per["meestal_zonder_documenten"] = per["aandeel_zonder_documenten"] > drempel
     per["meestal_zonder_resultaat"] = per["aandeel_zonder_resultaat"] > drempel

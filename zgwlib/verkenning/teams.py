@@ -59,10 +59,18 @@ def achteraf_geregistreerd(zaken: pd.DataFrame, statussen: pd.DataFrame) -> pd.S
     return pd.Series(flags, index=zaken.index)
 
 
-def zonder_documenten(zaken: pd.DataFrame, documenten: pd.DataFrame) -> pd.Series:
-    """Flag closed zaken without any document (:func:`zgwlib.maandrapportage.facts.heeft_documenten`)."""
+def zonder_documenten(zaken: pd.DataFrame, documenten: pd.DataFrame, documentgegevens: bool = True) -> pd.Series:
+    """Flag closed zaken without any document (:func:`zgwlib.maandrapportage.facts.heeft_documenten`).
+
+    ``documentgegevens`` False (the source has no document data, ``meta.json``
+    ``"documenten_bron": "geen"``): unknown for every closed zaak (``boolean``
+    NA), False for the open ones.
+    """
+    gesloten = zaken["einddatum"].notna().to_numpy()
+    if not documentgegevens:
+        return pd.Series(pd.array(np.where(gesloten, None, False), dtype="boolean"), index=zaken.index)
     z, docs = _op_codes(zaken, documenten[["zaak"]], "zaak")
-    return pd.Series(zaken["einddatum"].notna().to_numpy() & ~facts.heeft_documenten(z, docs), index=zaken.index)
+    return pd.Series(gesloten & ~facts.heeft_documenten(z, docs), index=zaken.index)
 
 
 def _in_periode(dates: pd.Series, van: pd.Timestamp | None, tot: pd.Timestamp | None) -> pd.Series:
@@ -98,7 +106,7 @@ def _activiteit(
 
 def _zaak_teams(
     zaken: pd.DataFrame, statussen: pd.DataFrame, documenten: pd.DataFrame, medewerkers: pd.DataFrame,
-    van: pd.Timestamp | None, tot: pd.Timestamp | None,
+    van: pd.Timestamp | None, tot: pd.Timestamp | None, documentgegevens: bool = True,
 ) -> pd.DataFrame:
     """Zaken registered or closed in the period with their team and flags."""
     in_reg = _in_periode(zaken["registratiedatum"], van, tot)
@@ -107,7 +115,7 @@ def _zaak_teams(
     z = z.assign(geregistreerd=in_reg[in_reg | in_eind], gesloten=in_eind[in_reg | in_eind])
     part = zaken.loc[z.index]
     z["achteraf"] = achteraf_geregistreerd(part, statussen) & z["gesloten"]
-    z["zonder_docs"] = zonder_documenten(part, documenten) & z["gesloten"]
+    z["zonder_docs"] = zonder_documenten(part, documenten, documentgegevens) & z["gesloten"]
     info = medewerkers.set_index("identificatie")
     bh_afd = z["behandelaar"].map(info["afdeling"])
     bh_team = z["behandelaar"].map(info["team"].fillna(GEEN_TEAM))
@@ -124,6 +132,8 @@ def adoptie_per_team(
     van: pd.Timestamp | None = None,
     tot: pd.Timestamp | None = None,
     afdelingen: list[str] | None = None,
+    *,
+    documentgegevens: bool = True,
 ) -> pd.DataFrame:
     """Adoption figures per team.
 
@@ -135,6 +145,9 @@ def adoptie_per_team(
         Inclusive day bounds of the period (default: all data).
     afdelingen : list of str, optional
         Only these afdelingen.
+    documentgegevens : bool
+        False when the snapshot has no document data: ``zonder_documenten`` and
+        ``aandeel_zonder_documenten`` are then unknown (NA, NaN), not 0.
 
     Returns
     -------
@@ -151,7 +164,7 @@ def adoptie_per_team(
     mw["actief"] = mw["identificatie"].isin(act.index)
     staff = mw.groupby(["afdeling", "team"]).agg(medewerkers=("identificatie", "size"), actief=("actief", "sum"))
 
-    z = _zaak_teams(zaken, statussen, documenten, mw, van, tot)
+    z = _zaak_teams(zaken, statussen, documenten, mw, van, tot, documentgegevens)
     g = z.groupby(["afdeling", "team"])
     work = pd.DataFrame({"zaken": g["geregistreerd"].sum(), "gesloten": g["gesloten"].sum(),
                          "achteraf_geregistreerd": g["achteraf"].sum(), "zonder_documenten": g["zonder_docs"].sum()})
@@ -164,6 +177,9 @@ def adoptie_per_team(
     out["aandeel_actief"] = out["actief"] / out["medewerkers"].replace(0, np.nan)
     out["aandeel_achteraf"] = out["achteraf_geregistreerd"] / out["gesloten"].replace(0, np.nan)
     out["aandeel_zonder_documenten"] = out["zonder_documenten"] / out["gesloten"].replace(0, np.nan)
+    if not documentgegevens:  # a sum of unknowns is unknown, not 0
+        out["zonder_documenten"] = pd.array(np.full(len(out), None), dtype="Int64")
+        out["aandeel_zonder_documenten"] = np.nan
     out["afdeling"] = out["afdeling"].astype("str")
     out["team"] = out["team"].astype("str")
     cols = ["afdeling", "team", "medewerkers", "actief", "aandeel_actief", "zaken", "gesloten",
@@ -181,6 +197,7 @@ def adoptie_per_medewerker(
     afdelingen: list[str] | None = None,
     *,
     toon_namen: bool = False,
+    documentgegevens: bool = True,
 ) -> pd.DataFrame:
     """The same figures per person, with names. Only with ``toon_namen=True``.
 
@@ -198,8 +215,8 @@ def adoptie_per_medewerker(
     DataFrame
         ``identificatie``, ``naam``, ``afdeling``, ``team``, ``actief``,
         ``laatste_activiteit``, ``zaken``, ``gesloten``, ``achteraf_geregistreerd``,
-        ``zonder_documenten``; within each team the inactive first, then by
-        fewest zaken.
+        ``zonder_documenten`` (NA without document data, see :func:`adoptie_per_team`);
+        within each team the inactive first, then by fewest zaken.
     """
     if toon_namen is not True:
         raise UsageError("figures per medewerker show names; set toon_namen = True to allow that.")
@@ -208,7 +225,7 @@ def adoptie_per_medewerker(
     if afdelingen is not None:
         mw = mw[mw["afdeling"].isin(list(afdelingen))]
     act = _activiteit(zaken, statussen, van, tot)
-    z = _zaak_teams(zaken, statussen, documenten, medewerkers, van, tot)
+    z = _zaak_teams(zaken, statussen, documenten, medewerkers, van, tot, documentgegevens)
     g = z[z["behandelaar"].notna()].groupby("behandelaar")
     work = pd.DataFrame({"zaken": g["geregistreerd"].sum(), "gesloten": g["gesloten"].sum(),
                          "achteraf_geregistreerd": g["achteraf"].sum(), "zonder_documenten": g["zonder_docs"].sum()})
@@ -217,6 +234,8 @@ def adoptie_per_medewerker(
     out["actief"] = out["identificatie"].isin(act.index)
     counts = ["zaken", "gesloten", "achteraf_geregistreerd", "zonder_documenten"]
     out[counts] = out[counts].fillna(0).astype(int)
+    if not documentgegevens:
+        out["zonder_documenten"] = pd.array(np.full(len(out), None), dtype="Int64")
     cols = ["identificatie", "naam", "afdeling", "team", "actief", "laatste_activiteit"] + counts
     return out[cols].sort_values(["afdeling", "team", "actief", "zaken", "identificatie"],
                                  kind="stable").reset_index(drop=True)

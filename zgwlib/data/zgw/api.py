@@ -51,6 +51,7 @@ from zgwlib.data.snapshot import build_meta, write_snapshot
 from zgwlib.data.sources import load_snapshot
 from zgwlib.data.validate import validate
 from zgwlib.core import nl
+from zgwlib.core.terms import DOCUMENTEN_BRON, GEEN_DOCUMENTEN
 
 #: Environment variable with the client secret.
 SECRET_ENV = "ZGW_CLIENT_SECRET"
@@ -753,7 +754,15 @@ def fetch(
         tables["medewerkers"], more = zm.complete_medewerkers(hr, tables["medewerkers"], used)
         notes += more
 
-    problems = validate(tables)
+    # An organisation that keeps its documents in another system has none here: say so, so that the reports say
+    # "geen documentgegevens" instead of "every zaak closed without documents".
+    declared = {DOCUMENTEN_BRON: GEEN_DOCUMENTEN} if tables["documenten"].empty else {}
+    if declared:
+        where = (f"the {DOCUMENTEN} at {client.bases[DOCUMENTEN]} has none" if DOCUMENTEN in client.bases
+                 else "no zaak links one (and without --documenten-url none outside a zaak were read)")
+        notes.append(f"no documents: {where}; the snapshot says the source has no document data (meta.json "
+                     f"\"{DOCUMENTEN_BRON}\": \"{GEEN_DOCUMENTEN}\") and the reports say \"geen documentgegevens\".")
+    problems = validate(tables, meta=declared)
     if any(p.severity == "error" for p in problems):
         raise ValidationError(problems, source=f"the data read from {client.bases[ZAKEN]}")
     notes += [p.describe() for p in problems]
@@ -772,6 +781,7 @@ def fetch(
                                  else started.isoformat()),
         medewerkers_bron=staff_source,
         niet_zichtbaar=mapped.niet_zichtbaar,
+        **declared,
         zgw_api={"zaken_url": client.bases[ZAKEN], "catalogi_url": client.bases[CATALOGI],
                  "documenten_url": client.bases.get(DOCUMENTEN), "bronorganisatie": bronorganisatie},
     )
