@@ -499,6 +499,26 @@ def test_informatieobjecttype_versions_become_one_row():
     assert dict(got.dtypes.astype(str)) == contract.INFORMATIEOBJECTTYPEN.dtypes
 
 
+def test_verlenging_and_opschorting_become_the_optional_zaken_columns():
+    """ZGW's verlenging {reden, duur} and opschorting {indicatie, reden}, as Open Zaak sends them, and null."""
+    from zgwlib.data.zgw.mapping import map_verlenging_opschorting
+
+    zaken = pd.DataFrame({
+        "verlenging": [None, {"reden": "Advies nodig", "duur": "P42D"}, {"reden": "", "duur": "P6W"}],
+        "opschorting": [{"indicatie": False, "eerdereOpschorting": False, "reden": ""},
+                        {"indicatie": True, "reden": "Wacht op aanvulling"}, None],
+    }, dtype=object)
+    got = map_verlenging_opschorting(zaken)
+    assert got["verlenging_duur_dagen"].astype("float").fillna(-1).tolist() == [-1, 42, 42]
+    assert got["verlenging_reden"].tolist() == [None, "Advies nodig", None]
+    assert got["opschorting_indicatie"].astype("object").fillna("onbekend").tolist() == [False, True, "onbekend"]
+    assert got["opschorting_reden"].tolist() == [None, "Wacht op aanvulling", None]
+    with pytest.raises(ApiError, match=r"zaken.verlenging.duur: '42 dagen' is not an ISO 8601 duration"):
+        map_verlenging_opschorting(zaken.assign(verlenging=[None, {"reden": "x", "duur": "42 dagen"}, None]))
+    with pytest.raises(ApiError, match=r"opschorting.indicatie holds 'ja'"):
+        map_verlenging_opschorting(zaken.assign(opschorting=[None, {"indicatie": "ja", "reden": ""}, None]))
+
+
 def test_items_that_break_the_standard_are_named():
     ok = {"url": "http://x/zaken/api/v1/statussen/1", "zaak": "http://x/z/1", "statustype": "http://x/st/1",
           "datumStatusGezet": "2026-01-05T09:00:00Z"}
