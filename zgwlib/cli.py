@@ -105,12 +105,14 @@ def settings_classes() -> dict[str, type]:
     from zgwlib.evaluatie.analysis import Instellingen as Evaluatie
     from zgwlib.maandrapportage.figures import Instellingen as Maandrapportage
     from zgwlib.opschoonactie.figures import Instellingen as Opschoonactie
+    from zgwlib.termijnbewaking.figures import Instellingen as Termijnbewaking
 
-    return {"maandrapportage": Maandrapportage, "opschoonactie": Opschoonactie, "evaluatie": Evaluatie}
+    return {"maandrapportage": Maandrapportage, "opschoonactie": Opschoonactie, "evaluatie": Evaluatie,
+            "termijnbewaking": Termijnbewaking}
 
 
 #: The reports that have settings (imported only when ``zgw settings`` runs: the CLI starts fast).
-REPORTS_WITH_SETTINGS = ("evaluatie", "maandrapportage", "opschoonactie")
+REPORTS_WITH_SETTINGS = ("evaluatie", "maandrapportage", "opschoonactie", "termijnbewaking")
 
 
 def _cmd_settings(args: argparse.Namespace) -> int:
