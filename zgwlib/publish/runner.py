@@ -36,14 +36,15 @@ from pathlib import Path
 from typing import Any
 
 from zgwlib.core.errors import RunError, UsageError
-from zgwlib.core.periods import check_periode, last_complete_month
+from zgwlib.core.periods import check_periode, check_week, last_complete_month, last_complete_week
 from zgwlib.core.terms import ORGANISATIE, SAMPLE_NAME, slug
 from zgwlib.data.snapshot import read_meta
 from zgwlib.data.sources import afdelingen as data_afdelingen, resolve
 from zgwlib.publish import pages
 from zgwlib.publish.execute import Outcome, RunContext, execute_isolated, one_line
 from zgwlib.publish.notebooks import (
-    NOTEBOOK_DIR, ReportNotebook, check_notebook, discover, load_parameters, parameters_file, read_report_notebook,
+    FREQUENTIES, NOTEBOOK_DIR, ReportNotebook, check_notebook, discover, load_parameters, parameters_file,
+    read_report_notebook,
 )
 from zgwlib.publish.secrets import kernel_environment, redact, secret_values
 
@@ -69,7 +70,7 @@ class RunResult:
     Attributes
     ----------
     periode : str
-        The month reported on.
+        The period reported on: a month ``YYYY-MM`` or, for a weekly run, an ISO week ``YYYY-Www``.
     out : pathlib.Path
         Output root.
     outcomes : list of Outcome
@@ -93,7 +94,7 @@ class RunResult:
 
     @property
     def index(self) -> Path:
-        """The month's index page."""
+        """The period's index page."""
         return self.out / self.periode / "index.html"
 
     def table(self) -> str:
@@ -150,8 +151,17 @@ class Plan:
         return [(nb, a) for a in self.afdelingen for nb in self.reports]
 
 
-def _choose_reports(notebooks: Sequence[str | os.PathLike[str]] | None, notebook_dir: str | os.PathLike[str]
-                    ) -> list[ReportNotebook]:
+def _choose_reports(notebooks: Sequence[str | os.PathLike[str]] | None, notebook_dir: str | os.PathLike[str],
+                    frequentie: str | None = None) -> tuple[list[ReportNotebook], str]:
+    """The notebooks to run and the run's cadence.
+
+    Without named notebooks: the publishable ones of ``frequentie`` (default ``"maand"``: a monthly run never runs
+    a weekly report, and ``--frequentie week`` runs only the weekly ones). Named notebooks must share one cadence,
+    which is then the run's (and must be ``frequentie`` when that is given): a month and a week are different
+    periods and folders.
+    """
+    if frequentie is not None and frequentie not in FREQUENTIES:
+        raise UsageError(f"--frequentie {frequentie!r}: expected one of {', '.join(FREQUENTIES)}.")
     reports = [read_report_notebook(p) for p in notebooks] if notebooks else discover(notebook_dir)
     if not reports:
         raise UsageError(
@@ -160,9 +170,24 @@ def _choose_reports(notebooks: Sequence[str | os.PathLike[str]] | None, notebook
         )
     for nb in reports:
         check_notebook(nb)
+    if notebooks:
+        cadences = sorted({nb.frequentie for nb in reports})
+        if len(cadences) > 1:
+            raise UsageError("the named notebooks are published per " + " and per ".join(cadences) + "; run them "
+                             "separately (zgw run --frequentie maand ..., zgw run --frequentie week ...).")
+        if frequentie is not None and cadences[0] != frequentie:
+            raise UsageError(f"{reports[0].path} is published per {cadences[0]}, not per {frequentie} "
+                             '(notebook metadata "zgw": {"frequentie": ...}).')
+        frequentie = cadences[0]
+    else:
+        frequentie = frequentie or "maand"
+        reports = [nb for nb in reports if nb.frequentie == frequentie]
+        if not reports:
+            raise UsageError(f"no notebook in {notebook_dir} is published per {frequentie} "
+                             f'(notebook metadata "zgw": {{"frequentie": "{frequentie}"}}).')
     if len({nb.name for nb in reports}) != len(reports):
         raise UsageError("two notebooks have the same file name; their reports would overwrite each other.")
-    return reports
+    return reports, frequentie
 
 
 def _choose_afdelingen(afdelingen: Sequence[str] | None, data_path: Path) -> list[str]:
@@ -197,6 +222,7 @@ def plan(
     notebook_dir: str | os.PathLike[str] = NOTEBOOK_DIR,
     kernel_name: str | None = None,
     timeout: int = CELL_TIMEOUT,
+    frequentie: str | None = None,
 ) -> Plan:
     """Check every option and decide what to run; nothing is written yet. Parameters as :func:`run`."""
     params = load_parameters(config) if config is not None else {}
@@ -206,12 +232,15 @@ def plan(
     params.pop("periode", None)
     if workers is not None and workers < 1:
         raise UsageError("--workers must be at least 1.")
-    reports = _choose_reports(notebooks, notebook_dir)
+    reports, frequentie = _choose_reports(notebooks, notebook_dir, frequentie)
     # Resolved once here, so parallel kernels never each generate the sample.
     data_path = resolve(data).resolve()
     meta = read_meta(data_path)
     chosen = _choose_afdelingen(afdelingen, data_path)
-    periode = check_periode(periode) if periode else last_complete_month(meta.get("periode_tot"))
+    if frequentie == "week":
+        periode = check_week(periode) if periode else last_complete_week(meta.get("periode_tot"))
+    else:
+        periode = check_periode(periode) if periode else last_complete_month(meta.get("periode_tot"))
 
     # Each report reads its own parameters file (parameters/<report>.yaml), unless one file is named for all.
     config_files: dict[str, Path | None] = {}
@@ -318,6 +347,7 @@ def run(
     timeout: int = CELL_TIMEOUT,
     progress: bool | None = None,
     on_done: Callable[[Outcome], None] | None = None,
+    frequentie: str | None = None,
 ) -> RunResult:
     """Run report notebooks per department and publish them with the index pages.
 
@@ -326,7 +356,8 @@ def run(
     notebooks : list of paths, optional
         Notebooks to run; default every notebook in ``notebook_dir`` marked for publication.
     periode : str, optional
-        Month ``YYYY-MM``; default the last month the data covers completely.
+        Month ``YYYY-MM`` (a weekly run: ISO week ``YYYY-Www``); default the last month (week) the data covers
+        completely.
     afdelingen : list of str, optional
         Departments (``"organisatie"`` for the whole organisation); default every
         department in the data plus the organisation.
@@ -348,6 +379,9 @@ def run(
         Show a progress bar; default only on a terminal.
     on_done : callable, optional
         Called with each :class:`Outcome` as it finishes.
+    frequentie : {"maand", "week"}, optional
+        Run only the reports published per month (the default) or per week (notebook metadata
+        ``zgw.frequentie``); with named notebooks, their own cadence.
 
     Returns
     -------
@@ -356,7 +390,8 @@ def run(
     """
     started = time.perf_counter()
     the_plan = plan(notebooks, periode=periode, afdelingen=afdelingen, data=data, out=out, workers=workers,
-                    config=config, notebook_dir=notebook_dir, kernel_name=kernel_name, timeout=timeout)
+                    config=config, notebook_dir=notebook_dir, kernel_name=kernel_name, timeout=timeout,
+                    frequentie=frequentie)
     outcomes = execute_all(the_plan, progress, on_done)
     return publish(the_plan, outcomes, started, config)
 
