@@ -16,12 +16,13 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "zgwlib"
 
 #: The report packages, each named like its notebook.
-REPORTS = {"maandrapportage", "opschoonactie", "evaluatie", "verkenning"}
+REPORTS = {"maandrapportage", "opschoonactie", "evaluatie", "verkenning", "termijnbewaking"}
 
 #: Reports that build on another report's figures (docs/architecture.md says why).
 BUILDS_ON = {
     "evaluatie": {"maandrapportage", "opschoonactie"},  # compares the monthly figures and the cleanup before/after
     "verkenning": {"maandrapportage"},  # adoption per team uses the monthly report's per-zaak facts
+    "termijnbewaking": {"maandrapportage"},  # the team of a zaak and the fast text lookups of its per-zaak facts
 }
 
 

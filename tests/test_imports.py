@@ -88,6 +88,11 @@ def test_dutch_export_with_the_example_mapping(tmp_path: Path) -> None:
     assert z["archiefstatus"].unique().tolist() == ["nog_te_archiveren"]  # 'Nog te archiveren' normalised
     assert z["vertrouwelijkheidaanduiding"].tolist() == ["intern", "openbaar", "intern"]
     assert z["behandelaar"].isna().tolist() == [False, False, True]  # 'Niet toegewezen' -> empty
+    # The optional extension and suspension columns: the open permit was extended by 42 days and is suspended.
+    assert z["verlenging_duur_dagen"].astype("float").fillna(-1).tolist() == [-1, 42, -1]
+    assert z["verlenging_reden"].fillna("").tolist() == ["", "Advies welstandscommissie nodig", ""]
+    assert z["opschorting_indicatie"].astype("object").fillna("leeg").tolist() == [False, True, "leeg"]
+    assert z["opschorting_reden"].iloc[1] == "Wacht op aanvulling; tekening ontbreekt"
     # Windows-1252 text, quoted ';' and quotes, surrounding spaces stripped.
     assert z["omschrijving"].tolist() == ["Losse stoeptegel bij café de Zwaan", 'Dakkapel; "spoed"',
                                           "Lantaarnpaal defect"]

@@ -206,3 +206,41 @@ def test_index_and_report_open_offline_without_scripts(published: Path, browser:
     browser.screenshot(report, tmp_path / "rapport.png")
     for name in ("index.png", "periode.png", "rapport.png"):
         assert (tmp_path / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def published_week(small_sample: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The weekly Termijnbewaking for the whole organisation, with the shipped parameters and links per zaak."""
+    root = Path(__file__).resolve().parents[1]
+    cfg = tmp_path_factory.mktemp("cfg") / "termijnbewaking.yaml"
+    cfg.write_text((root / "parameters" / "termijnbewaking.yaml").read_text(encoding="utf-8")
+                   + 'zaak_url: "https://zaken.example.nl/zaak/{identificatie}"\n', encoding="utf-8")
+    out = tmp_path_factory.mktemp("site-week") / "outputs"
+    result = run.run([root / "notebooks" / "termijnbewaking.ipynb"], afdelingen=["organisatie"], data=small_sample,
+                     out=out, config=cfg, progress=False)
+    assert not result.failed, result.table()
+    assert result.periode == periods.last_complete_week(read_meta(small_sample)["periode_tot"])
+    return out / result.periode
+
+
+def test_a_published_week_opens_offline_without_scripts(published_week: Path, browser: Browser, tmp_path: Path) -> None:
+    top = browser.open((published_week.parent / "index.html").as_uri())
+    _check_page(browser, top)
+    assert "week 43 van 2026" in browser.evaluate("document.body.innerText", top)
+
+    week = browser.open((published_week / "index.html").as_uri())
+    _check_page(browser, week)
+    links = browser.evaluate("[...document.querySelectorAll('main a')].map(a => a.href)", week)
+    report_url = next(u for u in links if u.endswith("/organisatie/termijnbewaking.html"))
+
+    report = browser.open(report_url)
+    _check_page(browser, report)
+    browser.screenshot(report, tmp_path / "termijnbewaking.png")
+    text = browser.evaluate("document.body.innerText", report)
+    assert "Werklijst" in text and "Risico, geen schuld" in text and "te laat" in text
+    assert browser.evaluate("document.title", report) == "Termijnbewaking Gemeente Voorbeeld – week 43 van 2026"
+    zaak_links = browser.evaluate(
+        "[...document.querySelectorAll('main a')].map(a => a.href).filter(h => h.startsWith('https://zaken.'))",
+        report)
+    assert zaak_links and all(h.startswith("https://zaken.example.nl/zaak/ZAAK-") for h in zaak_links)
+    assert browser.evaluate("document.querySelectorAll('img[src^=\"data:image/png\"]').length", report) == 1

@@ -179,6 +179,35 @@ def test_planted_counts_reproduce_from_their_definitions(snap: Snapshot, geplant
         assert geplant[key] < 0.1 * len(z), key
 
 
+def test_planted_late_extended_and_suspended_zaken_reproduce_from_their_definitions(snap: Snapshot,
+                                                                                     geplant: dict) -> None:
+    z = snap.zaken
+    t = geplant["termijnbewaking"]
+    einde = pd.Timestamp(snap.meta["periode_tot"])
+    assert t["peildatum"] == snap.meta["periode_tot"] and t["horizon_dagen"] == 14
+    open_ = _closed(z).__invert__()
+    opgeschort = z["opschorting_indicatie"].fillna(False).to_numpy(dtype=bool)
+    assert t["opgeschort"] == (open_ & opgeschort).sum() > 0
+    assert not (_closed(z) & opgeschort).any()  # only open zaken are suspended, each with a reason
+    assert z.loc[opgeschort, "opschorting_reden"].notna().all() and z.loc[~opgeschort, "opschorting_reden"].isna().all()
+    assert z["opschorting_indicatie"].notna().all()  # known for every zaak, as Open Zaak answers
+    dagen = (z["uiterlijke_einddatum_afdoening"] - einde).dt.days
+    lijst = open_ & ~opgeschort
+    assert t["te_laat"] == (lijst & (dagen < 0)).sum() > 0
+    assert t["binnen_horizon"] == (lijst & (dagen >= 0) & (dagen <= 14)).sum() > 0
+    assert t["te_laat_zonder_behandelaar"] == (lijst & (dagen < 0) & z["behandelaar"].isna()).sum()
+    # Extended zaken: only zaaktypes that allow it, by the zaaktype's term, with a reason.
+    verlengd = z["verlenging_duur_dagen"].notna()
+    assert verlengd.sum() > 0 and z.loc[verlengd, "verlenging_reden"].notna().all()
+    termijn = z["zaaktype"].map(snap.zaaktypen.set_index("identificatie")["verlengingstermijn_dagen"])
+    assert (z.loc[verlengd, "verlenging_duur_dagen"] == termijn[verlengd]).all()
+    wettelijk = z["zaaktype"].map(snap.zaaktypen.set_index("identificatie")["doorlooptijd_dagen"])
+    # The sample's legal date already includes the extension (the ZGW practice; docs/metrics.md).
+    totaal = (z["uiterlijke_einddatum_afdoening"] - z["startdatum"]).dt.days
+    assert (totaal[verlengd] == (wettelijk + termijn)[verlengd]).all()
+    assert (totaal[~verlengd] == wettelijk[~verlengd]).all()
+
+
 def test_lagging_department_lags(snap: Snapshot, geplant: dict) -> None:
     afd = geplant["achterblijvende_afdeling"]
     per_afd = {a: pd.Timestamp(d) for a, d in snap.meta["invoering_per_afdeling"].items()}

@@ -133,3 +133,19 @@ def test_atomic_file_keeps_the_old_file_when_writing_fails(tmp_path: Path) -> No
     assert sorted(p.name for p in tmp_path.iterdir()) == ["rapport.html"]  # no temporary file left
     write_text_atomic(target, "nieuw")
     assert target.read_text(encoding="utf-8") == "nieuw"
+
+
+def test_a_snapshot_without_the_optional_zaken_columns_reads_them_as_empty_and_validates(tmp_path: Path) -> None:
+    """A contract 1.1 snapshot (before extension and suspension were added) still reads and validates."""
+    from zgwlib.data.validate import validate_snapshot
+
+    out = write_snapshot(_tables(), tmp_path / "snap", build_meta(_tables(), "Gemeente X", "test"))
+    old = pd.read_parquet(out / "zaken.parquet").drop(columns=contract.ZAKEN.optional_columns)
+    old.to_parquet(out / "zaken.parquet", index=False)
+    snap = load_snapshot(out)
+    assert list(snap.zaken.columns) == contract.ZAKEN.column_names
+    assert snap.zaken[contract.ZAKEN.optional_columns].isna().all().all()
+    assert str(snap.zaken["opschorting_indicatie"].dtype) == "boolean"
+    only = load_snapshot(out, ["zaken"], columns={"zaken": ["identificatie", "verlenging_duur_dagen"]})
+    assert only.zaken["verlenging_duur_dagen"].isna().all() and len(only.zaken) == 2
+    assert not [p for p in validate_snapshot(out) if p.column in contract.ZAKEN.optional_columns]

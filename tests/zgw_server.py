@@ -494,7 +494,13 @@ def build_resources(tables: Mapping[str, pd.DataFrame], base: str, rsin: str) ->
             "uiterlijkeEinddatumAfdoening": _d(z["uiterlijke_einddatum_afdoening"]), "publicatiedatum": None,
             "productenOfDiensten": [], "vertrouwelijkheidaanduiding": z["vertrouwelijkheidaanduiding"] or "openbaar",
             "betalingsindicatie": "", "betalingsindicatieWeergave": "", "laatsteBetaaldatum": None,
-            "zaakgeometrie": None, "verlenging": None, "opschorting": None, "hoofdzaak": None, "deelzaken": [],
+            "zaakgeometrie": None,
+            "verlenging": ({"reden": z.get("verlenging_reden") or "", "duur": f"P{int(z['verlenging_duur_dagen'])}D"}
+                           if z.get("verlenging_duur_dagen") is not None else None),
+            # Open Zaak sends an opschorting on every zaak (indicatie false, reden ""); unknown stays null.
+            "opschorting": ({"indicatie": bool(z["opschorting_indicatie"]), "reden": z.get("opschorting_reden") or ""}
+                            if z.get("opschorting_indicatie") is not None else None),
+            "hoofdzaak": None, "deelzaken": [],
             "relevanteAndereZaken": [], "eigenschappen": [], "rollen": [x["url"] for x in rollen],
             "status": status_urls[-1] if status_urls else None, "zaakinformatieobjecten": zio_urls,
             "zaakobjecten": [], "kenmerken": [], "archiefnominatie": z["archiefnominatie"],

@@ -105,12 +105,14 @@ def settings_classes() -> dict[str, type]:
     from zgwlib.evaluatie.analysis import Instellingen as Evaluatie
     from zgwlib.maandrapportage.figures import Instellingen as Maandrapportage
     from zgwlib.opschoonactie.figures import Instellingen as Opschoonactie
+    from zgwlib.termijnbewaking.figures import Instellingen as Termijnbewaking
 
-    return {"maandrapportage": Maandrapportage, "opschoonactie": Opschoonactie, "evaluatie": Evaluatie}
+    return {"maandrapportage": Maandrapportage, "opschoonactie": Opschoonactie, "evaluatie": Evaluatie,
+            "termijnbewaking": Termijnbewaking}
 
 
 #: The reports that have settings (imported only when ``zgw settings`` runs: the CLI starts fast).
-REPORTS_WITH_SETTINGS = ("evaluatie", "maandrapportage", "opschoonactie")
+REPORTS_WITH_SETTINGS = ("evaluatie", "maandrapportage", "opschoonactie", "termijnbewaking")
 
 
 def _cmd_settings(args: argparse.Namespace) -> int:
@@ -136,12 +138,13 @@ def _cmd_run(args: argparse.Namespace) -> int:
         out=args.out,
         workers=args.workers,
         config=args.config,
+        frequentie=args.frequentie,
     )
     for note in result.notes:
         print(f"note: {note}", file=sys.stderr)
     print(result.table())
     print(f"Index: {result.index}")
-    print(f"All months: {result.out / 'index.html'}")
+    print(f"All periods: {result.out / 'index.html'}")
     result.raise_for_failures()
     return 0
 
@@ -184,7 +187,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="run every report notebook per department and publish the HTML and index")
     p.add_argument("notebooks", nargs="*", type=Path, metavar="NOTEBOOK",
                    help="notebooks to run (default: every notebook in notebooks/ marked for publication)")
-    p.add_argument("--periode", default=None, help="month YYYY-MM (default: the last complete month in the data)")
+    p.add_argument("--periode", default=None,
+                   help="month YYYY-MM, or ISO week YYYY-Www with --frequentie week "
+                        "(default: the last complete month or week in the data)")
+    p.add_argument("--frequentie", choices=("maand", "week"), default=None,
+                   help="run the reports published per month (default) or per week, e.g. every Monday")
     p.add_argument("--afdeling", action="extend", nargs="+", default=None, metavar="NAME",
                    help="only these departments; 'organisatie' is the whole organisation (default: all, plus it)")
     p.add_argument("--data", default=None, help="snapshot directory (default: the built-in sample 'voorbeeld')")

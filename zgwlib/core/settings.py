@@ -12,6 +12,9 @@ typed, have their default and are documented in the class docstring
    is an error, never silently ignored;
 3. keyword overrides that are not ``None`` (a notebook parameter, a test).
 
+A setting is a number, true/false, a text (its default ``""``: not set) or a list
+of names (its default a tuple, written in YAML as ``[A, B]``).
+
 A parameters file may also hold notebook parameters (``toon_namen``, ...); the
 loader leaves those to the notebook. :func:`render_defaults` prints a report's
 settings as a documented YAML file (``zgw settings <report>``).
@@ -67,6 +70,18 @@ def _check(cls: type, name: str, value: Any, where: str) -> Any:
         if not isinstance(value, bool):
             raise UsageError(f"{where}setting {name} must be true or false, not {value!r}.")
         return value
+    if kind is str:
+        if value is None:
+            return ""
+        if not isinstance(value, str):
+            raise UsageError(f"{where}setting {name} must be a text, not {value!r}.")
+        return value.strip()
+    if kind is tuple:
+        # A list of names (zaaktypen, say): YAML's "[A, B]" or one name per line; a single name is a list of one.
+        items = [] if value is None else [value] if isinstance(value, str) else value
+        if not isinstance(items, (list, tuple)) or not all(isinstance(v, str) and v.strip() for v in items):
+            raise UsageError(f"{where}setting {name} must be a list of names, like [ZT-OVR, ZT-WOO], not {value!r}.")
+        return tuple(v.strip() for v in items)
     if isinstance(value, bool) or not isinstance(value, (int, float)) or (kind is int and value != int(value)):
         raise UsageError(f"{where}setting {name} must be a {'number' if kind is float else 'whole number'}, "
                          f"not {value!r}.")
@@ -144,6 +159,8 @@ def render_defaults(cls: type, title: str, values: Mapping[str, Any] | None = No
     lines = [f"# {title}", "# Every key is optional: a missing key keeps the default shown here.", ""]
     for f in dataclasses.fields(cls):
         value = (values or {}).get(f.name, f.default)
+        if isinstance(value, tuple):
+            value = list(value)  # YAML has lists, not tuples
         if docs.get(f.name):
             lines.append(f"# {docs[f.name]}")
         lines.append(yaml.safe_dump({f.name: value}, allow_unicode=True).strip())

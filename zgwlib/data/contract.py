@@ -30,8 +30,9 @@ from zgwlib.core.terms import DOCUMENTEN_BRON, GEEN_DOCUMENTEN
 
 #: Version of this contract, written into every snapshot's ``meta.json``.
 #: Raise the major number when a snapshot of the old version cannot be read; the minor one when
-#: something optional is added (1.1: the optional catalogue of informatieobjecttypen; 1.2: an empty
-#: ``documenten`` table when ``meta.json`` says the source has no document data, see :data:`META`).
+#: something optional is added (1.1: the optional catalogue of informatieobjecttypen; 1.2: the optional
+#: extension and suspension columns of zaken, and an empty ``documenten`` table when ``meta.json`` says the source
+#: has no document data, see :data:`META`).
 CONTRACT_VERSION = "1.2"
 
 #: pandas dtype for each column kind.
@@ -96,6 +97,9 @@ class Column:
         Longest allowed text.
     min_value, max_value : float, optional
         Bounds for numbers.
+    optional : bool
+        Whether a snapshot or an export may lack the column altogether (added in a minor contract version, or
+        something not every zaaksysteem records); it is then read as empty, without a warning.
     """
 
     name: str
@@ -110,6 +114,7 @@ class Column:
     max_length: int | None = None
     min_value: float | None = None
     max_value: float | None = None
+    optional: bool = False
 
     @property
     def dtype(self) -> str:
@@ -174,6 +179,16 @@ class Table:
         """An empty frame with this table's columns and dtypes."""
         return pd.DataFrame({c.name: pd.Series([], dtype=c.dtype) for c in self.columns})
 
+    @property
+    def optional_columns(self) -> list[str]:
+        """Columns a snapshot or an export may lack (read as empty)."""
+        return [c.name for c in self.columns if c.optional]
+
+
+def empty_column(column: Column, index: pd.Index) -> pd.Series:
+    """An all-empty column of ``column``'s dtype on ``index`` (an optional column a source lacks)."""
+    return pd.Series(pd.NA if column.kind in ("str", "int", "bool") else None, index=index, dtype=column.dtype)
+
 
 C = Column
 
@@ -210,6 +225,15 @@ ZAKEN = Table(
           "Zaak.communicatiekanaalNaam"),
         C("omschrijving", "str", "Free text from the zaaksysteem. Untrusted: always escaped in reports.",
           "Zaak.omschrijving", max_length=80),
+        C("verlenging_reden", "str", "Why the term was extended; empty when it was not. Untrusted text.",
+          "Zaak.verlenging.reden", max_length=200, optional=True),
+        C("verlenging_duur_dagen", "int", "Days the term was extended by; empty when it was not (see "
+          "docs/metrics.md, Termijnbewaking, for how the legal deadline follows).",
+          "Zaak.verlenging.duur (ISO 8601 duration)", optional=True),
+        C("opschorting_indicatie", "bool", "Whether handling is suspended (opgeschort) now; empty when unknown.",
+          "Zaak.opschorting.indicatie", optional=True),
+        C("opschorting_reden", "str", "Why handling is suspended; empty when it is not. Untrusted text.",
+          "Zaak.opschorting.reden", max_length=200, optional=True),
     ),
 )
 
@@ -393,6 +417,9 @@ def conform(table: str, frame: pd.DataFrame) -> pd.DataFrame:
     spec = TABLES[table]
     out = {}
     for col in spec.columns:
+        if col.optional and col.name not in frame.columns:
+            out[col.name] = empty_column(col, frame.index)
+            continue
         s = frame[col.name]
         if str(s.dtype) != col.dtype:
             s = s.astype(col.dtype)
@@ -443,6 +470,8 @@ def render_markdown() -> str:
                 rules.append(f">= {c.min_value:g}")
             if c.max_value is not None:
                 rules.append(f"<= {c.max_value:g}")
+            if c.optional:
+                rules.append("optional column (a source may lack it: then empty)")
             lines.append(
                 f"| `{c.name}` | {c.kind} | {'yes' if c.nullable else 'no'} | {'; '.join(rules) or '-'} "
                 f"| {c.source} | {c.description} |"

@@ -487,7 +487,10 @@ def _apply_mapping(
         if col.name in result.columns:
             continue
         hint = f" ({hints[col.name]}; headers are: {', '.join(headers[:12])})" if col.name in hints else ""
-        if col.nullable:
+        if col.optional and col.name not in hints:
+            # Not every zaaksysteem records it (extension, suspension): empty without a warning.
+            result[col.name] = contract.empty_column(col, frame.index)
+        elif col.nullable:
             problems.append(Problem(name, f"column is missing; it is left empty{hint}", column=col.name,
                                     file=raw.file, severity="warning"))
             result[col.name] = pd.Series(pd.NA, index=frame.index, dtype=col.dtype)

@@ -696,7 +696,7 @@ def _zaken(rng: np.random.Generator, tl: _Tijdlijn, staf: _Staf, n: int) -> tupl
     z = _Zaken(zt, afd, team, reg, start, eind, closed, uiterlijk, beh, res, migrated, achteraf, forgotten, skip,
                advice, zonder_docs, ids, id_bytes)
     extra = {"gepland": gepland, "kanaal": kanaal, "oms": oms, "oms_vocab": vocab, "vert": vert,
-             "res_vocab": res_vocab, "html": html}
+             "res_vocab": res_vocab, "html": html, "verlengd": verlengd, "verl": verl}
     return z, extra
 
 
@@ -800,6 +800,62 @@ def _documenten(
         "status": _take(contract.DOCUMENT_STATUS, np.r_[status, o_status]),
     }
     return cols, per_zaak, k
+
+
+# --------------------------------------------------------------------------- extension and suspension
+
+#: Reasons a zaak's term was extended (Awb 4:14 lid 3: the applicant is told why) and why it is suspended
+#: (Awb 4:15: waiting for the applicant's missing information, or agreed with the applicant).
+VERLENGING_REDENEN = (
+    "Advies van externe partij nodig", "Complexe aanvraag, meer onderzoek nodig", "Zienswijze belanghebbende gevraagd",
+    "Advies welstandscommissie nodig", "Aanvullend onderzoek ter plaatse",
+)
+OPSCHORTING_REDENEN = (
+    "Wacht op aanvullende gegevens van de aanvrager", "Op verzoek van de aanvrager", "Wacht op medisch advies",
+    "Wacht op betaling leges", "Aanvraag onvolledig, herstelverzuim",
+)
+#: Share of the open zaken at the end of the data that are suspended.
+OPGESCHORT_AANDEEL = 0.05
+
+
+def _verlenging_opschorting(seed: int, z: _Zaken, extra: dict[str, Any]) -> dict[str, Any]:
+    """The optional extension and suspension columns of zaken.
+
+    Drawn from a generator of their own, seeded from the sample's seed: the main stream, and with it every
+    other value of every table, stays exactly as it was before these columns existed. An extended zaak is
+    one whose term the sample already lengthened (its ``uiterlijke_einddatum_afdoening`` includes the
+    extension, as a ZGW zaaksysteem updates it); a suspended zaak is open at the end of the data. Every other
+    zaak has ``opschorting_indicatie`` false, as Open Zaak answers.
+    """
+    rng = np.random.default_rng([seed, 14])
+    n = len(z.zt)
+    verlengd = extra["verlengd"]
+    reden_v = np.where(verlengd, rng.integers(0, len(VERLENGING_REDENEN), n), -1)
+    # Meldingen are not applications: nothing to wait for from the applicant.
+    opgeschort = ~z.closed & (z.zt != _MOR) & (rng.random(n) < OPGESCHORT_AANDEEL)
+    reden_o = np.where(opgeschort, rng.integers(0, len(OPSCHORTING_REDENEN), n), -1)
+    return {
+        "verlenging_reden": _take(VERLENGING_REDENEN, reden_v),
+        "verlenging_duur_dagen": pd.arrays.IntegerArray(np.where(verlengd, extra["verl"], 0).astype(np.int64),
+                                                        ~verlengd),
+        "opschorting_indicatie": pd.array(opgeschort, dtype="boolean"),
+        "opschorting_reden": _take(OPSCHORTING_REDENEN, reden_o),
+        "_opgeschort": opgeschort,
+    }
+
+
+def _termijnbewaking(tl: _Tijdlijn, z: _Zaken, opgeschort: np.ndarray, horizon: int = 14) -> dict[str, Any]:
+    """The late and nearly late open zaken at the end of the data (the definitions in docs/sample.md)."""
+    open_ = ~z.closed & ~opgeschort
+    over = z.uiterlijk - tl.einde  # days left; the sample's dates already include any extension
+    return {
+        "peildatum": _iso(tl.einde),
+        "horizon_dagen": horizon,
+        "te_laat": int((open_ & (over < 0)).sum()),
+        "binnen_horizon": int((open_ & (over >= 0) & (over <= horizon)).sum()),
+        "opgeschort": int((~z.closed & opgeschort).sum()),
+        "te_laat_zonder_behandelaar": int((open_ & (over < 0) & (z.beh < 0)).sum()),
+    }
 
 
 # --------------------------------------------------------------------------- cleanup and survey
@@ -1046,6 +1102,11 @@ def generate(
         "communicatiekanaal": _take(KANALEN, extra["kanaal"]),
         "omschrijving": _take(extra["oms_vocab"], extra["oms"]),
     })
+    # After every draw of the main stream, from a generator of their own (see _verlenging_opschorting).
+    vo = _verlenging_opschorting(seed, z, extra)
+    opgeschort = vo.pop("_opgeschort")
+    for col, values in vo.items():
+        zaken_frame[col] = values
     zaaktypen = pd.DataFrame({
         "identificatie": [zt.ident for zt in ZAAKTYPEN],
         "omschrijving": [zt.omschrijving for zt in ZAAKTYPEN],
@@ -1071,6 +1132,7 @@ def generate(
     geplant = _geplant(tl, z, staf, mask, door, per_zaak, buiten, extra)
     geplant["documenttypen_nooit_gebruikt"] = _nooit_gebruikt(catalogus, tables["documenten"], tl.einde)
     geplant["documenttype_beeindigd"] = BEEINDIGD_DOCUMENTTYPE
+    geplant["termijnbewaking"] = _termijnbewaking(tl, z, opgeschort)
     meta = {
         "periode_van": _iso(tl.maand_dag[0]),
         "periode_tot": _iso(tl.einde),

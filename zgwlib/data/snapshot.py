@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow.parquet as pq
 
 from zgwlib.data import contract
 from zgwlib.core.errors import SnapshotError
@@ -206,8 +207,16 @@ def read_snapshot(
             continue
         cols = (columns or {}).get(name)
         try:
-            frame = pd.read_parquet(file, columns=cols)
+            # A snapshot of an older minor contract version lacks the optional columns added since: read as empty.
+            present = set(pq.read_schema(file).names)
+            absent = [c for c in (cols or spec.column_names) if c not in present and c in spec.optional_columns]
+            frame = pd.read_parquet(file, columns=[c for c in cols if c not in absent] if cols else None)
         except Exception as exc:  # pyarrow raises many types for a damaged file
             raise SnapshotError(f"{file}: cannot be read as Parquet ({exc}).") from None
+        for c in absent:
+            frame[c] = contract.empty_column(spec.column(c), frame.index)
+        if absent and not cols:
+            frame = frame[[c for c in spec.column_names if c in frame.columns]
+                          + [c for c in frame.columns if c not in spec.column_names]]
         loaded[name] = frame
     return Snapshot(loaded, meta, path)

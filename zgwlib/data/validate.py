@@ -377,6 +377,9 @@ def _check_table(
 ) -> pd.DataFrame | None:
     """Column-level rules of one table; returns the converted table (None when a column is missing)."""
     name = spec.name
+    absent = [c for c in spec.optional_columns if c not in frame.columns]
+    if absent:  # an optional column a source lacks is empty, not missing
+        frame = frame.assign(**{c: contract.empty_column(spec.column(c), frame.index) for c in absent})
     missing = [c.name for c in spec.columns if c.name not in frame.columns]
     for col in missing:
         ctx.note(name, MISSING_COLUMN, col)

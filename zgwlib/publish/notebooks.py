@@ -28,6 +28,10 @@ NOTEBOOK_DIR = "notebooks"
 #: Folder of the parameters files, beside the notebooks' folder.
 PARAMETERS_DIR = "parameters"
 
+#: How often a report is published (notebook metadata ``zgw.frequentie``): its period is a month
+#: (``YYYY-MM``) or an ISO week (``YYYY-Www``). Without the key a report is monthly.
+FREQUENTIES = ("maand", "week")
+
 
 @dataclass(frozen=True)
 class ReportNotebook:
@@ -45,6 +49,8 @@ class ReportNotebook:
         Names assigned in its ``parameters`` cell.
     kernel_name : str
         Kernel from its metadata (``python3`` when missing).
+    frequentie : str
+        ``"maand"`` or ``"week"`` (``zgw.frequentie``; monthly when missing): which runs publish it.
     """
 
     path: Path
@@ -52,6 +58,7 @@ class ReportNotebook:
     publish: bool
     parameters: tuple[str, ...]
     kernel_name: str
+    frequentie: str = "maand"
 
     @property
     def name(self) -> str:
@@ -94,7 +101,8 @@ def read_report_notebook(path: str | os.PathLike[str]) -> ReportNotebook:
     parameters = _parameter_names(cells[0].source, str(path)) if cells else ()
     kernel = (nb.metadata.get("kernelspec") or {}).get("name") or "python3"
     titel = str(meta.get("titel") or path.stem.replace("_", " ").capitalize())
-    return ReportNotebook(path, titel, bool(meta.get("publish")), parameters, kernel)
+    frequentie = str(meta.get("frequentie") or "maand")
+    return ReportNotebook(path, titel, bool(meta.get("publish")), parameters, kernel, frequentie)
 
 
 def discover(notebook_dir: str | os.PathLike[str] = NOTEBOOK_DIR) -> list[ReportNotebook]:
@@ -107,6 +115,9 @@ def discover(notebook_dir: str | os.PathLike[str] = NOTEBOOK_DIR) -> list[Report
 
 
 def check_notebook(nb: ReportNotebook) -> None:
+    if nb.frequentie not in FREQUENTIES:
+        raise UsageError(f'{nb.path}: notebook metadata "zgw": {{"frequentie": {nb.frequentie!r}}} is not one of '
+                         f"{', '.join(FREQUENTIES)}.")
     missing = [p for p in REQUIRED_PARAMETERS if p not in nb.parameters]
     if missing:
         raise UsageError(

@@ -13,8 +13,8 @@ notebook should not have produced cannot run or phone home.
 
 Layout written by :mod:`zgwlib.publish.runner` and read here::
 
-    <out>/index.html                          every period
-    <out>/<periode>/index.html                every department's reports of that month
+    <out>/index.html                          every period: the months, and the weeks when there are any
+    <out>/<periode>/index.html                every department's reports of that month (or ISO week, YYYY-Www)
     <out>/<periode>/<afdeling-slug>/<rapport>.html, .ipynb, .json
     <out>/<periode>/<afdeling-slug>/<rapport>.mislukt.html, .ipynb, .json   (last failed run)
 
@@ -39,7 +39,7 @@ from typing import Any
 
 from zgwlib.core import nl
 from zgwlib.core.files import write_text_atomic
-from zgwlib.core.periods import is_periode
+from zgwlib.core.periods import is_periode, is_week, period_days, period_name
 from zgwlib.core.terms import ORGANISATIE, SUMMARY_MIME
 
 #: Infix of the files of a failed run, beside the last good report (``x.mislukt.html``).
@@ -69,8 +69,14 @@ def afdeling_label(afdeling: str, gemeente: str | None = None) -> str:
 
 
 def page_title(titel: str, afdeling: str, periode: str, gemeente: str | None = None) -> str:
-    """Dutch title of one report page: ``"Maandrapportage Vergunningverlening – oktober 2026"``."""
-    return f"{titel} {afdeling_label(afdeling, gemeente)} – {nl.maand(periode)}"
+    """Dutch title of one report page: ``"Maandrapportage Vergunningverlening – oktober 2026"``, or for a weekly
+    report ``"Termijnbewaking Vergunningverlening – week 48 van 2026"``."""
+    return f"{titel} {afdeling_label(afdeling, gemeente)} – {period_name(periode)}"
+
+
+def _eenheid(periode: str) -> str:
+    """The Dutch word for the kind of period: ``"maand"`` or ``"week"``."""
+    return "week" if is_week(periode) else "maand"
 
 
 def _when(iso: str | None) -> str:
@@ -287,13 +293,14 @@ def render_report(nb: Any, page: ReportPage) -> str:
             '<div class="zgw-mislukt" role="alert"><strong>Dit rapport is niet gelukt.</strong> '
             f"{html.escape(page.fout or '')}<br>Deze pagina laat zien waar het misging. "
             + (
-                "Het eerder gelukte rapport van deze afdeling en maand blijft staan."
+                f"Het eerder gelukte rapport van deze afdeling en {_eenheid(page.periode)} blijft staan."
                 if page.eerder_gelukt
-                else "Er is voor deze afdeling en maand nog geen gelukt rapport."
+                else f"Er is voor deze afdeling en {_eenheid(page.periode)} nog geen gelukt rapport."
             )
             + "</div>"
         )
-    header = _header(page.paginatitel, f"Rapportages {nl.maand(page.periode)}", "../index.html", "Alle rapporten van deze maand")
+    header = _header(page.paginatitel, f"Rapportages {period_name(page.periode)}", "../index.html",
+                     f"Alle rapporten van deze {_eenheid(page.periode)}")
     footer = f'<footer class="zgw-voet">Gegevens: {html.escape(data_label(page.data))}.</footer>'
     resources = {
         "metadata": {"name": page.paginatitel},
@@ -457,19 +464,22 @@ def write_period_index(period_dir: str | os.PathLike[str]) -> Path:
         cards = "".join(_report_card(r.get(OK), r.get(FAILED)) for r in reports.values())
         sections.append(f'<section class="zgw-afdeling"><h2>{html.escape(name)}</h2>{cards}</section>')
     if not grouped:
-        sections.append("<p>Er zijn voor deze maand nog geen rapporten.</p>")
-    month = nl.maand(periode) if is_periode(periode) else periode
+        sections.append(f"<p>Er zijn voor deze {_eenheid(periode)} nog geen rapporten.</p>")
+    month = period_name(periode) if is_periode(periode) or is_week(periode) else periode
     title = f"Rapportages {month}" + (f" – {gemeente}" if gemeente else "")
     sub = f"{n_ok} rapport{'en' if n_ok != 1 else ''}" + (f" · {n_failed} mislukt" if n_failed else "")
+    if is_week(periode):
+        sub = f"{period_days(periode)} · {sub}"
     footer = '<footer class="zgw-voet">Gemaakt met zgw, de rapportagekit voor zaakgericht werken.</footer>'
-    page = _page(title, _header(title, sub, "../index.html", "Alle maanden"), "\n".join(sections), footer)
+    back = "Alle weken en maanden" if is_week(periode) else "Alle maanden"
+    page = _page(title, _header(title, sub, "../index.html", back), "\n".join(sections), footer)
     target = period_dir / "index.html"
     write_text_atomic(target, page)
     return target
 
 
 def write_site_index(out_dir: str | os.PathLike[str]) -> Path:
-    """(Re)build ``<out>/index.html``: every month that has reports, newest first.
+    """(Re)build ``<out>/index.html``: every month that has reports, newest first, and the weeks beside them.
 
     Returns
     -------
@@ -482,6 +492,32 @@ def write_site_index(out_dir: str | os.PathLike[str]) -> Path:
         key=lambda p: p.name,
         reverse=True,
     )
+    weeks = sorted(
+        (p for p in out_dir.iterdir() if p.is_dir() and is_week(p.name) and (p / "index.html").exists()),
+        key=lambda p: p.name,
+        reverse=True,
+    )
+    gemeente, items = _period_items(periods)
+    week_gemeente, week_items = _period_items(weeks)
+    gemeente = gemeente or week_gemeente
+    body = f'<ul class="zgw-perioden">{"".join(items)}</ul>' if items else "<p>Er zijn nog geen rapporten.</p>"
+    sub = "Kies een maand."
+    if week_items:
+        # Only a site with weekly reports lists them, beside the months (a monthly-only site stays as it was).
+        months = f'<ul class="zgw-perioden">{"".join(items)}</ul>' if items else "<p>Nog geen maandrapporten.</p>"
+        body = (f'<section><h2>Weken</h2><ul class="zgw-perioden">{"".join(week_items)}</ul></section>'
+                f"<section><h2>Maanden</h2>{months}</section>")
+        sub = "Kies een week of een maand."
+    title = "Rapportages zaakgericht werken" + (f" – {gemeente}" if gemeente else "")
+    footer = '<footer class="zgw-voet">Gemaakt met zgw, de rapportagekit voor zaakgericht werken.</footer>'
+    page = _page(title, _header(title, sub, None, ""), body, footer)
+    target = out_dir / "index.html"
+    write_text_atomic(target, page)
+    return target
+
+
+def _period_items(periods: list[Path]) -> tuple[str | None, list[str]]:
+    """The list items of the site index for these period folders, and the municipality's name found in them."""
     gemeente = None
     items = []
     for p in periods:
@@ -492,15 +528,10 @@ def write_site_index(out_dir: str | os.PathLike[str]) -> Path:
         afdelingen = len({e["afdeling"] for e in entries})
         made = max((e.get("gemaakt_op") or "" for e in entries), default="")
         failed = f' · <span class="zgw-label">{n_failed} mislukt</span>' if n_failed else ""
+        name = period_name(p.name) + (f" ({period_days(p.name)})" if is_week(p.name) else "")
         items.append(
-            f'<li><a href="{p.name}/index.html"><strong>{html.escape(nl.maand(p.name))}</strong></a><br>'
+            f'<li><a href="{p.name}/index.html"><strong>{html.escape(name)}</strong></a><br>'
             f'<span class="zgw-meta">{n_ok} rapport{"en" if n_ok != 1 else ""} voor {afdelingen} '
             f'afdeling{"en" if afdelingen != 1 else ""}{failed} · bijgewerkt op {html.escape(_when(made or None))}</span></li>'
         )
-    body = f'<ul class="zgw-perioden">{"".join(items)}</ul>' if items else "<p>Er zijn nog geen rapporten.</p>"
-    title = "Rapportages zaakgericht werken" + (f" – {gemeente}" if gemeente else "")
-    footer = '<footer class="zgw-voet">Gemaakt met zgw, de rapportagekit voor zaakgericht werken.</footer>'
-    page = _page(title, _header(title, "Kies een maand.", None, ""), body, footer)
-    target = out_dir / "index.html"
-    write_text_atomic(target, page)
-    return target
+    return gemeente, items

@@ -37,14 +37,15 @@ from typing import Any
 
 from zgwlib.core.errors import RunError, UsageError
 from zgwlib.core import nl
-from zgwlib.core.periods import check_periode, last_complete_month, maand_einde
+from zgwlib.core.periods import check_periode, check_week, last_complete_month, last_complete_week, maand_einde
 from zgwlib.core.terms import ORGANISATIE, SAMPLE_NAME, folder_names
 from zgwlib.data.snapshot import read_meta
 from zgwlib.data.sources import afdelingen as data_afdelingen, resolve
 from zgwlib.publish import pages
 from zgwlib.publish.execute import Outcome, RunContext, execute_isolated, one_line
 from zgwlib.publish.notebooks import (
-    NOTEBOOK_DIR, ReportNotebook, check_notebook, discover, load_parameters, parameters_file, read_report_notebook,
+    FREQUENTIES, NOTEBOOK_DIR, ReportNotebook, check_notebook, discover, load_parameters, parameters_file,
+    read_report_notebook,
 )
 from zgwlib.publish.secrets import kernel_environment, redact, secret_values
 
@@ -70,7 +71,7 @@ class RunResult:
     Attributes
     ----------
     periode : str
-        The month reported on.
+        The period reported on: a month ``YYYY-MM`` or, for a weekly run, an ISO week ``YYYY-Www``.
     out : pathlib.Path
         Output root.
     outcomes : list of Outcome
@@ -94,7 +95,7 @@ class RunResult:
 
     @property
     def index(self) -> Path:
-        """The month's index page."""
+        """The period's index page."""
         return self.out / self.periode / "index.html"
 
     def table(self) -> str:
@@ -151,8 +152,17 @@ class Plan:
         return [(nb, a) for a in self.afdelingen for nb in self.reports]
 
 
-def _choose_reports(notebooks: Sequence[str | os.PathLike[str]] | None, notebook_dir: str | os.PathLike[str]
-                    ) -> list[ReportNotebook]:
+def _choose_reports(notebooks: Sequence[str | os.PathLike[str]] | None, notebook_dir: str | os.PathLike[str],
+                    frequentie: str | None = None) -> tuple[list[ReportNotebook], str]:
+    """The notebooks to run and the run's cadence.
+
+    Without named notebooks: the publishable ones of ``frequentie`` (default ``"maand"``: a monthly run never runs
+    a weekly report, and ``--frequentie week`` runs only the weekly ones). Named notebooks must share one cadence,
+    which is then the run's (and must be ``frequentie`` when that is given): a month and a week are different
+    periods and folders.
+    """
+    if frequentie is not None and frequentie not in FREQUENTIES:
+        raise UsageError(f"--frequentie {frequentie!r}: expected one of {', '.join(FREQUENTIES)}.")
     reports = [read_report_notebook(p) for p in notebooks] if notebooks else discover(notebook_dir)
     if not reports:
         raise UsageError(
@@ -161,9 +171,24 @@ def _choose_reports(notebooks: Sequence[str | os.PathLike[str]] | None, notebook
         )
     for nb in reports:
         check_notebook(nb)
+    if notebooks:
+        cadences = sorted({nb.frequentie for nb in reports})
+        if len(cadences) > 1:
+            raise UsageError("the named notebooks are published per " + " and per ".join(cadences) + "; run them "
+                             "separately (zgw run --frequentie maand ..., zgw run --frequentie week ...).")
+        if frequentie is not None and cadences[0] != frequentie:
+            raise UsageError(f"{reports[0].path} is published per {cadences[0]}, not per {frequentie} "
+                             '(notebook metadata "zgw": {"frequentie": ...}).')
+        frequentie = cadences[0]
+    else:
+        frequentie = frequentie or "maand"
+        reports = [nb for nb in reports if nb.frequentie == frequentie]
+        if not reports:
+            raise UsageError(f"no notebook in {notebook_dir} is published per {frequentie} "
+                             f'(notebook metadata "zgw": {{"frequentie": "{frequentie}"}}).')
     if len({nb.name for nb in reports}) != len(reports):
         raise UsageError("two notebooks have the same file name; their reports would overwrite each other.")
-    return reports
+    return reports, frequentie
 
 
 def _choose_afdelingen(afdelingen: Sequence[str] | None, data_path: Path) -> list[str]:
@@ -213,6 +238,7 @@ def plan(
     notebook_dir: str | os.PathLike[str] = NOTEBOOK_DIR,
     kernel_name: str | None = None,
     timeout: int = CELL_TIMEOUT,
+    frequentie: str | None = None,
 ) -> Plan:
     """Check every option and decide what to run; nothing is written yet.
 
@@ -253,12 +279,17 @@ def plan(
     params.pop("periode", None)
     if workers is not None and workers < 1:
         raise UsageError("--workers must be at least 1.")
-    reports = _choose_reports(notebooks, notebook_dir)
+    reports, frequentie = _choose_reports(notebooks, notebook_dir, frequentie)
     # Resolved once here, so parallel kernels never each generate the sample.
     data_path = resolve(data).resolve()
     meta = read_meta(data_path)
     chosen = _choose_afdelingen(afdelingen, data_path)
-    periode, why = _choose_periode(periode, meta.get("periode_tot"))
+    if frequentie == "week":
+        asked = periode
+        periode = check_week(periode) if periode else last_complete_week(meta.get("periode_tot"))
+        why = f"week {periode}: " + ("as asked." if asked else "the last complete week of the data.")
+    else:
+        periode, why = _choose_periode(periode, meta.get("periode_tot"))
 
     # Each report reads its own parameters file (parameters/<report>.yaml), unless one file is named for all.
     config_files: dict[str, Path | None] = {}
@@ -370,7 +401,7 @@ def run(
         Called with each :class:`Outcome` as it finishes.
     **options
         ``periode``, ``afdelingen``, ``data``, ``out``, ``workers``, ``config``, ``notebook_dir``,
-        ``kernel_name``, ``timeout``: as :func:`plan`.
+        ``kernel_name``, ``timeout``, ``frequentie``: as :func:`plan`.
 
     Returns
     -------

@@ -33,7 +33,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
         "url", "identificatie", "bronorganisatie", "zaaktype", "registratiedatum", "startdatum", "einddatum",
         "einddatumGepland", "uiterlijkeEinddatumAfdoening", "resultaat", "archiefnominatie", "archiefstatus",
         "archiefactiedatum", "vertrouwelijkheidaanduiding", "communicatiekanaal", "communicatiekanaalNaam",
-        "omschrijving",
+        "omschrijving", "verlenging", "opschorting",
     ),
     "statussen": ("url", "zaak", "statustype", "datumStatusGezet", "gezetdoor"),
     # betrokkeneIdentificatie is flattened by :func:`project` into identificatie and naam.
@@ -263,6 +263,34 @@ def _durations(s: pd.Series, what: str) -> pd.Series:
     return s.map(values).astype("Int64")
 
 
+def _part(s: pd.Series, key: str) -> pd.Series:
+    """Field ``key`` of a nested object column (``verlenging``, ``opschorting``); ``None`` where absent."""
+    return pd.Series([v.get(key) if isinstance(v, dict) else None for v in s.to_numpy(dtype=object)],
+                     index=s.index, dtype=object)
+
+
+def map_verlenging_opschorting(zaken: pd.DataFrame) -> dict[str, pd.Series]:
+    """The contract's extension and suspension columns from the Zaken API's ``verlenging`` and ``opschorting``.
+
+    ``verlenging`` is ``null`` or ``{reden, duur}`` with ``duur`` an ISO 8601 duration (``P42D``): its days become
+    ``verlenging_duur_dagen``. ``opschorting`` is ``{indicatie, reden}``; Open Zaak sends it on every zaak (indicatie
+    false, reden ""), so a missing object means "unknown", not "not suspended". Reasons are kept as written.
+    """
+    verlenging = zaken["verlenging"] if "verlenging" in zaken else pd.Series(None, index=zaken.index, dtype=object)
+    opschorting = zaken["opschorting"] if "opschorting" in zaken else pd.Series(None, index=zaken.index, dtype=object)
+    indicatie = _part(opschorting, "indicatie")
+    bad = indicatie.notna() & ~indicatie.map(lambda v: isinstance(v, bool))
+    if bad.any():
+        raise ApiError(f"zaken.opschorting.indicatie holds {indicatie[bad].iloc[0]!r}, not true or false; "
+                       "the answer does not follow the ZGW standard.")
+    return {
+        "verlenging_reden": _blank_to_na(_part(verlenging, "reden")),
+        "verlenging_duur_dagen": _durations(_blank_to_na(_part(verlenging, "duur")), "zaken.verlenging.duur"),
+        "opschorting_indicatie": pd.Series(indicatie.to_numpy(dtype=object), index=zaken.index, dtype="boolean"),
+        "opschorting_reden": _blank_to_na(_part(opschorting, "reden")),
+    }
+
+
 @dataclass
 class Catalogue:
     """The Catalogi API resources the mapping needs, keyed by URL.
@@ -477,6 +505,7 @@ def map_fetch(
         "vertrouwelijkheidaanduiding": _blank_to_na(zaken["vertrouwelijkheidaanduiding"]),
         "communicatiekanaal": kanaal,
         "omschrijving": _blank_to_na(zaken["omschrijving"]),
+        **map_verlenging_opschorting(zaken),
     })
     no_org = out["afdeling"].isna()
     if no_org.any():

@@ -1,0 +1,74 @@
+"""The termijnbewaking notebook runs under plain papermill on the sample, and escapes what comes from the data.
+
+Two kernel runs: the organisation on the sample's last day (the planted late zaken must be the tiles' count), and
+a department on a copy of the sample with a script tag planted in a suspended zaak's reason and a zaak URL set
+(the reason must be escaped, the links must be there).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from zgwlib.core.terms import SUMMARY_MIME
+from zgwlib.data.snapshot import write_snapshot
+from zgwlib.data.sources import load_snapshot
+from notebook_helpers import assert_committed_clean, outputs
+
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "termijnbewaking.ipynb"
+PARAMETERS = Path(__file__).resolve().parents[1] / "parameters" / "termijnbewaking.yaml"
+SCRIPT = '<script>alert("opschorting")</script> wacht'
+
+pytestmark = pytest.mark.slow
+
+
+def _run(data: Path, out: Path, **parameters: object) -> nbformat.NotebookNode:
+    import papermill
+
+    papermill.execute_notebook(
+        str(NOTEBOOK), str(out), parameters={"data": str(data), **parameters},
+        kernel_name="python3", progress_bar=False, cwd=str(NOTEBOOK.parent),
+    )
+    return nbformat.read(out, as_version=4)
+
+
+def test_notebook_is_committed_clean_with_its_parameters_and_weekly_metadata() -> None:
+    assert assert_committed_clean(NOTEBOOK) == {
+        "afdeling": '"organisatie"', "periode": "None", "data": '"voorbeeld"', "config": "None",
+        "peildatum": "None", "horizon_dagen": "None", "toon_namen": "False"}
+    assert nbformat.read(NOTEBOOK, as_version=4).metadata["zgw"] == {
+        "publish": True, "titel": "Termijnbewaking", "frequentie": "week"}
+
+
+def test_papermill_organisation_shows_the_planted_late_zaken(small_sample: Path, tmp_path: Path) -> None:
+    geplant = load_snapshot(small_sample, ["zaken"]).meta["sample"]["geplant"]["termijnbewaking"]
+    nb = _run(small_sample, tmp_path / "org.ipynb", config=str(PARAMETERS), peildatum=geplant["peildatum"])
+    [s] = outputs(nb, SUMMARY_MIME)
+    assert (s["titel"], s["afdeling"], s["periode"]) == ("Termijnbewaking", "organisatie", "2026-W44")
+    k = s["kerncijfers"]
+    assert (k["Over de termijn"], k["Binnen 14 dagen"], k["Opgeschort"]) == (
+        geplant["te_laat"], geplant["binnen_horizon"], geplant["opgeschort"])
+    text = "\n".join(outputs(nb, "text/html"))
+    assert "Risico, geen schuld" in text and "schriftelijk in gebreke" in text and "€ 1.442" in text
+    assert "Namen van behandelaars staan niet in dit rapport." in text
+    assert len(outputs(nb, "image/png")) == 1  # the trend
+    assert not [o for o in outputs(nb, "stream") if "Error" in o]
+
+
+def test_papermill_department_escapes_a_planted_reason_and_links_each_zaak(small_sample: Path,
+                                                                           tmp_path: Path) -> None:
+    snap = load_snapshot(small_sample)
+    z = snap.zaken.copy()
+    sus = z.index[z["opschorting_indicatie"].fillna(False).astype(bool)]
+    afdeling = z.loc[sus[0], "afdeling"]
+    z.loc[sus[0], "opschorting_reden"] = SCRIPT
+    data = write_snapshot(dict(snap.tables, zaken=z), tmp_path / "gemeente", snap.meta)
+    cfg = tmp_path / "tb.yaml"
+    cfg.write_text('zaak_url: "https://zaken.example.nl/zaak/{identificatie}"\n', encoding="utf-8")
+    nb = _run(data, tmp_path / "afd.ipynb", afdeling=afdeling, config=str(cfg), peildatum=snap.meta["periode_tot"])
+    text = "\n".join(outputs(nb, "text/html"))
+    assert SCRIPT not in text and "&lt;script&gt;alert(&quot;opschorting&quot;)&lt;/script&gt; wacht" in text
+    assert f'<a href="https://zaken.example.nl/zaak/{z.loc[sus[0], "identificatie"]}">' in text
+    assert "Dwangsomrisico" not in text  # no dwangsom zaaktypen in this file
