@@ -4,13 +4,32 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from zoneinfo import ZoneInfo
 
 import pandas as pd
+
+#: The time zone of every date in the data and of every "today" (docs/metrics.md: Dutch local dates).
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 MAANDEN = (
     "januari", "februari", "maart", "april", "mei", "juni",
     "juli", "augustus", "september", "oktober", "november", "december",
 )
+
+
+def today_amsterdam(now: dt.datetime | None = None) -> dt.date:
+    """Today's date in the Netherlands, whatever the machine's time zone.
+
+    A server on UTC would otherwise still be on yesterday between midnight and 01:00 (02:00 in summer).
+    ``now`` (an aware moment) is for tests.
+    """
+    moment = now if now is not None else dt.datetime.now(dt.timezone.utc)
+    return moment.astimezone(AMSTERDAM).date()
+
+
+def date_amsterdam(timestamp: float) -> dt.date:
+    """The Dutch calendar day of a POSIX timestamp (a file's modification time)."""
+    return dt.datetime.fromtimestamp(timestamp, AMSTERDAM).date()
 
 
 def getal(value: float | int | None, decimalen: int = 0, leeg: str = "–") -> str:
