@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from zgwlib import contract
-from zgwlib.errors import SnapshotError
+from zgwlib.errors import OutputError, SnapshotError
 from zgwlib.snapshot import build_meta, load_snapshot, read_meta, write_snapshot
 
 
@@ -89,8 +89,10 @@ def test_refuses_to_replace_a_directory_that_is_not_a_snapshot(tmp_path: Path) -
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "precious.txt").write_text("keep me")
     tables = _tables()
-    with pytest.raises(SnapshotError, match="not a snapshot"):
+    with pytest.raises(OutputError, match="holds files the kit did not write"):
         write_snapshot(tables, tmp_path / "docs", build_meta(tables, "X", "test"))
+    with pytest.raises(OutputError, match="also with --force"):
+        write_snapshot(tables, tmp_path / "docs", build_meta(tables, "X", "test"), force=True)
     assert (tmp_path / "docs" / "precious.txt").read_text() == "keep me"
 
 
