@@ -12,7 +12,7 @@ import pytest
 
 from zgwlib import contract
 from zgwlib.cli import main
-from zgwlib.errors import InputFileError, UsageError, ValidationError
+from zgwlib.errors import InputFileError, OutputError, UsageError, ValidationError
 from zgwlib.imports import EXCEL_MAX_ROWS, export_snapshot, import_export, load_mapping
 from zgwlib.snapshot import Snapshot, load_snapshot
 
@@ -239,7 +239,7 @@ def test_export_refuses_to_replace_a_folder_that_is_no_export(tmp_path: Path) ->
     snapshot, _ = import_export(GOOD, tmp_path / "snapshot", today=TODAY)
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "brief.txt").write_text("belangrijk")
-    with pytest.raises(UsageError, match="not an earlier export"):
+    with pytest.raises(OutputError, match="holds files the kit did not write"):
         export_snapshot(snapshot, tmp_path / "docs")
     assert (tmp_path / "docs" / "brief.txt").read_text() == "belangrijk"
     first = export_snapshot(snapshot, tmp_path / "export")

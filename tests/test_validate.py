@@ -210,14 +210,16 @@ def test_startdatum_after_registratiedatum_is_only_a_warning(export: Path, tmp_p
     assert (tmp_path / "snapshot" / "meta.json").exists()  # warnings do not stop the import
 
 
-def test_dates_in_the_future_are_warnings(export: Path, tmp_path: Path) -> None:
+def test_a_document_dated_after_today_is_an_error_and_a_planned_date_is_not(export: Path, tmp_path: Path) -> None:
     set_cell(export, "documenten", 3, "creatiedatum", "2027-01-05")
     set_cell(export, "zaken", 3, "einddatum_gepland", "2027-01-05")  # planned dates may lie ahead
     problems = problems_of(export, tmp_path)
-    p = only(problems, "documenten", "creatiedatum", "warning")
-    assert (p.rows, p.values) == ([3], ["2027-01-05"]) and "future" in p.message
-    assert [q for q in problems if q.severity == "error"] == []
+    p = only(problems, "documenten", "creatiedatum")
+    assert (p.rows, p.values, p.file) == ([3], ["2027-01-05"], str(export / "documenten.csv"))
+    # Without meta.json or --tot the export is complete up to the files' date (today here, at most TODAY).
+    assert p.message.startswith("date lies after 2026-11-23 (the day the data is complete up to, periode_tot)")
     assert not [q for q in problems if q.column == "einddatum_gepland"]
+    assert not (tmp_path / "snapshot").exists()
 
 
 def test_cleanup_over_reporting_is_a_warning(export: Path, tmp_path: Path) -> None:
