@@ -314,3 +314,63 @@ def test_numbers_and_booleans() -> None:
     values, bad = convert_column(pd.Series(words, dtype="str"), bool_col)
     assert values[:8].tolist() == [True, False] * 4 and pd.isna(values[8]) and pd.isna(values[9])
     assert bad.tolist() == [False] * 9 + [True]
+
+
+def test_department_names_that_differ_only_in_accents_case_or_spaces_are_an_error_naming_both(
+        export: Path, tmp_path: Path) -> None:
+    set_cell(export, "medewerkers", 3, "afdeling", "vth")  # zaken say VTH
+    set_cell(export, "opschoning_doelen", 2, "afdeling", "V.T.H.")
+    p = only(problems_of(export, tmp_path), "zaken", "afdeling")
+    assert "department names 'VTH' (in zaken, zaaktypen, medewerkers, opschoning, enquete) and 'vth' (in medewerkers) and " \
+           "'V.T.H.' (in opschoning_doelen) are the same once case, accents, punctuation and spaces are ignored" \
+           in p.message
+    assert p.rows == [3, 5] and p.values == ["VTH", "vth", "V.T.H."]
+
+
+def test_financien_with_and_without_trema_and_teams_hrm_and_hrm_collide(export: Path, tmp_path: Path) -> None:
+    rows = read(export, "medewerkers")
+    rows.append(["mw04", "D. Smit", "Financiën", "HRM", ""])
+    rows.append(["mw05", "E. Mol", "Financien", "hrm", ""])
+    rows.append(["mw06", "F. Bos", "VTH", "Hrm", ""])  # another department's team may be called so
+    write(export, "medewerkers", rows)
+    problems = problems_of(export, tmp_path)
+    names = [p.message for p in problems if p.severity == "error"]
+    assert any("'Financiën' (in medewerkers) and 'Financien' (in medewerkers)" in m for m in names)
+    [team] = [p for p in problems if p.column == "team"]
+    assert "team names 'HRM' (in medewerkers) and 'hrm' (in medewerkers) of department 'Financiën'" in team.message
+    assert team.rows == [5, 6]
+
+
+def test_organisatie_cannot_be_a_department(export: Path, tmp_path: Path) -> None:
+    set_cell(export, "enquete", 2, "afdeling", "Organisatie")
+    p = only(problems_of(export, tmp_path), "enquete", "afdeling")
+    assert "'organisatie' is the name of the whole organisation" in p.message and p.rows == [2]
+
+
+def test_numbers_too_large_for_their_column_say_so(export: Path, tmp_path: Path) -> None:
+    set_cell(export, "statussen", 2, "volgnummer", "99999999999999999999")
+    set_cell(export, "opschoning", 2, "hoeveelheid", "1e999")
+    set_cell(export, "zaaktypen", 2, "doorlooptijd_dagen", "14,5")
+    problems = problems_of(export, tmp_path)
+    p = only(problems, "statussen", "volgnummer")
+    assert p.message == "number is too large for this column (at most 9,007,199,254,740,991)"
+    assert p.values == ["99999999999999999999"] and p.rows == [2]
+    assert only(problems, "opschoning", "hoeveelheid").message.startswith("number is too large")
+    assert only(problems, "zaaktypen", "doorlooptijd_dagen").message == "values are not a valid whole number"
+
+
+def test_validate_takes_the_last_day_from_meta_json_not_from_today(export: Path, tmp_path: Path) -> None:
+    import json
+
+    import_export(export, tmp_path / "snapshot", tot="2026-10-31", today=TODAY)
+    meta_path = tmp_path / "snapshot" / "meta.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta["periode_tot"] = "2026-05-31"  # documents of 2026-05-20 are fine, the zaak closed 2026-05-20 too
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    assert [p for p in validate_snapshot(tmp_path / "snapshot") if p.severity == "error"] == []
+    meta["periode_tot"] = "2026-04-30"
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    errors = [p for p in validate_snapshot(tmp_path / "snapshot") if p.severity == "error"]
+    assert {(p.table, p.column) for p in errors} == {("zaken", "einddatum"), ("statussen", "datum_status_gezet"),
+                                                     ("documenten", "creatiedatum")}
+    assert all("date lies after 2026-04-30" in p.message for p in errors)

@@ -94,7 +94,9 @@ class Problem:
                 text += f"; row {shown}{more}"
             text += ")"
         if self.values:
-            text += "; e.g. " + ", ".join(shorten(repr(v)) for v in self.values)
+            # Values are cut where they are found (validate.example_values); this catches any other, with room
+            # for the "(n characters)" of one cut already.
+            text += "; e.g. " + ", ".join(shorten(repr(v), MAX_SHOWN + 40) for v in self.values)
         return text
 
 
