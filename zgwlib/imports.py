@@ -875,8 +875,8 @@ def export_snapshot(
         A loaded snapshot or a snapshot directory.
     out : path
         ``csv``: a folder that gets ``<table>.csv`` for every contract table
-        (UTF-8, ``,``-separated, ISO dates, formulas neutralised, see
-        :func:`neutralise_formulas`) and a copy of ``meta.json``.
+        (UTF-8, ``,``-separated, rows ending in CR LF, ISO dates, formulas
+        neutralised, see :func:`neutralise_formulas`) and a copy of ``meta.json``.
         ``xlsx``: a workbook with a sheet per table and a ``meta`` sheet.
         An earlier export there is replaced; anything else only with ``force``.
     fmt : {"csv", "xlsx"}
@@ -911,17 +911,42 @@ def export_snapshot(
                     f"table {name} has {len(frame):,} rows; an Excel sheet holds at most {EXCEL_MAX_ROWS:,}. "
                     f"Export as CSV instead (--format csv)."
                 )
+        _check_excel_text(tables)
         with new_file(out, kind="export", sources=[source], force=force) as tmp:
             _write_workbook(tables, snap.meta, tmp)
         return out
     with new_dir(out, kind="export", sources=[source], force=force) as tmp:
         for name, frame in tables.items():
+            # CR LF ends a row (RFC 4180): the csv writer then quotes every value holding a line break, also a
+            # lone CR, which with LF endings it left bare, so the reader broke the row there.
             _text_columns(frame, contract.TABLES[name]).to_csv(
-                tmp / f"{name}.csv", index=False, encoding="utf-8", lineterminator="\n"
+                tmp / f"{name}.csv", index=False, encoding="utf-8", lineterminator="\r\n"
             )
         (tmp / "meta.json").write_text(json.dumps(snap.meta, indent=2, ensure_ascii=False, default=str) + "\n",
                                        encoding="utf-8")
     return out
+
+
+#: Longest text an Excel cell holds.
+EXCEL_MAX_TEXT = 32_767
+_EXCEL_ILLEGAL = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"
+
+
+def _check_excel_text(tables: Mapping[str, pd.DataFrame]) -> None:
+    """Refuse text a sheet cannot hold (control characters, more than 32,767 characters) before writing anything."""
+    for name, frame in tables.items():
+        for col in contract.TABLES[name].columns:
+            if col.kind != "str" or not len(frame):
+                continue
+            s = frame[col.name]
+            for mask, what in ((s.str.contains(_EXCEL_ILLEGAL, regex=True), "a control character"),
+                               (s.str.len() > EXCEL_MAX_TEXT, f"more than {EXCEL_MAX_TEXT:,} characters")):
+                hit = mask.fillna(False).to_numpy(dtype=bool)
+                if hit.any():
+                    row = int(hit.argmax())
+                    raise UsageError(
+                        f"table {name}, column {col.name}, row {row + 1} holds {what}, which an Excel sheet cannot "
+                        f"hold ({shorten(repr(s.iloc[row]))}); export as CSV instead (--format csv).")
 
 
 def _cells(frame: pd.DataFrame, spec: contract.Table, ws: Any) -> list[list[Any]]:
