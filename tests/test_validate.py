@@ -374,3 +374,30 @@ def test_validate_takes_the_last_day_from_meta_json_not_from_today(export: Path,
     assert {(p.table, p.column) for p in errors} == {("zaken", "einddatum"), ("statussen", "datum_status_gezet"),
                                                      ("documenten", "creatiedatum")}
     assert all("date lies after 2026-04-30" in p.message for p in errors)
+
+
+def test_the_fast_control_character_scan_finds_what_the_regular_expression_finds() -> None:
+    # The scan looks at each Arrow chunk's own bytes; chunks that are slices of one buffer must not see
+    # their neighbours' bytes, and C1 controls (two bytes in UTF-8) must be found too.
+    import numpy as np
+    import pyarrow as pa
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from zgwlib.validate import _arrow, _control_characters
+
+    @settings(max_examples=50, deadline=None, database=None)
+    @given(texts=st.lists(st.one_of(st.text(max_size=6), st.sampled_from(["\x00", "a\x85", "\x7f", "é\tb", "©"])),
+                          min_size=1, max_size=12), cut=st.integers(min_value=0, max_value=12),
+           free=st.booleans())
+    def check(texts: list[str], cut: int, free: bool) -> None:
+        whole = pa.array(texts, type=pa.large_string())
+        cut = min(cut, len(texts))
+        chunks = pa.chunked_array([whole.slice(0, cut), whole.slice(cut)], type=pa.large_string())
+        s = pd.Series(pd.array(chunks, dtype="str"))
+        assert [c.offset for c in _arrow(s).chunks if len(c)][-1] == (cut if 0 < cut < len(texts) else 0)
+        expected = np.array([("\x00" in t) if free else any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in t)
+                             for t in texts])
+        assert _control_characters(s, free).tolist() == expected.tolist()
+
+    check()
