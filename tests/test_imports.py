@@ -612,3 +612,14 @@ def test_a_ten_megabyte_field_makes_a_short_message(tmp_path: Path, capsys: pyte
     err = capsys.readouterr().err
     assert "text is longer than 80 characters" in err and "(10,000,000 characters)" in err
     assert len(err) < 1000
+
+
+def test_fetch_refuses_an_imported_snapshot_before_reading_any_api(
+        tmp_path: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
+    snapshot, _ = import_export(GOOD, tmp_path / "snapshot", today=TODAY)
+    monkeypatch.setenv("ZGW_CLIENT_SECRET", "geheim")
+    code = main(["fetch", "--zaken-url", "http://127.0.0.1:9/zaken/api/v1", "--catalogi-url",
+                 "http://127.0.0.1:9/catalogi/api/v1", "--client-id", "x", "--out", str(snapshot)])
+    err = capsys.readouterr().err
+    assert code == 2 and "holds an imported snapshot (zgw import), not a snapshot fetched" in err
+    assert "Traceback" not in err

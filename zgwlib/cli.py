@@ -75,7 +75,11 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_fetch(args: argparse.Namespace) -> int:
+    from .files import check_out
     from .zgw_api import fetch, summary_lines
+
+    # Before the APIs are read (which can take an hour), not only when the snapshot is written.
+    check_out(args.out, kind="zgw-api", sources=[args.medewerkers], force=args.force)
 
     result = fetch(
         zaken_url=args.zaken_url,
