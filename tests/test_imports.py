@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
+import stat
 from pathlib import Path
 
 import pandas as pd
@@ -12,7 +14,7 @@ import pytest
 
 from zgwlib.data import contract
 from zgwlib.cli import main
-from zgwlib.core.errors import InputFileError, UsageError, ValidationError
+from zgwlib.core.errors import InputFileError, OutputError, UsageError, ValidationError
 from zgwlib.data.imports import EXCEL_MAX_ROWS, export_snapshot, import_export, load_mapping
 from zgwlib.data.snapshot import Snapshot, read_meta
 from zgwlib.data.sources import load_snapshot
@@ -245,7 +247,7 @@ def test_export_refuses_to_replace_a_folder_that_is_no_export(tmp_path: Path) ->
     snapshot, _ = import_export(GOOD, tmp_path / "snapshot", today=TODAY)
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "brief.txt").write_text("belangrijk")
-    with pytest.raises(UsageError, match="not an earlier export"):
+    with pytest.raises(OutputError, match="holds files the kit did not write"):
         export_snapshot(snapshot, tmp_path / "docs")
     assert (tmp_path / "docs" / "brief.txt").read_text() == "belangrijk"
     first = export_snapshot(snapshot, tmp_path / "export")
@@ -316,3 +318,328 @@ def test_cli_import_no_documents_declares_a_source_without_document_data(
     assert "table documenten" not in capsys.readouterr().err
     assert read_meta(tmp_path / "s2")["documenten_bron"] == "geen"
     assert main(["validate", str(tmp_path / "s2")]) == 0
+
+
+# --------------------------------------------------------------------------- the day the data is complete up to
+
+
+def test_an_export_then_import_keeps_every_meta_json_value_but_bron_and_aangemaakt_op(
+        small_sample: Path, tmp_path: Path) -> None:
+    folder = export_snapshot(small_sample, tmp_path / "export")
+    notes: list[str] = []
+    out, _ = import_export(folder, tmp_path / "snapshot", notes=notes)
+    before, after = load_snapshot(small_sample).meta, load_snapshot(out).meta
+    assert set(after) == set(before)
+    changed = {k for k in before if before[k] != after[k]}
+    assert changed == {"bron", "aangemaakt_op"}, changed
+    assert after["periode_tot"] == "2026-10-31"  # the sample's last day, not one guessed from the data
+    assert notes == [f"Data complete up to 2026-10-31: periode_tot from {folder / 'meta.json'}."]
+    # And once more through Excel.
+    book = export_snapshot(out, tmp_path / "export.xlsx", "xlsx")
+    again, _ = import_export(book, tmp_path / "again")
+    assert {k for k in before if before[k] != load_snapshot(again).meta[k]} == {"bron", "aangemaakt_op"}
+
+
+def _dated_copy(tmp_path: Path, moment: dt.datetime) -> Path:
+    """A copy of the good export whose files were last written at ``moment``."""
+    folder = Path(shutil.copytree(GOOD, tmp_path / "export"))
+    for f in folder.iterdir():
+        os.utime(f, (moment.timestamp(), moment.timestamp()))
+    return folder
+
+
+def test_without_meta_json_the_day_comes_from_tot_else_the_files_date_in_amsterdam(
+        tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    # 23:30 UTC on 15 October is 01:30 on 16 October in Amsterdam: the Dutch day counts.
+    folder = _dated_copy(tmp_path, dt.datetime(2026, 10, 15, 23, 30, tzinfo=dt.timezone.utc))
+    assert main(["import", str(folder), "--out", str(tmp_path / "a")]) == 0
+    assert load_snapshot(tmp_path / "a").meta["periode_tot"] == "2026-10-16"
+    assert "Data complete up to 2026-10-16: the date of the export files (Europe/Amsterdam)" in capsys.readouterr().out
+    assert main(["import", str(folder), "--out", str(tmp_path / "b"), "--tot", "2026-09-30"]) == 0
+    assert load_snapshot(tmp_path / "b").meta["periode_tot"] == "2026-09-30"
+    assert "Data complete up to 2026-09-30: from --tot." in capsys.readouterr().out
+
+
+def test_tot_must_be_a_past_day_and_agree_with_the_sources_meta_json(
+        small_sample: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    assert main(["import", str(GOOD), "--out", str(tmp_path / "a"), "--tot", "2999-01-01"]) == 2
+    assert "--tot 2999-01-01 lies after today" in capsys.readouterr().err
+    assert main(["import", str(GOOD), "--out", str(tmp_path / "a"), "--tot", "31-10-2026"]) == 2
+    assert "is not a day (YYYY-MM-DD)" in capsys.readouterr().err
+    folder = export_snapshot(small_sample, tmp_path / "export")
+    assert main(["import", str(folder), "--out", str(tmp_path / "a"), "--tot", "2026-11-15"]) == 2
+    err = capsys.readouterr().err
+    assert "--tot 2026-11-15 contradicts" in err and "complete up to 2026-10-31" in err
+    assert not (tmp_path / "a").exists()
+
+
+def test_a_zaak_registered_after_the_complete_until_day_is_an_error_not_a_month(tmp_path: Path) -> None:
+    folder = Path(shutil.copytree(GOOD, tmp_path / "export"))
+    text = (folder / "zaken.csv").read_text(encoding="utf-8")
+    (folder / "zaken.csv").write_text(text.replace("2026-04-07,2026-04-07,2026-05-20", "2026-04-07,2026-04-07,2036-05-20"),
+                                      encoding="utf-8")  # a mistyped einddatum, ten years ahead
+    with pytest.raises(ValidationError) as info:
+        import_export(folder, tmp_path / "snapshot", tot="2026-10-31")
+    [p] = [p for p in info.value.errors if p.column == "einddatum"]
+    assert p.describe() == (f"{folder / 'zaken.csv'}, table zaken, column einddatum: date lies after 2026-10-31 "
+                            "(the day the data is complete up to, periode_tot) (1 row; row 5); e.g. '2036-05-20'")
+    assert not (tmp_path / "snapshot").exists()
+
+
+def test_null_dates_before_1900_become_empty_where_allowed_and_are_refused_where_required(tmp_path: Path) -> None:
+    folder = Path(shutil.copytree(GOOD, tmp_path / "export"))
+    zaken = folder / "zaken.csv"
+    zaken.write_text(zaken.read_text(encoding="utf-8").replace(",2036-04-01,", ",01-01-0001,"), encoding="utf-8")
+    out, warnings = import_export(folder, tmp_path / "a", today=TODAY)
+    assert load_snapshot(out).zaken["archiefactiedatum"].isna().all()
+    [w] = [w for w in warnings if w.column == "archiefactiedatum"]
+    assert w.count == 1 and "before 1900" in w.message and "read as empty" in w.message and w.values == ["01-01-0001"]
+    zaken.write_text(zaken.read_text(encoding="utf-8").replace("Z-2026-001,ZT-MOR,Beheer Openbare Ruimte,mw01,2026-03-02",
+                                                               "Z-2026-001,ZT-MOR,Beheer Openbare Ruimte,mw01,0001-01-01"),
+                     encoding="utf-8")
+    with pytest.raises(ValidationError) as info:
+        import_export(folder, tmp_path / "b", today=TODAY)
+    [p] = [p for p in info.value.errors if p.column == "registratiedatum"]
+    assert "before 1900" in p.message and p.rows == [2]
+
+
+# --------------------------------------------------------------------------- characters
+
+
+def _with_zaken_text(tmp_path: Path, data: bytes) -> Path:
+    folder = Path(shutil.copytree(GOOD, tmp_path / "export"))
+    (folder / "zaken.csv").write_bytes(data)
+    return folder
+
+
+def test_a_utf8_file_with_one_stray_windows_byte_is_refused_naming_line_and_bytes(
+        tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    text = (GOOD / "zaken.csv").read_text(encoding="utf-8").replace("Losse stoeptegel", "Stoeptegel Financiën")
+    data = text.encode("utf-8").replace(b"Uitbouw", b"Uitbouw caf\xe9")  # one Windows-1252 'é' on line 5
+    folder = _with_zaken_text(tmp_path, data)
+    assert main(["import", str(folder), "--out", str(tmp_path / "s")]) == 2
+    err = capsys.readouterr().err
+    assert f"{folder / 'zaken.csv'}: mixes UTF-8 text with bytes that are not UTF-8: line 5 holds the byte(s) e9" in err
+    assert "--encoding" in err and "Traceback" not in err and not (tmp_path / "s").exists()
+    # Forced, the file is read as told.
+    assert main(["import", str(folder), "--out", str(tmp_path / "s"), "--encoding", "cp1252", "--tot", "2026-11-01"]) == 0
+    assert load_snapshot(tmp_path / "s").zaken["omschrijving"].iloc[3] == "Uitbouw café"
+
+
+def test_windows_1252_is_read_only_without_utf8_and_a_forced_encoding_must_fit(
+        tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    text = (GOOD / "zaken.csv").read_text(encoding="utf-8").replace("Uitbouw", "Uitbouw café – €")
+    folder = _with_zaken_text(tmp_path, text.encode("cp1252"))
+    out, _ = import_export(folder, tmp_path / "a", today=TODAY)
+    assert load_snapshot(out).zaken["omschrijving"].iloc[3] == "Uitbouw café – €"
+    assert main(["import", str(folder), "--out", str(tmp_path / "b"), "--encoding", "utf-8"]) == 2
+    err = capsys.readouterr().err
+    assert f"{folder / 'zaken.csv'}: is not utf-8 text: line 5 holds the byte(s) e9 after " in err
+    assert main(["import", str(folder), "--out", str(tmp_path / "b"), "--encoding", "klingon"]) == 2
+    assert "is not an encoding" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("column", "value", "refused"), [
+    ("identificatie", "Z-2026-001\x00", True), ("afdeling", "VTH\tBeleid", True), ("afdeling", "VTH\x1b[31m", True),
+    ("omschrijving", "regel 1\x00regel 2", True), ("omschrijving", "regel 1\nregel 2\ttab", False),
+])
+def test_nul_and_control_characters_in_identifiers_are_refused(
+        tmp_path: Path, column: str, value: str, refused: bool) -> None:
+    folder = Path(shutil.copytree(GOOD, tmp_path / "export"))
+    frame = pd.read_csv(folder / "zaken.csv", dtype="str", keep_default_na=False)
+    frame.loc[0, column] = value
+    if column == "identificatie":
+        frame.loc[0, column] = value
+    frame.to_csv(folder / "zaken.csv", index=False, lineterminator="\n")
+    if not refused:
+        out, _ = import_export(folder, tmp_path / "s", today=TODAY)
+        assert load_snapshot(out).zaken[column].iloc[0] == value
+        return
+    with pytest.raises(ValidationError) as info:
+        import_export(folder, tmp_path / "s", today=TODAY)
+    [p] = [p for p in info.value.errors if p.column == column and "character" in p.message]
+    assert p.rows == [2] and p.values == [value]
+
+
+# --------------------------------------------------------------------------- CSV injection
+
+
+FORMULAS = ["=HYPERLINK(\"http://x\",\"klik\")", "+31 6 1234", "-5 graden", "@SUM(A1)", "'=al gequote",
+            "''+twee quotes", "'gewoon een quote", "'", "a=b", "x\t=y"]
+
+
+def test_csv_export_neutralises_formulas_and_the_import_gives_them_back_exactly(tmp_path: Path) -> None:
+    snapshot, _ = import_export(GOOD, tmp_path / "snapshot", today=TODAY)
+    snap = load_snapshot(snapshot)
+    zaken = pd.concat([snap.zaken] * 3, ignore_index=True).head(len(FORMULAS))
+    zaken["identificatie"] = list(snap.zaken["identificatie"]) + [f"Z{i}" for i in range(4, len(FORMULAS))]
+    zaken["omschrijving"] = pd.Series(FORMULAS, dtype="str")
+    zaken["communicatiekanaal"] = pd.Series(["-balie", "=1+1", "@x", "+", "-", "=", "'-", "''@", "a", "b"],
+                                            dtype="str")
+    part = Snapshot({**snap.tables, "zaken": zaken}, snap.meta)
+    folder = export_snapshot(part, tmp_path / "export")
+    cells = pd.read_csv(folder / "zaken.csv", dtype="str", keep_default_na=False)
+    # No cell a spreadsheet would run: each starts with a quote, or with nothing dangerous.
+    for value in list(cells["omschrijving"]) + list(cells["communicatiekanaal"]):
+        assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), value
+    assert cells["omschrijving"].tolist()[:6] == ["'=HYPERLINK(\"http://x\",\"klik\")", "'+31 6 1234", "'-5 graden",
+                                                  "'@SUM(A1)", "''=al gequote", "'''+twee quotes"]
+    out, _ = import_export(folder, tmp_path / "again")
+    again = load_snapshot(out).zaken
+    assert again["omschrijving"].tolist() == FORMULAS
+    assert again["communicatiekanaal"].tolist() == zaken["communicatiekanaal"].tolist()
+
+
+def test_excel_export_writes_formula_like_text_as_text(tmp_path: Path) -> None:
+    import openpyxl
+
+    snapshot, _ = import_export(GOOD, tmp_path / "snapshot", today=TODAY)
+    snap = load_snapshot(snapshot)
+    zaken = snap.zaken.copy()
+    zaken["omschrijving"] = pd.Series(FORMULAS[:4], dtype="str")
+    book = export_snapshot(Snapshot({**snap.tables, "zaken": zaken}, snap.meta), tmp_path / "e.xlsx", "xlsx")
+    ws = openpyxl.load_workbook(book)["zaken"]
+    col = [c.value for c in ws[1]].index("omschrijving")
+    cells = [row[col] for row in ws.iter_rows(min_row=2)]
+    assert [c.data_type for c in cells] == ["s"] * 4 and [c.value for c in cells] == FORMULAS[:4]
+    out, _ = import_export(book, tmp_path / "again")
+    assert load_snapshot(out).zaken["omschrijving"].tolist() == FORMULAS[:4]
+
+
+# --------------------------------------------------------------------------- nothing destroyed
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_import_refuses_other_kinds_its_source_and_files_and_force_keeps_the_previous(
+        small_sample: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    sample = Path(shutil.copytree(small_sample, tmp_path / "voorbeeld"))
+    before = _files(sample)
+    # The import over the sample: a different kind.
+    assert main(["import", str(GOOD), "--out", str(sample)]) == 2
+    err = capsys.readouterr().err
+    assert "holds the sample municipality (zgw sample), not an imported snapshot" in err and "--force" in err
+    assert _files(sample) == before
+    # --out is the source, inside it, or holds it.
+    export = Path(shutil.copytree(GOOD, tmp_path / "export"))
+    for out, says in [(export, "is the source itself"), (export / "snap", "lies inside the source"),
+                      (tmp_path, "lies inside --out")]:
+        assert main(["import", str(export), "--out", str(out)]) == 2
+        assert says in capsys.readouterr().err
+    assert _files(export) == _files(GOOD)
+    # A file where the folder should be.
+    (tmp_path / "bestand").write_text("x")
+    assert main(["import", str(GOOD), "--out", str(tmp_path / "bestand")]) == 2
+    assert "is a file, not a folder" in capsys.readouterr().err
+    assert main(["import", str(GOOD), "--out", str(tmp_path / "bestand" / "snap")]) == 2
+    assert "is a file, not a folder" in capsys.readouterr().err
+    # --force replaces on purpose and keeps the sample as voorbeeld.vorige, until the next good write.
+    assert main(["import", str(GOOD), "--out", str(sample), "--force"]) == 0
+    assert _files(tmp_path / "voorbeeld.vorige") == before
+    assert load_snapshot(sample).meta["bron"] == f"import: {GOOD}"
+    assert main(["import", str(GOOD), "--out", str(sample)]) == 0  # an import over an import
+    assert not (tmp_path / "voorbeeld.vorige").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary folders left
+
+
+def test_export_refuses_a_snapshot_and_sample_refuses_an_import(
+        tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    snapshot, _ = import_export(GOOD, tmp_path / "snapshot", today=TODAY)
+    before = _files(snapshot)
+    assert main(["export", str(snapshot), "--out", str(tmp_path / "other")]) == 0
+    other, _ = import_export(GOOD, tmp_path / "other2", today=TODAY)
+    assert main(["export", str(snapshot), "--out", str(other)]) == 2
+    assert "holds an imported snapshot (zgw import), not an export" in capsys.readouterr().err
+    assert main(["export", str(snapshot), "--out", str(snapshot)]) == 2
+    assert "is the source itself" in capsys.readouterr().err
+    assert main(["sample", "--out", str(snapshot), "--zaken", "100", "--months", "6"]) == 2
+    assert "holds an imported snapshot (zgw import), not the sample municipality" in capsys.readouterr().err
+    assert _files(snapshot) == before
+    # An Excel file that is not an export is not replaced either.
+    (tmp_path / "begroting.xlsx").write_bytes(b"not really a workbook")
+    assert main(["export", str(snapshot), "--out", str(tmp_path / "begroting.xlsx")]) == 2
+    assert "is not an export" in capsys.readouterr().err
+    assert main(["export", str(snapshot), "--out", str(tmp_path / "begroting.xlsx"), "--force"]) == 0
+    assert (tmp_path / "begroting.vorige.xlsx").read_bytes() == b"not really a workbook"
+
+
+@pytest.mark.parametrize(("code", "says"), [(28, "no space left on the disk of"), (30, "read-only file system"),
+                                            (13, "permission denied")])
+def test_a_full_disk_or_read_only_out_gives_a_message_and_keeps_the_old_snapshot(
+        tmp_path: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch, code: int, says: str) -> None:
+    snapshot, _ = import_export(GOOD, tmp_path / "snapshot", today=TODAY)
+    before = _files(snapshot)
+
+    def fail(self: pd.DataFrame, path: object, *args: object, **kwargs: object) -> None:
+        raise OSError(code, os.strerror(code), str(path))
+
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", fail)
+    assert main(["import", str(GOOD), "--out", str(snapshot)]) == 2
+    err = capsys.readouterr().err
+    assert says in err and "nothing was replaced" in err and "Traceback" not in err
+    assert _files(snapshot) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["snapshot"]
+
+
+def test_outputs_respect_the_umask(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        snapshot, _ = import_export(GOOD, tmp_path / "snapshot", today=TODAY)
+        book = export_snapshot(snapshot, tmp_path / "e.xlsx", "xlsx")
+        folder = export_snapshot(snapshot, tmp_path / "e")
+        modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in [snapshot, folder, book,
+                                                                   *snapshot.iterdir(), *folder.iterdir()]}
+        assert modes[snapshot.name] == modes[folder.name] == 0o755
+        assert {m for n, m in modes.items() if n not in (snapshot.name, folder.name)} == {0o644}
+        os.umask(0o027)
+        again = export_snapshot(snapshot, folder)
+        assert stat.S_IMODE(again.stat().st_mode) == 0o750 and stat.S_IMODE((again / "zaken.csv").stat().st_mode) == 0o640
+    finally:
+        os.umask(old)
+
+
+# --------------------------------------------------------------------------- meta.json and long values
+
+
+@pytest.mark.parametrize(("text", "says"), [("[1, 2]", "is not a JSON object with keys (it holds a list)"),
+                                            ('{"periode_tot": "31-10-2026"}', "periode_tot is not a day"),
+                                            ('{"periode_tot": "0001-01-01"}', "periode_tot lies before 1900")])
+def test_meta_json_that_is_no_object_or_has_a_bad_date_exits_2(
+        tmp_path: Path, capsys: pytest.CaptureFixture, text: str, says: str) -> None:
+    snapshot, _ = import_export(GOOD, tmp_path / "snapshot", today=TODAY)
+    meta = json.loads((snapshot / "meta.json").read_text(encoding="utf-8"))
+    bad = json.loads(text)
+    (snapshot / "meta.json").write_text(json.dumps(bad if isinstance(bad, list) else {**meta, **bad}),
+                                        encoding="utf-8")
+    assert main(["validate", str(snapshot)]) == 2
+    err = capsys.readouterr().err
+    assert f"{snapshot / 'meta.json'}: {says}" in err and "Traceback" not in err
+    # As the meta.json of an export being imported.
+    export = Path(shutil.copytree(GOOD, tmp_path / "export"))
+    shutil.copy(snapshot / "meta.json", export / "meta.json")
+    assert main(["import", str(export), "--out", str(tmp_path / "new")]) == 2
+    assert f"{export / 'meta.json'}: {says}" in capsys.readouterr().err
+
+
+def test_a_ten_megabyte_field_makes_a_short_message(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    folder = Path(shutil.copytree(GOOD, tmp_path / "export"))
+    frame = pd.read_csv(folder / "zaken.csv", dtype="str", keep_default_na=False)
+    frame.loc[0, "omschrijving"] = "A" * 10_000_000
+    frame.to_csv(folder / "zaken.csv", index=False)
+    assert main(["import", str(folder), "--out", str(tmp_path / "s")]) == 2
+    err = capsys.readouterr().err
+    assert "text is longer than 80 characters" in err and "(10,000,000 characters)" in err
+    assert len(err) < 1000
+
+
+def test_fetch_refuses_an_imported_snapshot_before_reading_any_api(
+        tmp_path: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
+    snapshot, _ = import_export(GOOD, tmp_path / "snapshot", today=TODAY)
+    monkeypatch.setenv("ZGW_CLIENT_SECRET", "geheim")
+    code = main(["fetch", "--zaken-url", "http://127.0.0.1:9/zaken/api/v1", "--catalogi-url",
+                 "http://127.0.0.1:9/catalogi/api/v1", "--client-id", "x", "--out", str(snapshot)])
+    err = capsys.readouterr().err
+    assert code == 2 and "holds an imported snapshot (zgw import), not a snapshot fetched" in err
+    assert "Traceback" not in err

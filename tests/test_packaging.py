@@ -22,9 +22,11 @@ def test_environment_yml_lists_the_same_dependencies_as_pyproject() -> None:
     env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
     pip_section = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict) and "pip" in d)
     conda_python = [d for d in env["dependencies"] if isinstance(d, str) and d.startswith("python")]
-    # conda users get the runtime dependencies and the dev extra (the tests) in one environment.
+    # The conda environment is a developer's: it holds the test-only tools of the dev extra as well.
     wanted = pyproject["project"]["dependencies"] + pyproject["project"]["optional-dependencies"]["dev"]
-    assert sorted(pip_section) == sorted(wanted), "environment.yml and pyproject.toml list different dependencies"
+    assert sorted(pip_section) == sorted(wanted), (
+        "environment.yml and pyproject.toml (dependencies and the dev extra) list different dependencies or versions"
+    )
     assert {_name(r) for r in pip_section} == {_name(r) for r in wanted}
     assert conda_python and conda_python[0].replace("python", "") == pyproject["project"]["requires-python"]
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from zgwlib.data import contract
-from zgwlib.core.errors import SnapshotError
+from zgwlib.core.errors import OutputError, SnapshotError
 from zgwlib.data.snapshot import build_meta, read_meta, write_snapshot
 from zgwlib.data.sources import load_snapshot
 
@@ -90,8 +90,10 @@ def test_refuses_to_replace_a_directory_that_is_not_a_snapshot(tmp_path: Path) -
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "precious.txt").write_text("keep me")
     tables = _tables()
-    with pytest.raises(SnapshotError, match="not a snapshot"):
+    with pytest.raises(OutputError, match="holds files the kit did not write"):
         write_snapshot(tables, tmp_path / "docs", build_meta(tables, "X", "test"))
+    with pytest.raises(OutputError, match="also with --force"):
+        write_snapshot(tables, tmp_path / "docs", build_meta(tables, "X", "test"), force=True)
     assert (tmp_path / "docs" / "precious.txt").read_text() == "keep me"
 
 
@@ -149,3 +151,45 @@ def test_a_snapshot_without_the_optional_zaken_columns_reads_them_as_empty_and_v
     only = load_snapshot(out, ["zaken"], columns={"zaken": ["identificatie", "verlenging_duur_dagen"]})
     assert only.zaken["verlenging_duur_dagen"].isna().all() and len(only.zaken) == 2
     assert not [p for p in validate_snapshot(out) if p.column in contract.ZAKEN.optional_columns]
+
+
+def test_meta_json_that_is_not_an_object_or_has_a_bad_date_is_refused_on_load(tmp_path: Path) -> None:
+    tables = _tables()
+    out = write_snapshot(tables, tmp_path / "snap", build_meta(tables, "X", "test"))
+    (out / "meta.json").write_text('"contract 1.1"', encoding="utf-8")
+    with pytest.raises(SnapshotError, match=r"meta.json: is not a JSON object with keys \(it holds a text\)"):
+        load_snapshot(out)
+    meta = build_meta(tables, "X", "test", periode_tot="2024-02-30")
+    (out / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(SnapshotError, match="periode_tot is not a day .YYYY-MM-DD.: '2024-02-30'"):
+        read_meta(out)
+
+
+def test_force_keeps_the_replaced_snapshot_as_vorige_until_the_next_good_write(tmp_path: Path) -> None:
+    tables = _tables()
+    out = write_snapshot(tables, tmp_path / "snap", build_meta(tables, "Eerste", "import: a"))
+    with pytest.raises(OutputError, match="holds an imported snapshot"):
+        write_snapshot(tables, out, build_meta(tables, "Tweede", "voorbeeld"))
+    write_snapshot(tables, out, build_meta(tables, "Tweede", "voorbeeld"), force=True)
+    assert load_snapshot(out).gemeente == "Tweede"
+    assert load_snapshot(tmp_path / "snap.vorige").gemeente == "Eerste"  # one bad import can be undone
+    write_snapshot(tables, out, build_meta(tables, "Derde", "voorbeeld"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["snap"]
+
+
+def test_atomic_files_and_folders_get_the_permissions_of_the_umask(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    from zgwlib.core.files import make_temp_dir, write_text_atomic
+
+    old = os.umask(0o022)
+    try:
+        write_text_atomic(tmp_path / "index.html", "<p>hallo</p>")
+        assert stat.S_IMODE((tmp_path / "index.html").stat().st_mode) == 0o644  # tempfile alone gives 0600
+        assert stat.S_IMODE(make_temp_dir(tmp_path / "x").stat().st_mode) == 0o755
+        os.umask(0o077)
+        write_text_atomic(tmp_path / "geheim.html", "x")
+        assert stat.S_IMODE((tmp_path / "geheim.html").stat().st_mode) == 0o600
+    finally:
+        os.umask(old)

@@ -281,14 +281,16 @@ def test_startdatum_after_registratiedatum_is_only_a_warning(export: Path, tmp_p
     assert (tmp_path / "snapshot" / "meta.json").exists()  # warnings do not stop the import
 
 
-def test_dates_in_the_future_are_warnings(export: Path, tmp_path: Path) -> None:
+def test_a_document_dated_after_today_is_an_error_and_a_planned_date_is_not(export: Path, tmp_path: Path) -> None:
     set_cell(export, "documenten", 3, "creatiedatum", "2027-01-05")
     set_cell(export, "zaken", 3, "einddatum_gepland", "2027-01-05")  # planned dates may lie ahead
     problems = problems_of(export, tmp_path)
-    p = only(problems, "documenten", "creatiedatum", "warning")
-    assert (p.rows, p.values) == ([3], ["2027-01-05"]) and "future" in p.message
-    assert [q for q in problems if q.severity == "error"] == []
+    p = only(problems, "documenten", "creatiedatum")
+    assert (p.rows, p.values, p.file) == ([3], ["2027-01-05"], str(export / "documenten.csv"))
+    # Without meta.json or --tot the export is complete up to the files' date (today here, at most TODAY).
+    assert p.message.startswith("date lies after 2026-11-23 (the day the data is complete up to, periode_tot)")
     assert not [q for q in problems if q.column == "einddatum_gepland"]
+    assert not (tmp_path / "snapshot").exists()
 
 
 @pytest.fixture
@@ -427,3 +429,90 @@ def test_numbers_and_booleans() -> None:
     values, bad = convert_column(pd.Series(words, dtype="str"), bool_col)
     assert values[:8].tolist() == [True, False] * 4 and pd.isna(values[8]) and pd.isna(values[9])
     assert bad.tolist() == [False] * 9 + [True]
+
+
+def test_department_names_that_differ_only_in_accents_case_or_spaces_are_an_error_naming_both(
+        export: Path, tmp_path: Path) -> None:
+    set_cell(export, "medewerkers", 3, "afdeling", "vth")  # zaken say VTH
+    set_cell(export, "opschoning_doelen", 2, "afdeling", "V.T.H.")
+    p = only(problems_of(export, tmp_path), "zaken", "afdeling")
+    assert "department names 'VTH' (in zaken, zaaktypen, medewerkers, opschoning, enquete) and 'vth' (in medewerkers) and " \
+           "'V.T.H.' (in opschoning_doelen) are the same once case, accents, punctuation and spaces are ignored" \
+           in p.message
+    assert p.rows == [3, 5] and p.values == ["VTH", "vth", "V.T.H."]
+
+
+def test_financien_with_and_without_trema_and_teams_hrm_and_hrm_collide(export: Path, tmp_path: Path) -> None:
+    rows = read(export, "medewerkers")
+    rows.append(["mw04", "D. Smit", "Financiën", "HRM", ""])
+    rows.append(["mw05", "E. Mol", "Financien", "hrm", ""])
+    rows.append(["mw06", "F. Bos", "VTH", "Hrm", ""])  # another department's team may be called so
+    write(export, "medewerkers", rows)
+    problems = problems_of(export, tmp_path)
+    names = [p.message for p in problems if p.severity == "error"]
+    assert any("'Financiën' (in medewerkers) and 'Financien' (in medewerkers)" in m for m in names)
+    [team] = [p for p in problems if p.column == "team"]
+    assert "team names 'HRM' (in medewerkers) and 'hrm' (in medewerkers) of department 'Financiën'" in team.message
+    assert team.rows == [5, 6]
+
+
+def test_organisatie_cannot_be_a_department(export: Path, tmp_path: Path) -> None:
+    set_cell(export, "enquete", 2, "afdeling", "Organisatie")
+    p = only(problems_of(export, tmp_path), "enquete", "afdeling")
+    assert "'organisatie' is the name of the whole organisation" in p.message and p.rows == [2]
+
+
+def test_numbers_too_large_for_their_column_say_so(export: Path, tmp_path: Path) -> None:
+    set_cell(export, "statussen", 2, "volgnummer", "99999999999999999999")
+    set_cell(export, "opschoning", 2, "hoeveelheid", "1e999")
+    set_cell(export, "zaaktypen", 2, "doorlooptijd_dagen", "14,5")
+    problems = problems_of(export, tmp_path)
+    p = only(problems, "statussen", "volgnummer")
+    assert p.message == "number is too large for this column (at most 9,007,199,254,740,991)"
+    assert p.values == ["99999999999999999999"] and p.rows == [2]
+    assert only(problems, "opschoning", "hoeveelheid").message.startswith("number is too large")
+    assert only(problems, "zaaktypen", "doorlooptijd_dagen").message == "values are not a valid whole number"
+
+
+def test_validate_takes_the_last_day_from_meta_json_not_from_today(export: Path, tmp_path: Path) -> None:
+    import json
+
+    import_export(export, tmp_path / "snapshot", tot="2026-10-31", today=TODAY)
+    meta_path = tmp_path / "snapshot" / "meta.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta["periode_tot"] = "2026-05-31"  # documents of 2026-05-20 are fine, the zaak closed 2026-05-20 too
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    assert [p for p in validate_snapshot(tmp_path / "snapshot") if p.severity == "error"] == []
+    meta["periode_tot"] = "2026-04-30"
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    errors = [p for p in validate_snapshot(tmp_path / "snapshot") if p.severity == "error"]
+    assert {(p.table, p.column) for p in errors} == {("zaken", "einddatum"), ("statussen", "datum_status_gezet"),
+                                                     ("documenten", "creatiedatum")}
+    assert all("date lies after 2026-04-30" in p.message for p in errors)
+
+
+def test_the_fast_control_character_scan_finds_what_the_regular_expression_finds() -> None:
+    # The scan looks at each Arrow chunk's own bytes; chunks that are slices of one buffer must not see
+    # their neighbours' bytes, and C1 controls (two bytes in UTF-8) must be found too.
+    import numpy as np
+    import pyarrow as pa
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from zgwlib.data.validate import _arrow, _control_characters
+
+    @settings(max_examples=50, deadline=None, database=None)
+    @given(texts=st.lists(st.one_of(st.text(max_size=6), st.sampled_from(["\x00", "a\x85", "\x7f", "é\tb", "©"])),
+                          min_size=1, max_size=12), cut=st.integers(min_value=0, max_value=12),
+           free=st.booleans())
+    def check(texts: list[str], cut: int, free: bool) -> None:
+        whole = pa.array(texts, type=pa.large_string())
+        cut = min(cut, len(texts))
+        chunks = pa.chunked_array([whole.slice(0, cut), whole.slice(cut)], type=pa.large_string())
+        s = pd.Series(pd.array(chunks, dtype="str"))
+        assert [c.offset for c in _arrow(s).chunks if len(c)][-1] == (cut if 0 < cut < len(texts) else 0)
+        expected = np.array([("\x00" in t) if free else any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in t)
+                             for t in texts])
+        assert _control_characters(s, free).tolist() == expected.tolist()
+
+    check()

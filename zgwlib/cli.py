@@ -32,7 +32,8 @@ def _cmd_sample(args: argparse.Namespace) -> int:
     from zgwlib.data.sample import build_sample
     from zgwlib.data.snapshot import read_meta
 
-    out = build_sample(args.out, zaken=args.zaken, seed=args.seed, start=args.start, months=args.months)
+    out = build_sample(args.out, zaken=args.zaken, seed=args.seed, start=args.start, months=args.months,
+                       force=args.force)
     meta = read_meta(out)
     counts = ", ".join(f"{n} {t}" for t, n in meta["aantallen"].items())
     print(f"{meta['gemeente']}: {counts}")
@@ -43,8 +44,12 @@ def _cmd_sample(args: argparse.Namespace) -> int:
 def _cmd_import(args: argparse.Namespace) -> int:
     from zgwlib.data.imports import import_export
 
-    out, problems = import_export(args.source, args.out, mapping=args.mapping, no_documents=args.no_documents)
+    notes: list[str] = []
+    out, problems = import_export(args.source, args.out, mapping=args.mapping, no_documents=args.no_documents,
+                                  tot=args.tot, encoding=args.encoding, force=args.force, notes=notes)
     _print_problems(problems)
+    for note in notes:
+        print(note)
     print(f"Snapshot written to {out}")
     return 0
 
@@ -64,13 +69,17 @@ def _cmd_export(args: argparse.Namespace) -> int:
     from zgwlib.data.imports import export_snapshot
 
     fmt = args.format or ("xlsx" if args.out.suffix.lower() == ".xlsx" else "csv")
-    out = export_snapshot(args.snapshot, args.out, fmt)
+    out = export_snapshot(args.snapshot, args.out, fmt, force=args.force)
     print(f"Exported {args.snapshot} as {fmt} to {out}")
     return 0
 
 
 def _cmd_fetch(args: argparse.Namespace) -> int:
+    from zgwlib.core.files import check_out
     from zgwlib.data.zgw.api import fetch, summary_lines
+
+    # Before the APIs are read (which can take an hour), not only when the snapshot is written.
+    check_out(args.out, kind="zgw-api", sources=[args.medewerkers], force=args.force)
 
     result = fetch(
         zaken_url=args.zaken_url,
@@ -85,6 +94,7 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
         full=args.full,
         timeout=args.timeout,
         workers=args.workers,
+        force=args.force,
     )
     for note in result.notes:
         print(f"note: {note}", file=sys.stderr)
@@ -162,6 +172,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=None, help="random seed; the same seed gives the same data")
     p.add_argument("--start", default=None, help="first month, YYYY-MM (default 2024-11)")
     p.add_argument("--months", type=int, default=None, help="number of months (default 24)")
+    p.add_argument("--force", action="store_true",
+                   help="replace what is at --out even when another command than zgw sample wrote it; the old one is kept as <out>.vorige")
     p.set_defaults(func=_cmd_sample)
 
     p = sub.add_parser("import", help="turn an export (CSV folder, Excel workbook, Parquet folder) into a snapshot")
@@ -171,6 +183,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-documents", action="store_true",
                    help="the source has no document data (kept in another system): the reports say "
                         "'geen documentgegevens' (an export without documenten is taken so too, with a warning)")
+    p.add_argument("--tot", default=None, metavar="YYYY-MM-DD",
+                   help="the day up to which the export is complete, when the source has no meta.json saying so "
+                        "(default: the date of the export files)")
+    p.add_argument("--encoding", default=None,
+                   help="read every CSV file in this encoding (utf-8, cp1252, ...) instead of detecting it")
+    p.add_argument("--force", action="store_true",
+                   help="replace what is at --out even when another command than zgw import wrote it; the old one is kept as <out>.vorige")
     p.set_defaults(func=_cmd_import)
 
     p = sub.add_parser("validate", help="check a snapshot against the data contract")
@@ -182,6 +201,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, type=Path, help="folder for CSV files, or a .xlsx file")
     p.add_argument("--format", choices=("csv", "xlsx"), default=None,
                    help="csv (one file per table) or xlsx (one sheet per table); default from --out")
+    p.add_argument("--force", action="store_true",
+                   help="replace what is at --out even when another command than zgw export wrote it; the old one is kept as <out>.vorige")
     p.set_defaults(func=_cmd_export)
 
     p = sub.add_parser("run", help="run every report notebook per department and publish the HTML and index")
@@ -219,6 +240,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--full", action="store_true", help="read everything even when an earlier fetch is at --out")
     p.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for an answer (default 60)")
     p.add_argument("--workers", type=int, default=4, help="requests at the same time (default 4)")
+    p.add_argument("--force", action="store_true",
+                   help="replace what is at --out even when another command than zgw fetch wrote it; the old one is kept as <out>.vorige")
     p.set_defaults(func=_cmd_fetch)
 
     p = sub.add_parser("settings", help="print a report's settings with their meaning and default, as YAML")

@@ -10,6 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+#: Longest value a message shows; a 10 MB field must not make a 10 MB message.
+MAX_SHOWN = 80
+
+
+def shorten(text: str, limit: int = MAX_SHOWN) -> str:
+    """``text`` cut to about ``limit`` characters, saying how long it was when cut."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit - 1]}… ({len(text):,} characters)"
+
 
 class ZgwError(Exception):
     """Base class of every error meant for the user, not the developer.
@@ -84,7 +94,9 @@ class Problem:
                 text += f"; row {shown}{more}"
             text += ")"
         if self.values:
-            text += "; e.g. " + ", ".join(repr(v) for v in self.values)
+            # Values are cut where they are found (validate.example_values); this catches any other, with room
+            # for the "(n characters)" of one cut already.
+            text += "; e.g. " + ", ".join(shorten(repr(v), MAX_SHOWN + 40) for v in self.values)
         return text
 
 
@@ -118,6 +130,17 @@ class ValidationError(ZgwError):
             lines.append(f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''}:")
             lines += [f"  - {p.describe()}" for p in warnings]
         return "\n".join(lines)
+
+
+class OutputError(ZgwError):
+    """An output (``--out``) cannot be written, or writing it would destroy something the kit did not write.
+
+    Raised by :mod:`zgwlib.files` for every command that writes a folder or file: a folder of other files, a
+    different kind of output, the command's own source, a file where a folder is wanted, a read-only place,
+    a full disk.
+    """
+
+    exit_code = 2
 
 
 class SnapshotError(ZgwError):

@@ -4,16 +4,32 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-#: Time zone of the municipality: "now" and "today" in the kit are Dutch local time, not the machine's zone.
-TIJDZONE = "Europe/Amsterdam"
+#: The time zone of every date in the data and of every "today" (docs/metrics.md: Dutch local dates).
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 MAANDEN = (
     "januari", "februari", "maart", "april", "mei", "juni",
     "juli", "augustus", "september", "oktober", "november", "december",
 )
+
+
+def today_amsterdam(now: dt.datetime | None = None) -> dt.date:
+    """Today's date in the Netherlands, whatever the machine's time zone.
+
+    A server on UTC would otherwise still be on yesterday between midnight and 01:00 (02:00 in summer).
+    ``now`` (an aware moment) is for tests.
+    """
+    moment = now if now is not None else dt.datetime.now(dt.timezone.utc)
+    return moment.astimezone(AMSTERDAM).date()
+
+
+def date_amsterdam(timestamp: float) -> dt.date:
+    """The Dutch calendar day of a POSIX timestamp (a file's modification time)."""
+    return dt.datetime.fromtimestamp(timestamp, AMSTERDAM).date()
 
 
 def getal(value: float | int | None, decimalen: int = 0, leeg: str = "–") -> str:
@@ -67,17 +83,10 @@ def datum(value: dt.date | str | pd.Timestamp | None, leeg: str = "–") -> str:
     return f"{d.day} {MAANDEN[d.month - 1]} {d.year}"
 
 
-def read_local_now() -> dt.datetime:
+def now_amsterdam() -> dt.datetime:
     """Dutch local time now (Europe/Amsterdam), without a zone and to the second, as the contract stores moments.
 
     Servers often run their clock in UTC: between midnight and 01:00 (02:00 in
     summer) Dutch time the machine's date is still yesterday's.
     """
-    from zoneinfo import ZoneInfo
-
-    return dt.datetime.now(ZoneInfo(TIJDZONE)).replace(tzinfo=None, microsecond=0)
-
-
-def read_local_today() -> dt.date:
-    """Today's date in the Netherlands (see :func:`read_local_now`)."""
-    return read_local_now().date()
+    return dt.datetime.now(AMSTERDAM).replace(tzinfo=None, microsecond=0)

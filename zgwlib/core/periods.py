@@ -82,7 +82,7 @@ def last_complete_month(periode_tot: str | dt.date | None, today: dt.date | None
     covers October too. Without a date: the month before ``today`` (default: today in the Netherlands).
     """
     if periode_tot is None:
-        day = (today or nl.read_local_today()).replace(day=1) - dt.timedelta(days=1)
+        day = (today or nl.today_amsterdam()).replace(day=1) - dt.timedelta(days=1)
     else:
         day = dt.date.fromisoformat(str(periode_tot)[:10])
         if (day + dt.timedelta(days=1)).month == day.month:
@@ -174,7 +174,7 @@ def last_complete_week(periode_tot: str | dt.date | None, today: dt.date | None 
     morning's run reports on the week that just ended.
     """
     if periode_tot is None:
-        day = today or nl.read_local_today()
+        day = today or nl.today_amsterdam()
         day = day - dt.timedelta(days=day.weekday() + 1)
     else:
         day = dt.date.fromisoformat(str(periode_tot)[:10])

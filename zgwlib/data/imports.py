@@ -3,7 +3,8 @@
 A source is a folder of CSV files (one per table, named like the table:
 ``zaken.csv``), an Excel workbook (one sheet per table) or a folder of Parquet
 files. CSV is read as municipalities export it: ``;`` or ``,`` separated
-(detected), UTF-8 with or without BOM or Windows-1252 (detected), dates as
+(detected), UTF-8 with or without BOM or Windows-1252 (detected strictly, see
+:func:`detect_encoding`), dates as
 ``31-12-2026``, ``2026-12-31`` or ``31/12/2026`` with or without a time, a
 decimal comma in ``;``-separated files, booleans as ja/nee, true/false,
 waar/onwaar or 1/0, empty text as missing, surrounding whitespace stripped.
@@ -14,6 +15,18 @@ sheets, column headers and values to the contract.
 The import validates everything first (:mod:`zgwlib.data.validate`) and writes the
 snapshot only when there is no error, atomically, so a failed import never
 leaves half a snapshot and never replaces an existing one.
+
+Each snapshot records the day up to which its data is complete (meta.json
+``periode_tot``): from the source's meta.json when it has one (an export of a
+snapshot), else from ``--tot``, else the date of the export files. Zaken,
+statussen and documenten dated after that day are errors.
+
+CSV written by :func:`export_snapshot` neutralises text a spreadsheet would run
+as a formula (OWASP's advice on CSV injection): a cell that starts with ``=``,
+``+``, ``-``, ``@``, a tab or a carriage return, after any number of ``'``, gets
+one more ``'`` in front. The import removes exactly that one ``'`` again from
+a CSV cell that starts with ``'`` followed by such a text, so every value
+comes back exactly (see :func:`neutralise_formulas`).
 """
 
 from __future__ import annotations
@@ -22,8 +35,7 @@ import codecs
 import datetime as dt
 import json
 import os
-import shutil
-import tempfile
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,20 +44,26 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from zgwlib.data import contract
-from zgwlib.core.errors import InputFileError, Problem, UsageError, ValidationError
-from zgwlib.core.files import atomic_file, replace_dir
-from zgwlib.data.snapshot import Snapshot, build_meta, write_snapshot
-from zgwlib.data.sources import load_snapshot
-from zgwlib.data.validate import MISSING_COLUMN, RowNumbers, validate_and_convert
+from zgwlib.core.errors import InputFileError, Problem, UsageError, ValidationError, shorten
+from zgwlib.core.files import check_out, new_dir, new_file
+from zgwlib.core.nl import date_amsterdam, today_amsterdam
 from zgwlib.core.terms import DOCUMENTEN_BRON, GEEN_DOCUMENTEN, has_document_data
+from zgwlib.data import contract
+from zgwlib.data.snapshot import Snapshot, build_meta, data_until, meta_mistakes, write_snapshot
+from zgwlib.data.sources import load_snapshot, resolve
+from zgwlib.data.validate import MISSING_COLUMN, RowNumbers, validate_and_convert
 
 #: Municipality name when neither the mapping nor a meta.json gives one.
 UNKNOWN_GEMEENTE = "onbekende gemeente"
 #: Data rows an Excel sheet can hold (1,048,576 rows minus the header).
 EXCEL_MAX_ROWS = 1_048_575
-#: meta.json keys that every snapshot gets anew from :func:`zgwlib.data.snapshot.build_meta`.
+#: meta.json keys that every snapshot gets anew from :func:`zgwlib.data.snapshot.build_meta`; the source's
+#: periode_van and periode_tot are kept (:func:`import_export`).
 _META_OWN = ("gemeente", "bron", "aangemaakt_op", "periode_van", "periode_tot", "aantallen", "contract_versie")
+#: First characters that make a spreadsheet run a cell as a formula (OWASP, CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NEEDS_QUOTE = r"^'*[=+\-@\t\r]"
+_ADDED_QUOTE = r"^'(?='*[=+\-@\t\r])"
 _EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 _CSV_SUFFIXES = (".csv", ".txt")
 _CSV_KEYS = ("delimiter", "encoding", "decimal")
@@ -230,17 +248,98 @@ class _Raw:
     decimal_comma: bool = False
 
 
-def detect_encoding(path: Path) -> str:
-    """``utf-8-sig`` when the whole file decodes as UTF-8 (with or without BOM), else ``cp1252``."""
-    dec = codecs.getincrementaldecoder("utf-8")()
+#: A valid UTF-8 sequence of two to four bytes (RFC 3629): text in Windows-1252 hardly ever holds one.
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xC2-\xDF][\x80-\xBF]|\xE0[\xA0-\xBF][\x80-\xBF]|[\xE1-\xEC\xEE\xEF][\x80-\xBF]{2}"
+    rb"|\xED[\x80-\x9F][\x80-\xBF]|\xF0[\x90-\xBF][\x80-\xBF]{2}|[\xF1-\xF3][\x80-\xBF]{3}"
+    rb"|\xF4[\x80-\x8F][\x80-\xBF]{2}")
+_CHUNK = 1 << 20
+
+
+def _reading_encoding(encoding: str) -> str:
+    # UTF-8 given by name still drops a BOM (else it sticks to the first header).
+    return "utf-8-sig" if codecs.lookup(encoding).name == "utf-8" else encoding
+
+
+def first_undecodable(path: Path, encoding: str) -> tuple[int, bytes, str] | None:
+    """Where ``path`` stops decoding as ``encoding``: line number, the bytes, and the text before them on that line.
+
+    None when the whole file decodes. Reads the file in chunks, so a large file costs no memory.
+    """
+    dec = codecs.getincrementaldecoder(encoding)()
+    consumed = 0
+    pos = -1
+    width = 1
     with open(path, "rb") as f:
-        try:
-            while chunk := f.read(1 << 20):
-                dec.decode(chunk)
-            dec.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return "cp1252"
-    return "utf-8-sig"
+        while True:
+            chunk = f.read(_CHUNK)
+            pending = len(dec.getstate()[0])
+            try:
+                dec.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as exc:
+                pos, width = consumed - pending + exc.start, max(exc.end - exc.start, 1)
+                break
+            if not chunk:
+                return None
+            consumed += len(chunk)
+        # Count the lines before the bad bytes and keep the start of their line, for the message.
+        f.seek(0)
+        line, before, done = 1, b"", 0
+        while done < pos:
+            part = f.read(min(_CHUNK, pos - done))
+            if not part:
+                break
+            line += part.count(b"\n")
+            before = (before + part).rsplit(b"\n", 1)[-1][-60:]
+            done += len(part)
+        f.seek(pos)
+        bad = f.read(min(width, 8))
+    return line, bad, before.decode(encoding, errors="replace").strip()
+
+
+def _holds_utf8_multibyte(path: Path) -> bool:
+    tail = b""
+    with open(path, "rb") as f:
+        while chunk := f.read(_CHUNK):
+            if _UTF8_MULTIBYTE.search(tail + chunk):
+                return True
+            tail = chunk[-3:]  # a sequence may straddle two chunks
+    return False
+
+
+def _where(path: Path, found: tuple[int, bytes, str]) -> str:
+    line, bad, before = found
+    after = f" after {shorten(repr(before), 40)}" if before else " at its start"
+    return f"line {line} holds the byte(s) {bad.hex(' ')}{after}"
+
+
+def detect_encoding(path: Path) -> str:
+    """The encoding of a CSV file, decided strictly so that no character is silently read wrong.
+
+    ``utf-8-sig`` when the whole file decodes as UTF-8 (with or without BOM); ``cp1252``
+    (Windows-1252) only when it does not **and** holds no valid UTF-8 sequence of two or more
+    bytes (a UTF-8 file with one stray Windows-1252 byte would otherwise become ``Ã«`` wherever
+    it says ``ë``).
+
+    Raises
+    ------
+    InputFileError
+        The file mixes UTF-8 with other bytes, or is neither encoding; the message names the
+        line and the bytes.
+    """
+    bad = first_undecodable(path, "utf-8")
+    if bad is None:
+        return "utf-8-sig"
+    if _holds_utf8_multibyte(path):
+        raise InputFileError(
+            f"{path}: mixes UTF-8 text with bytes that are not UTF-8: {_where(path, bad)}. Save the file as "
+            f"UTF-8, or say which encoding it is with --encoding (for example cp1252).")
+    bad = first_undecodable(path, "cp1252")
+    if bad is not None:
+        raise InputFileError(
+            f"{path}: is neither UTF-8 nor Windows-1252 text: {_where(path, bad)}. Save it as UTF-8, or give "
+            f"its encoding with --encoding.")
+    return "cp1252"
 
 
 def detect_delimiter(path: Path, encoding: str, header_row: int = 1) -> str:
@@ -282,9 +381,41 @@ def _header_names(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def neutralise_formulas(s: pd.Series) -> pd.Series:
+    """Put a ``'`` before text a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, CR).
+
+    Text that starts with such a character after one or more ``'`` gets one too, so that
+    :func:`restore_formulas` can take exactly one off again: the round trip is exact.
+    """
+    hit = s.str.contains(_NEEDS_QUOTE, regex=True)
+    if not hit.any():
+        return s
+    return s.where(~hit.fillna(False).astype(bool), "'" + s)
+
+
+def restore_formulas(s: pd.Series) -> pd.Series:
+    """Undo :func:`neutralise_formulas`: remove one ``'`` before ``'``s followed by ``=``, ``+``, ``-``, ``@``, tab or CR."""
+    if not (pd.api.types.is_string_dtype(s.dtype) or s.dtype == object):
+        return s
+    hit = s.str.contains(_ADDED_QUOTE, regex=True)
+    if not hit.fillna(False).any():
+        return s
+    return s.str.replace(_ADDED_QUOTE, "", n=1, regex=True)
+
+
 def read_csv_table(path: Path, options: Mapping[str, str], header_row: int = 1) -> _Raw:
-    """Read one CSV file as text, detecting encoding, delimiter and decimal mark."""
-    encoding = options.get("encoding") or detect_encoding(path)
+    """Read one CSV file as text, detecting encoding, delimiter and decimal mark.
+
+    ``options["encoding"]`` forces an encoding (``--encoding`` or the mapping); the file must then
+    decode in it completely, else the message names the line and bytes.
+    """
+    if options.get("encoding"):
+        encoding = _reading_encoding(options["encoding"])
+        bad = first_undecodable(path, encoding)
+        if bad is not None:
+            raise InputFileError(f"{path}: is not {options['encoding']} text: {_where(path, bad)}.")
+    else:
+        encoding = detect_encoding(path)
     delimiter = options.get("delimiter") or detect_delimiter(path, encoding, header_row)
     decimal = options.get("decimal") or ("," if delimiter == ";" else ".")
     try:
@@ -299,6 +430,7 @@ def read_csv_table(path: Path, options: Mapping[str, str], header_row: int = 1) 
     except pd.errors.ParserError as exc:
         raise InputFileError(f"{path}: cannot be read as CSV ({exc}).") from None
     frame = _clean_text(_header_names(frame))
+    frame = pd.DataFrame({c: restore_formulas(frame[c]) for c in frame.columns}, index=frame.index)
     frame, rows = _drop_empty_rows(frame, header_row + 1)
     return _Raw(frame, str(path), rows, decimal == ",")
 
@@ -355,6 +487,17 @@ class _Source:
     #: Where a table not found was looked for, so its problem can name it.
     expected: dict[str, str] = field(default_factory=dict)
     meta: dict[str, Any] = field(default_factory=dict)
+    #: Where meta came from (for messages).
+    meta_file: str = ""
+    #: The files read, whose date says up to when the export is complete when nothing else does.
+    paths: list[Path] = field(default_factory=list)
+
+
+def _checked_meta(meta: object, where: str) -> dict[str, Any]:
+    mistakes = meta_mistakes(meta)
+    if mistakes:
+        raise InputFileError(f"{where}: " + "; ".join(mistakes) + ". Fix it or remove it.")
+    return meta  # type: ignore[return-value]
 
 
 def _json_meta(path: Path) -> dict[str, Any]:
@@ -365,12 +508,12 @@ def _json_meta(path: Path) -> dict[str, Any]:
         meta = json.loads(path.read_text(encoding="utf-8-sig"))
     except (json.JSONDecodeError, UnicodeDecodeError):
         raise InputFileError(f"{path}: not valid JSON; fix it or remove it.") from None
-    return meta if isinstance(meta, dict) else {}
+    return _checked_meta(meta, str(path))
 
 
 def _read_folder(source: Path, mapping: ImportMapping) -> _Source:
     files = sorted(p.name for p in source.iterdir() if p.is_file())
-    found_source = _Source(meta=_json_meta(source / "meta.json"))
+    found_source = _Source(meta=_json_meta(source / "meta.json"), meta_file=str(source / "meta.json"))
     for name, spec in contract.TABLES.items():
         tm = mapping.table(name)
         if tm.file:
@@ -389,6 +532,7 @@ def _read_folder(source: Path, mapping: ImportMapping) -> _Source:
                 found_source.expected[name] = f"{name}.csv"
                 continue
         path = source / found
+        found_source.paths.append(path)
         if path.suffix.lower() == ".parquet":
             found_source.raws[name] = read_parquet_table(path)
         elif path.suffix.lower() in _EXCEL_SUFFIXES:
@@ -414,13 +558,16 @@ def _meta_sheet(frame: pd.DataFrame) -> dict[str, Any]:
 
 def _read_workbook(source: Path, mapping: ImportMapping) -> _Source:
     book = _open_workbook(source)
-    found_source = _Source(meta=_json_meta(source.with_name(f"{source.stem}.meta.json")))
+    beside = source.with_name(f"{source.stem}.meta.json")
+    found_source = _Source(meta=_json_meta(beside), meta_file=str(beside), paths=[source])
     with book:
         sheets = [str(s) for s in book.sheet_names]
         meta_sheet = _find(sheets, "meta")
         if meta_sheet is not None and not found_source.meta:
-            found_source.meta = _meta_sheet(
-                pd.read_excel(book, sheet_name=meta_sheet, dtype="str", keep_default_na=False))
+            found_source.meta = _checked_meta(_meta_sheet(
+                pd.read_excel(book, sheet_name=meta_sheet, dtype="str", keep_default_na=False)),
+                f"{source}, sheet {meta_sheet}")
+            found_source.meta_file = f"{source.name}, sheet {meta_sheet}"
         for name in contract.TABLES:
             tm = mapping.table(name)
             wanted = tm.sheet or (Path(tm.file).stem if tm.file else None)
@@ -473,7 +620,7 @@ def _apply_mapping(
             out[col] = frame[found]
     ignored = [h for h in headers if h not in consumed]
     if ignored:
-        shown = ", ".join(repr(h) for h in ignored[:10]) + (", ..." if len(ignored) > 10 else "")
+        shown = ", ".join(shorten(repr(h)) for h in ignored[:10]) + (", ..." if len(ignored) > 10 else "")
         problems.append(Problem(name, f"ignored {len(ignored)} column(s) that are not in the contract: {shown}",
                                 file=raw.file, severity="warning"))
     for col, table in tm.values.items():
@@ -486,7 +633,8 @@ def _apply_mapping(
     for col in spec.columns:
         if col.name in result.columns:
             continue
-        hint = f" ({hints[col.name]}; headers are: {', '.join(headers[:12])})" if col.name in hints else ""
+        hint = (f" ({hints[col.name]}; headers are: {', '.join(shorten(h, 40) for h in headers[:12])})"
+                if col.name in hints else "")
         if col.optional and col.name not in hints:
             # Not every zaaksysteem records it (extension, suspension): empty without a warning.
             result[col.name] = contract.empty_column(col, frame.index)
@@ -532,6 +680,10 @@ def import_export(
     *,
     today: dt.date | None = None,
     no_documents: bool = False,
+    tot: str | dt.date | None = None,
+    encoding: str | None = None,
+    force: bool = False,
+    notes: list[str] | None = None,
 ) -> tuple[Path, list[Problem]]:
     """Turn an export into a validated snapshot.
 
@@ -542,13 +694,24 @@ def import_export(
         matched ignoring case), an ``.xlsx`` workbook with a sheet per table, or
         a folder of Parquet files. A mapping file may give other names.
     out : path
-        Snapshot directory to write. An existing snapshot there is replaced
-        only when the import succeeds.
+        Snapshot directory to write. An existing imported snapshot there is
+        replaced only when the import succeeds; anything else only with ``force``
+        (see :func:`zgwlib.files.check_out`).
     mapping : path or ImportMapping, optional
         YAML file renaming files/sheets, headers and values (see
         ``docs/importing.md``).
     today : datetime.date, optional
-        Reference day for the "in the future" warnings.
+        Today (default: today in Europe/Amsterdam); ``tot`` and the files' date may not lie after it.
+    tot : date or ``YYYY-MM-DD``, optional
+        The day up to which the export is complete (``--tot``), when the source has no meta.json
+        saying so. Default: the date of the export files. Zaken, statussen and documenten dated
+        after it are errors.
+    encoding : str, optional
+        Read every CSV file in this encoding (``--encoding``) instead of detecting it.
+    force : bool
+        Replace whatever snapshot is at ``out`` (``--force``); the old one is kept as ``<out>.vorige``.
+    notes : list, optional
+        Gets a sentence saying where the day up to which the data is complete came from.
     no_documents : bool
         The source has no document data (the organisation keeps its documents
         in another system): ``meta.json`` says so (``"documenten_bron": "geen"``)
@@ -579,8 +742,22 @@ def import_export(
     """
     src = Path(source)
     spec = mapping if isinstance(mapping, ImportMapping) else load_mapping(mapping)
+    if encoding:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise UsageError(f"--encoding {encoding!r} is not an encoding (for example utf-8 or cp1252).") from None
+        # Forced for every file: over the mapping's settings too.
+        spec = ImportMapping(spec.gemeente, {**spec.csv, "encoding": encoding}, {
+            name: TableMapping(tm.file, tm.sheet, tm.header_row, tm.columns, tm.values,
+                               {k: v for k, v in tm.csv.items() if k != "encoding"})
+            for name, tm in spec.tables.items()}, spec.path)
     if not src.exists():
         raise InputFileError(f"{src} not found.")
+    today = today or today_amsterdam()
+    tot_day = _parse_tot(tot, today)
+    sources = [src, spec.path]
+    check_out(out, kind="import", sources=sources, force=force)  # before the work, not after it
     if src.is_dir():
         read = _read_folder(src, spec)
     elif src.suffix.lower() in _EXCEL_SUFFIXES:
@@ -633,8 +810,9 @@ def import_export(
         rows[name] = raw.rows
         if raw.decimal_comma:
             comma.add(name)
+    last_day, periode_tot, how = _last_day(read, tot_day, today)
     converted, checked = validate_and_convert(tables, files=files, rows=rows, decimal_comma=comma, today=today,
-                                              meta=declared)
+                                              last_day=last_day, meta=declared)
     problems += [p for p in checked
                  if not (p.message == MISSING_COLUMN and (p.table, p.column) in reported_missing)]
     errors = [p for p in problems if p.severity == "error"]
@@ -646,8 +824,50 @@ def import_export(
     gemeente = spec.gemeente or str(old.get("gemeente") or UNKNOWN_GEMEENTE)
     # Whether there is document data follows this export, not an earlier export's meta.json.
     extra = {k: v for k, v in old.items() if k not in _META_OWN and k != DOCUMENTEN_BRON}
-    meta = build_meta(converted, gemeente, f"import: {src}", **extra, **declared)
-    return write_snapshot(converted, out, meta), warnings
+    # An export of a snapshot keeps its period: a round trip changes no meta.json value but bron and aangemaakt_op.
+    period = {k: old[k] for k in ("periode_van", "periode_tot") if old.get(k)}
+    period.setdefault("periode_tot", periode_tot.isoformat())
+    meta = build_meta(converted, gemeente, f"import: {src}", **extra, **period, **declared)
+    path = write_snapshot(converted, out, meta, force=force, sources=sources)
+    if notes is not None:
+        notes.append(how)
+    return path, warnings
+
+
+def _parse_tot(tot: str | dt.date | None, today: dt.date) -> dt.date | None:
+    if tot is None or tot == "":
+        return None
+    if isinstance(tot, dt.date):
+        day = tot
+    else:
+        try:
+            day = dt.date.fromisoformat(str(tot).strip())
+        except ValueError:
+            raise UsageError(f"--tot {shorten(repr(tot))} is not a day (YYYY-MM-DD).") from None
+    if day > today:
+        raise UsageError(f"--tot {day.isoformat()} lies after today ({today.isoformat()}, Europe/Amsterdam); "
+                         "data cannot be complete up to a day that has not ended.")
+    if day.year < 1900:
+        raise UsageError(f"--tot {day.isoformat()} lies before 1900.")
+    return day
+
+
+def _last_day(read: _Source, tot: dt.date | None, today: dt.date) -> tuple[dt.date, dt.date, str]:
+    """The last day the data may hold, the day it is complete up to (periode_tot), and a sentence saying why."""
+    meta = read.meta
+    until = data_until(meta) if meta else None
+    if until is not None:
+        day = dt.date.fromisoformat(str(meta.get("periode_tot") or until)[:10])
+        if tot is not None and tot != day:
+            raise UsageError(f"--tot {tot.isoformat()} contradicts {read.meta_file}, which says the data is "
+                             f"complete up to {day.isoformat()} (periode_tot); leave out --tot, or fix meta.json.")
+        return until, day, f"Data complete up to {day.isoformat()}: periode_tot from {read.meta_file}."
+    if tot is not None:
+        return tot, tot, f"Data complete up to {tot.isoformat()}: from --tot."
+    stamps = [p.stat().st_mtime for p in read.paths]
+    day = min(max(date_amsterdam(t) for t in stamps), today) if stamps else today
+    return day, day, (f"Data complete up to {day.isoformat()}: the date of the export files (Europe/Amsterdam). "
+                      "Give --tot YYYY-MM-DD when the export is complete up to another day.")
 
 
 # --------------------------------------------------------------------------- export
@@ -665,12 +885,18 @@ def _text_columns(frame: pd.DataFrame, spec: contract.Table) -> pd.DataFrame:
             s = s.dt.strftime("%Y-%m-%dT%H:%M:%S.%f" if has_us else "%Y-%m-%dT%H:%M:%S")
         elif col.kind == "bool":
             s = s.map({True: "true", False: "false"}).astype("str")
+        elif col.kind == "str":
+            s = neutralise_formulas(s)  # CSV injection: a spreadsheet must show it, not run it
         out[col.name] = s
     return pd.DataFrame(out)
 
 
 def export_snapshot(
-    snapshot_or_path: Snapshot | str | os.PathLike[str], out: str | os.PathLike[str], fmt: str = "csv"
+    snapshot_or_path: Snapshot | str | os.PathLike[str],
+    out: str | os.PathLike[str],
+    fmt: str = "csv",
+    *,
+    force: bool = False,
 ) -> Path:
     """Write a snapshot's tables as CSV files or one Excel workbook, readable by :func:`import_export`.
 
@@ -680,10 +906,14 @@ def export_snapshot(
         A loaded snapshot or a snapshot directory.
     out : path
         ``csv``: a folder that gets ``<table>.csv`` for every contract table
-        (UTF-8, ``,``-separated, ISO dates) and a copy of ``meta.json``.
+        (UTF-8, ``,``-separated, rows ending in CR LF, ISO dates, formulas
+        neutralised, see :func:`neutralise_formulas`) and a copy of ``meta.json``.
         ``xlsx``: a workbook with a sheet per table and a ``meta`` sheet.
+        An earlier export there is replaced; anything else only with ``force``.
     fmt : {"csv", "xlsx"}
         Output format.
+    force : bool
+        Replace something else than an earlier export (``--force``); it is kept as ``<out>.vorige``.
 
     Returns
     -------
@@ -693,15 +923,18 @@ def export_snapshot(
     Raises
     ------
     UsageError
-        Unknown format, a destination that is not an earlier export, or a
-        table with more rows than an Excel sheet can hold.
+        Unknown format, or a table with more rows than an Excel sheet can hold.
+    OutputError
+        A destination that is not an earlier export, the snapshot itself, or one
+        that cannot be written (full disk, read-only).
     """
     if fmt not in ("csv", "xlsx"):
         raise UsageError(f"unknown export format {fmt!r}; use csv or xlsx.")
+    out = Path(out)
+    source = (snapshot_or_path.path if isinstance(snapshot_or_path, Snapshot) else resolve(snapshot_or_path))
+    check_out(out, kind="export", sources=[source], force=force, file=fmt == "xlsx")
     snap = snapshot_or_path if isinstance(snapshot_or_path, Snapshot) else load_snapshot(snapshot_or_path)
     tables = {name: snap.tables.get(name, spec.empty()) for name, spec in contract.TABLES.items()}
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "xlsx":
         for name, frame in tables.items():
             if len(frame) > EXCEL_MAX_ROWS:
@@ -709,26 +942,42 @@ def export_snapshot(
                     f"table {name} has {len(frame):,} rows; an Excel sheet holds at most {EXCEL_MAX_ROWS:,}. "
                     f"Export as CSV instead (--format csv)."
                 )
-        if out.is_dir():
-            raise UsageError(f"{out} is a folder; give the name of the .xlsx file to write.")
-        with atomic_file(out) as tmp:
+        _check_excel_text(tables)
+        with new_file(out, kind="export", sources=[source], force=force) as tmp:
             _write_workbook(tables, snap.meta, tmp)
         return out
-    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / "meta.json").exists())):
-        raise UsageError(f"{out} exists and is not an earlier export (no meta.json); refusing to replace it.")
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
-    try:
+    with new_dir(out, kind="export", sources=[source], force=force) as tmp:
         for name, frame in tables.items():
+            # CR LF ends a row (RFC 4180): the csv writer then quotes every value holding a line break, also a
+            # lone CR, which with LF endings it left bare, so the reader broke the row there.
             _text_columns(frame, contract.TABLES[name]).to_csv(
-                tmp / f"{name}.csv", index=False, encoding="utf-8", lineterminator="\n"
+                tmp / f"{name}.csv", index=False, encoding="utf-8", lineterminator="\r\n"
             )
         (tmp / "meta.json").write_text(json.dumps(snap.meta, indent=2, ensure_ascii=False, default=str) + "\n",
                                        encoding="utf-8")
-        replace_dir(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return out
+
+
+#: Longest text an Excel cell holds.
+EXCEL_MAX_TEXT = 32_767
+_EXCEL_ILLEGAL = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"
+
+
+def _check_excel_text(tables: Mapping[str, pd.DataFrame]) -> None:
+    """Refuse text a sheet cannot hold (control characters, more than 32,767 characters) before writing anything."""
+    for name, frame in tables.items():
+        for col in contract.TABLES[name].columns:
+            if col.kind != "str" or not len(frame):
+                continue
+            s = frame[col.name]
+            for mask, what in ((s.str.contains(_EXCEL_ILLEGAL, regex=True), "a control character"),
+                               (s.str.len() > EXCEL_MAX_TEXT, f"more than {EXCEL_MAX_TEXT:,} characters")):
+                hit = mask.fillna(False).to_numpy(dtype=bool)
+                if hit.any():
+                    row = int(hit.argmax())
+                    raise UsageError(
+                        f"table {name}, column {col.name}, row {row + 1} holds {what}, which an Excel sheet cannot "
+                        f"hold ({shorten(repr(s.iloc[row]))}); export as CSV instead (--format csv).")
 
 
 def _cells(frame: pd.DataFrame, spec: contract.Table, ws: Any) -> list[list[Any]]:

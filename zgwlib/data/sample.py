@@ -35,6 +35,7 @@ import pyarrow as pa
 from zgwlib.data import contract
 from zgwlib.data import snapshot
 from zgwlib.core.errors import UsageError
+from zgwlib.core.files import check_out
 from zgwlib.core.terms import SAMPLE_NAME
 
 #: Seed of the built-in sample (``zgwlib.data.sources.resolve("voorbeeld")``).
@@ -1156,13 +1157,16 @@ def build_sample(
     seed: int | None = None,
     start: str | None = None,
     months: int | None = None,
+    *,
+    force: bool = False,
 ) -> Path:
     """Generate "Gemeente Voorbeeld" and write it as a snapshot.
 
     Parameters
     ----------
     out : path
-        Snapshot directory to write (replaced atomically when it is a snapshot).
+        Snapshot directory to write (replaced atomically when it holds the sample;
+        anything else is refused, see :func:`zgwlib.files.check_out`).
     zaken : int, optional
         Exact number of zaken, at least 100 (default 60,000).
     seed : int, optional
@@ -1172,6 +1176,8 @@ def build_sample(
         First month, ``YYYY-MM`` (default ``2024-11``).
     months : int, optional
         Number of months, 6 to 120 (default 24).
+    force : bool
+        Also replace an imported or fetched snapshot; it is kept as ``<out>.vorige``.
 
     Returns
     -------
@@ -1182,10 +1188,13 @@ def build_sample(
     ------
     UsageError
         When an argument is out of range.
+    OutputError
+        ``out`` holds something else than the sample, or cannot be written.
     """
+    check_out(out, kind=SAMPLE_NAME, force=force)  # before generating, not after
     tables, extra = generate(zaken, seed, start, months)
     meta = snapshot.build_meta(tables, GEMEENTE, SAMPLE_NAME, **extra)
-    return snapshot.write_snapshot(tables, out, meta)
+    return snapshot.write_snapshot(tables, out, meta, force=force)
 
 
 __all__ = ["DEFAULT_SEED", "SCRIPT_OMSCHRIJVING", "build_sample", "generate"]

@@ -10,8 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import shutil
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,9 +18,10 @@ from typing import Any
 import pandas as pd
 import pyarrow.parquet as pq
 
-from zgwlib.data import contract
 from zgwlib.core.errors import SnapshotError
-from zgwlib.core.files import replace_dir
+from zgwlib.core.files import kind_of_bron, new_dir
+from zgwlib.core.nl import AMSTERDAM
+from zgwlib.data import contract
 
 @dataclass
 class Snapshot:
@@ -86,7 +85,8 @@ def build_meta(tables: Mapping[str, pd.DataFrame], gemeente: str, bron: str, **e
     meta: dict[str, Any] = {
         "gemeente": gemeente,
         "bron": bron,
-        "aangemaakt_op": dt.datetime.now().replace(microsecond=0).isoformat(),
+        # Dutch local time, whatever the machine's time zone.
+        "aangemaakt_op": dt.datetime.now(AMSTERDAM).replace(microsecond=0, tzinfo=None).isoformat(),
         "periode_van": van.date().isoformat() if van is not None else None,
         "periode_tot": tot.date().isoformat() if tot is not None else None,
         "aantallen": {name: int(len(df)) for name, df in tables.items()},
@@ -102,6 +102,8 @@ def write_snapshot(
     meta: Mapping[str, Any],
     *,
     overwrite: bool = True,
+    force: bool = False,
+    sources: Iterable[str | os.PathLike[str] | None] = (),
 ) -> Path:
     """Write ``tables`` as a snapshot to ``out``, atomically.
 
@@ -115,11 +117,22 @@ def write_snapshot(
         Contract tables.
     out : path
         Destination directory. Replaced as a whole when it exists and
-        ``overwrite`` is true.
+        ``overwrite`` is true, and only when it holds a snapshot of the same kind
+        (its ``bron``: an import replaces an import, the sample the sample), see
+        :func:`zgwlib.files.check_out`.
     meta : mapping
         Contents of ``meta.json`` (see :func:`build_meta`).
     overwrite : bool
         Whether an existing snapshot may be replaced.
+    force : bool
+        Also replace a snapshot of another kind; the old one is kept as ``<out>.vorige``.
+    sources : paths
+        What the snapshot was made from; ``out`` may not be, hold or lie inside one of them.
+
+    Raises
+    ------
+    OutputError
+        ``out`` holds something else, or cannot be written (full disk, read-only, a file).
 
     Returns
     -------
@@ -129,15 +142,10 @@ def write_snapshot(
     out = Path(out)
     if out.exists() and not overwrite:
         raise SnapshotError(f"{out} already exists; choose another --out or remove it first.")
-    if out.exists() and any(out.iterdir()) and not (out / "meta.json").exists():
-        # Never wipe a directory that is not a snapshot (a typo in --out could point at $HOME).
-        raise SnapshotError(f"{out} exists and is not a snapshot (no meta.json); refusing to replace it.")
     missing = [t.name for t in contract.TABLES.values() if t.required and t.name not in tables]
     if missing:
         raise SnapshotError(f"cannot write a snapshot without table(s): {', '.join(missing)}")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
-    try:
+    with new_dir(out, kind=kind_of_bron(meta.get("bron")), sources=sources, force=force) as tmp:
         for name, spec in contract.TABLES.items():
             frame = tables.get(name)
             frame = spec.empty() if frame is None else contract.conform(name, frame)
@@ -145,15 +153,65 @@ def write_snapshot(
         (tmp / "meta.json").write_text(
             json.dumps(dict(meta), indent=2, ensure_ascii=False, default=_jsonable) + "\n", encoding="utf-8"
         )
-        replace_dir(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return out
 
 
+#: meta.json keys that hold a day (``YYYY-MM-DD``) and a moment (``YYYY-MM-DDTHH:MM:SS``).
+META_DAYS = ("periode_van", "periode_tot", "invoeringsdatum", "sinds")
+META_MOMENTS = ("aangemaakt_op", "opgehaald_op", "laatste_volledige_fetch")
+#: Days before this are not plausible in any snapshot (systems write 0001-01-01 for "no date").
+FIRST_PLAUSIBLE_DAY = dt.date(1900, 1, 1)
+
+
+def meta_mistakes(meta: object) -> list[str]:
+    """What is wrong with the contents of a meta.json: not an object, a day or moment that is not one."""
+    if not isinstance(meta, dict):
+        kind = {list: "a list", str: "a text", int: "a number", float: "a number", bool: "true/false"}.get(
+            type(meta), "null" if meta is None else type(meta).__name__)
+        return [f"is not a JSON object with keys (it holds {kind})"]
+    mistakes = []
+    for keys, parse in ((META_DAYS, dt.date.fromisoformat), (META_MOMENTS, dt.datetime.fromisoformat)):
+        for key in keys:
+            value = meta.get(key)
+            if value is None:
+                continue
+            try:
+                day = parse(value) if isinstance(value, str) else None
+            except ValueError:
+                day = None
+            if day is None:
+                mistakes.append(f"{key} is not a {'day (YYYY-MM-DD)' if keys is META_DAYS else 'moment'}: "
+                                f"{_short(value)}")
+            elif (day.date() if isinstance(day, dt.datetime) else day) < FIRST_PLAUSIBLE_DAY:
+                mistakes.append(f"{key} lies before 1900: {value!r}")
+    return mistakes
+
+
+def _short(value: object, limit: int = 80) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit - 1]}… ({len(text):,} characters)"
+
+
+def data_until(meta: Mapping[str, Any]) -> dt.date | None:
+    """The last day a snapshot's data may hold, from its meta.json; None when it does not say.
+
+    That is ``periode_tot``, the day up to which the data is complete. A fetch records the day
+    before it read as complete (the day it read is not over yet), so its data may also reach
+    the day it read (``opgehaald_op``).
+    """
+    days = [dt.date.fromisoformat(str(meta[k])[:10]) for k in ("periode_tot", "opgehaald_op") if meta.get(k)]
+    return max(days) if days else None
+
+
 def read_meta(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """Read ``meta.json`` of the snapshot at ``path``."""
+    """Read ``meta.json`` of the snapshot at ``path``.
+
+    Raises
+    ------
+    SnapshotError
+        No meta.json, not JSON, not a JSON object, a date in it that is not one, or a
+        contract version this kit cannot read.
+    """
     p = Path(path) / "meta.json"
     if not p.exists():
         raise SnapshotError(f"{path} is not a snapshot: it has no meta.json (make one with 'zgw sample' or 'zgw import').")
@@ -161,6 +219,11 @@ def read_meta(path: str | os.PathLike[str]) -> dict[str, Any]:
         meta = json.loads(p.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
         raise SnapshotError(f"{p}: not valid JSON ({exc.msg}, line {exc.lineno})") from None
+    except UnicodeDecodeError:
+        raise SnapshotError(f"{p}: not UTF-8 text.") from None
+    mistakes = meta_mistakes(meta)
+    if mistakes:
+        raise SnapshotError(f"{p}: " + "; ".join(mistakes))
     version = str(meta.get("contract_versie", ""))
     if version.split(".")[0] != contract.CONTRACT_VERSION.split(".")[0]:
         raise SnapshotError(

@@ -12,8 +12,14 @@ Severity:
 * ``error``: the snapshot cannot be used as it is (the import refuses to write
   it, ``zgw validate`` exits with code 2).
 * ``warning``: suspicious but usable (a zaak that started after it was
-  registered, dates in the future, more cleanup processed than inventoried,
-  a document type that the optional catalogue of informatieobjecttypen lacks).
+  registered, cleanup, survey or staff dates after the data's last day, more
+  cleanup processed than inventoried, a document type that the optional
+  catalogue of informatieobjecttypen lacks, dates before 1900 read as empty).
+
+The data's last day is the day up to which it is complete (meta.json
+``periode_tot``, see :func:`zgwlib.snapshot.data_until`); without one, today
+in Europe/Amsterdam. A zaak, status or document dated after it is an error:
+such a date is mistyped, and it would make a future month the newest report.
 
 Everything is vectorised in Arrow and numpy (masks, hash lookups built once
 per referenced key, row positions only for failing rows; no per-row Python),
@@ -27,6 +33,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import unicodedata
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,11 +44,13 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from zgwlib.core.errors import Problem, shorten
+from zgwlib.core.nl import today_amsterdam
+from zgwlib.core.terms import ORGANISATIE  # the name the reports give the whole organisation
 from zgwlib.data import contract
 from zgwlib.data.opschoning import overmeldingen  # same definition as the cleanup report
+from zgwlib.data.snapshot import data_until
 from zgwlib.data.sources import load_snapshot, resolve
-from zgwlib.core.errors import Problem
-from zgwlib.core import nl
 
 #: Row numbers shown per problem; ``Problem.count`` has the full number.
 MAX_ROWS = 5
@@ -65,16 +74,42 @@ _TZ_SUFFIX = r"(?:Z|[+-]\d{2}:?\d{2})$"
 #: Local time zone that timestamps with an offset (API exports) are converted to.
 LOCAL_TZ = "Europe/Amsterdam"
 
-#: Columns that record something that already happened: a value after today is a warning.
-#: (Planned dates such as einddatum_gepland or streefdatum are naturally in the future.)
-PAST_EVENT_COLUMNS: dict[str, tuple[str, ...]] = {
+#: Columns that record something that already happened in the zaaksysteem: a value after the data's
+#: last day (periode_tot; without it today) is an error. (Planned dates such as einddatum_gepland or
+#: streefdatum are naturally in the future.)
+AFTER_LAST_DAY_ERRORS: dict[str, tuple[str, ...]] = {
     "zaken": ("registratiedatum", "startdatum", "einddatum"),
     "statussen": ("datum_status_gezet",),
     "documenten": ("creatiedatum",),
+}
+#: Past events from other sources (an HR export, the project's own sheets), which may be kept beyond the
+#: zaaksysteem's export: a value after the last day is a warning.
+AFTER_LAST_DAY_WARNINGS: dict[str, tuple[str, ...]] = {
     "medewerkers": ("actief_sinds",),
     "opschoning": ("datum",),
     "enquete": ("datum",),
 }
+PAST_EVENT_COLUMNS: dict[str, tuple[str, ...]] = {**AFTER_LAST_DAY_ERRORS, **AFTER_LAST_DAY_WARNINGS}
+
+#: Dates before this day are not plausible: some systems export 01-01-0001 for "no date".
+FIRST_PLAUSIBLE_DAY = pd.Timestamp("1900-01-01")
+#: Largest whole number read exactly (numbers pass through a 64-bit float, exact up to 2**53).
+MAX_EXACT_INT = 2**53 - 1
+
+#: Text columns that hold free text; every other text column is an identifier or a name, in which
+#: control characters (tab, line break, NUL, ...) are refused. In free text only NUL is.
+FREE_TEXT: frozenset[tuple[str, str]] = frozenset({
+    ("zaken", "omschrijving"), ("medewerkers", "naam"), ("opschoning", "locatie"),
+    ("opschoning", "omschrijving"), ("enquete", "vraag"),
+})
+_CONTROL = r"[\x00-\x1f\x7f-\x9f]"
+_NUL = r"\x00"
+
+#: Columns holding department names (and, in medewerkers, team names within them).
+DEPARTMENT_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("zaken", "afdeling"), ("zaaktypen", "afdeling"), ("medewerkers", "afdeling"), ("opschoning", "afdeling"),
+    ("opschoning_doelen", "afdeling"), ("enquete", "afdeling"),
+)
 
 # Messages that import deduplicates against its own, clearer ones.
 MISSING_COLUMN = "column is missing"
@@ -147,11 +182,11 @@ def format_value(value: object) -> str:
 
 
 def example_values(values: pd.Series, positions: np.ndarray) -> list[str]:
-    """Up to :data:`MAX_VALUES` distinct, non-empty values at ``positions`` (first ones first)."""
+    """Up to :data:`MAX_VALUES` distinct, non-empty values at ``positions`` (first ones first), cut to 80 characters."""
     # Looking at a bounded slice keeps this cheap when millions of rows are wrong.
     sub = values.iloc[positions[:2000]]
     sub = sub[sub.notna()]
-    return [format_value(v) for v in pd.unique(sub)[:MAX_VALUES]]
+    return [shorten(format_value(v)) for v in pd.unique(sub)[:MAX_VALUES]]
 
 
 def _np(mask: object) -> np.ndarray:
@@ -311,7 +346,7 @@ def convert_column(
     bad = present & ~np.isfinite(arr)
     if kind == "int":
         with np.errstate(invalid="ignore"):
-            bad |= present & np.isfinite(arr) & (np.mod(arr, 1) != 0)
+            bad |= present & np.isfinite(arr) & ((np.mod(arr, 1) != 0) | (np.abs(arr) > MAX_EXACT_INT))
         arr = np.where(bad, np.nan, arr)
         return pd.Series(pd.array(arr, dtype="Float64"), index=values.index).astype("Int64"), bad
     return pd.Series(np.where(bad, np.nan, arr), index=values.index, dtype="float64"), bad
@@ -393,7 +428,12 @@ def _check_table(
             raw = raw.iloc[:, 0]
         raw = raw.reset_index(drop=True)
         s, bad = convert_column(raw, col, decimal_comma=decimal_comma)
-        ctx.add(name, col.name, bad, f"values are not a valid {_KIND_WORDS[col.kind]}", raw)
+        big = _too_large(raw, col, bad, decimal_comma)
+        ctx.add(name, col.name, bad & ~big, f"values are not a valid {_KIND_WORDS[col.kind]}", raw)
+        limit = f"{MAX_EXACT_INT:,}" if col.kind == "int" else "about 1.8e308"
+        ctx.add(name, col.name, big, f"number is too large for this column (at most {limit})", raw)
+        if col.kind in ("date", "datetime"):
+            s = _old_dates(ctx, name, col, s, raw)
         out[col.name] = s
         empty = _missing(s) & ~bad
         if not col.nullable:
@@ -412,10 +452,93 @@ def _check_table(
         if col.unique:
             dup = present & duplicated(s)
             ctx.add(name, col.name, dup, "value appears more than once (must be unique)", s)
+        if col.kind == "str" and present.any():
+            free = (name, col.name) in FREE_TEXT
+            ctrl = present & _control_characters(s, free)
+            what = "a NUL character" if free else "a control character (tab, line break, NUL, ...)"
+            ctx.add(name, col.name, ctrl, f"text holds {what}; identifiers and names must be plain text", s)
     if missing:
         return None
     # copy=False: no consolidation into 2-D blocks, which copied every date column (copy-on-write keeps it safe).
     return pd.DataFrame(out, copy=False)
+
+
+def _matches(s: pd.Series, pattern: str) -> np.ndarray:
+    """Rows whose text contains ``pattern`` (a regular expression), searched in Arrow when the text is there."""
+    a = _arrow(s)
+    if a is not None:
+        return _np_arrow(pc.match_substring_regex(a, pattern))
+    return _np(s.str.contains(pattern, regex=True))
+
+
+def _may_hold_control(chunk: pa.Array, free: bool) -> bool:
+    """Whether the bytes of one Arrow text chunk could hold a control character (no false "no").
+
+    In UTF-8 the C0 controls and DEL are single bytes that never occur inside another character, and the
+    C1 controls are C2 80 .. C2 9F: one pass of numpy over the text bytes, about a tenth of a regular
+    expression's time, rules out nearly every column at once.
+    """
+    if chunk.type not in (pa.string(), pa.large_string()):
+        return True
+    _, offsets, data = chunk.buffers()
+    if data is None or data.size == 0 or len(chunk) == 0:
+        return False
+    # Only this chunk's bytes: chunks that are slices share one buffer with their neighbours.
+    ends = np.frombuffer(offsets, dtype=np.int64 if chunk.type == pa.large_string() else np.int32)
+    buf = np.frombuffer(data, dtype=np.uint8)[ends[chunk.offset]:ends[chunk.offset + len(chunk)]]
+    if not len(buf):
+        return False
+    if free:
+        return bool(buf.min() == 0)
+    if buf.min() < 0x20 or bool((buf == 0x7F).any()):
+        return True
+    lead = np.flatnonzero(buf[:-1] == 0xC2) + 1
+    return bool(((buf[lead] >= 0x80) & (buf[lead] <= 0x9F)).any())
+
+
+def _control_characters(s: pd.Series, free: bool) -> np.ndarray:
+    """Rows holding a control character (``free``: only NUL), see :data:`FREE_TEXT`."""
+    a = _arrow(s)
+    if a is not None and not any(_may_hold_control(c, free) for c in a.chunks):
+        return np.zeros(len(s), dtype=bool)
+    return _matches(s, _NUL if free else _CONTROL)
+
+
+def _too_large(raw: pd.Series, col: contract.Column, bad: np.ndarray, decimal_comma: bool) -> np.ndarray:
+    """Of the unreadable numbers, those that are numbers but too large for the column (only bad rows are looked at)."""
+    big = np.zeros(len(raw), dtype=bool)
+    if col.kind not in ("int", "float") or not bad.any():
+        return big
+    idx = np.flatnonzero(bad)
+    part = raw.iloc[idx]
+    if _is_text(part):
+        text = _as_text(part)
+        num = _parse_numbers(text, decimal_comma).to_numpy()
+        has_digit = _np(text.str.contains(r"\d", regex=True))  # "inf" is no number, "1e999" is a large one
+    else:
+        num = pd.to_numeric(part, errors="coerce").astype("float64").to_numpy()
+        has_digit = np.ones(len(part), dtype=bool)
+    with np.errstate(invalid="ignore"):
+        too = np.isinf(num) | (np.abs(num) > MAX_EXACT_INT if col.kind == "int" else False)
+    if col.kind == "int":
+        with np.errstate(invalid="ignore"):
+            too &= ~(np.isfinite(num) & (np.mod(num, 1) != 0))  # 1e20 is too large; 2.5 is no whole number
+    big[idx] = too & has_digit
+    return big
+
+
+def _old_dates(ctx: _Context, table: str, col: contract.Column, s: pd.Series, raw: pd.Series) -> pd.Series:
+    """Dates before 1900 ("null dates" such as 01-01-0001): empty where the column may be, else an error."""
+    old = _np(s < FIRST_PLAUSIBLE_DAY)
+    if not old.any():
+        return s
+    if col.nullable:
+        ctx.add(table, col.name, old,
+                "dates before 1900 are not plausible (systems write 01-01-0001 for 'no date'); read as empty",
+                raw, severity="warning")
+        return s.mask(pd.Series(old, index=s.index))
+    ctx.add(table, col.name, old, "dates before 1900 are not plausible, and a date is required here", raw)
+    return s
 
 
 _KIND_WORDS = {
@@ -497,7 +620,7 @@ def _check_references(ctx: _Context, done: Mapping[str, pd.DataFrame]) -> None:
         )
 
 
-def _check_dates(ctx: _Context, done: Mapping[str, pd.DataFrame], today: dt.date) -> None:
+def _check_dates(ctx: _Context, done: Mapping[str, pd.DataFrame], last_day: dt.date, said: str) -> None:
     zaken = done.get("zaken")
     if zaken is not None:
         start, eind, reg = zaken["startdatum"], zaken["einddatum"], zaken["registratiedatum"]
@@ -515,15 +638,67 @@ def _check_dates(ctx: _Context, done: Mapping[str, pd.DataFrame], today: dt.date
             examples=[f"{format_value(start.iloc[p])} > {format_value(reg.iloc[p])}" for p in pos],
             severity="warning",
         )
-    limit = pd.Timestamp(today) + pd.Timedelta(days=1)
+    limit = pd.Timestamp(last_day) + pd.Timedelta(days=1)
     for table, cols in PAST_EVENT_COLUMNS.items():
         frame = done.get(table)
         if frame is None:
             continue
+        severity = "error" if table in AFTER_LAST_DAY_ERRORS else "warning"
         for col in cols:
             s = frame[col]
-            ctx.add(table, col, _np(s >= limit), f"date lies in the future (after {today.isoformat()})", s,
-                    severity="warning")
+            ctx.add(table, col, _np(s >= limit), f"date lies after {last_day.isoformat()} ({said})", s,
+                    severity=severity)
+
+
+def fold_name(name: str) -> str:
+    """A name with case, accents, punctuation and spaces left out: ``"Financiën"`` and ``"fin-ancien"`` -> ``"financien"``.
+
+    Two department (or team) names that fold to the same are one name spelt two ways: they would split
+    one department in the reports, or merge two in one folder. A name without any letter or digit folds
+    to itself without spaces, so two names of only symbols do not collide.
+    """
+    plain = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).casefold()
+    folded = "".join(c for c in plain if c.isalnum())
+    return folded or "".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
+def _name_problems(ctx: _Context, places: list[tuple[str, str, pd.Series]], what: str,
+                   within: str = "") -> None:
+    """One error per set of names in ``places`` (table, column, values) that fold to the same."""
+    spellings: dict[str, dict[str, list[str]]] = {}  # folded -> spelling -> tables
+    for table, _, values in places:
+        for v in values.dropna().unique():
+            tables = spellings.setdefault(fold_name(str(v)), {}).setdefault(str(v), [])
+            if table not in tables:
+                tables.append(table)
+    for names in spellings.values():
+        if len(names) < 2:
+            continue
+        listed = " and ".join(f"{shorten(repr(n))} (in {', '.join(t)})" for n, t in names.items())
+        message = (f"{what} names {listed}{within} are the same once case, accents, punctuation and spaces are "
+                   f"ignored; they would split or merge a {what} in the reports. Write them one way")
+        table, column, values = next((t, c, v) for t, c, v in places if v.isin(list(names)).any())
+        ctx.add(table, column, isin(values, list(names)), message, examples=[shorten(n) for n in names][:MAX_VALUES])
+
+
+def _check_names(ctx: _Context, done: Mapping[str, pd.DataFrame]) -> None:
+    """Department and team names that collide when folded, and a department called like the whole organisation."""
+    places = [(t, c, done[t][c]) for t, c in DEPARTMENT_COLUMNS if t in done and len(done[t])]
+    _name_problems(ctx, places, "department")
+    for table, column, values in places:
+        names = [str(v) for v in values.dropna().unique() if fold_name(str(v)) == fold_name(ORGANISATIE)]
+        reserved = isin(values, names) if names else np.zeros(len(values), dtype=bool)
+        ctx.add(table, column, reserved,
+                f"{ORGANISATIE!r} is the name of the whole organisation in the reports; it cannot be a department",
+                values)
+    staff = done.get("medewerkers")
+    if staff is not None and len(staff) and staff["team"].notna().any():
+        folded = staff["afdeling"].map(lambda v: fold_name(str(v)), na_action="ignore")
+        for key in folded.dropna().unique():
+            rows = staff[(folded == key).to_numpy()]
+            afdeling = str(rows["afdeling"].iloc[0])
+            team = staff["team"].where((folded == key).to_numpy())
+            _name_problems(ctx, [("medewerkers", "team", team)], "team", f" of department {shorten(repr(afdeling))}")
 
 
 def _check_cleanup(ctx: _Context, done: Mapping[str, pd.DataFrame], broken: Collection[str]) -> None:
@@ -563,6 +738,7 @@ def validate_and_convert(
     decimal_comma: Collection[str] = (),
     today: dt.date | None = None,
     meta: Mapping[str, Any] | None = None,
+    last_day: dt.date | None = None,
 ) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
     """Check tables against the contract and convert them to contract dtypes.
 
@@ -579,7 +755,10 @@ def validate_and_convert(
     decimal_comma : collection of str
         Tables whose numbers use a decimal comma.
     today : datetime.date, optional
-        Reference day for "in the future" warnings (default: today in the Netherlands).
+        Today, when there is no ``last_day`` (default: today in Europe/Amsterdam).
+    last_day : datetime.date, optional
+        The last day the data may hold (the day up to which it is complete, meta.json ``periode_tot``);
+        zaken, statussen and documenten dated after it are errors. Default: ``today``.
     meta : mapping, optional
         The snapshot's ``meta.json``: a required table may be empty only when it
         says the source has none (``"documenten_bron": "geen"``, see
@@ -622,7 +801,12 @@ def validate_and_convert(
             broken.add(spec.name)
         done[spec.name] = converted
     _check_references(ctx, done)
-    _check_dates(ctx, done, today or nl.read_local_today())  # the Dutch date, not the machine clock's
+    if last_day is not None:
+        _check_dates(ctx, done, last_day, "the day the data is complete up to, periode_tot")
+    else:
+        today = today or today_amsterdam()
+        _check_dates(ctx, done, today, "today: a date in the future")
+    _check_names(ctx, done)
     _check_cleanup(ctx, done, broken)
     problems = [p for p in ctx.problems if p.severity == "error"] + [
         p for p in ctx.problems if p.severity != "error"
@@ -637,6 +821,7 @@ def validate(
     rows: Mapping[str, RowNumbers] | None = None,
     today: dt.date | None = None,
     meta: Mapping[str, Any] | None = None,
+    last_day: dt.date | None = None,
 ) -> list[Problem]:
     """Check tables against the data contract.
 
@@ -646,9 +831,14 @@ def validate(
     column's type; required columns not empty; allowed values; text length;
     number bounds; unique keys; references (statussen and documenten to zaken,
     zaken to zaaktypen, behandelaar and gezet_door to medewerkers); einddatum
-    not before startdatum. Warnings: startdatum after registratiedatum, dates
-    of past events in the future, cleanup processed beyond the inventoried
-    amount (over-reporting), a document type missing from the optional
+    not before startdatum; zaken, statussen and documenten not dated after the
+    data's last day; no control characters in identifiers and names; no two
+    department (or team) names that differ only in case, accents, punctuation
+    or spaces, and no department called like the whole organisation.
+    Warnings: startdatum after registratiedatum, staff, cleanup and survey
+    dates after the last day, dates before 1900 in columns that may be empty
+    (read as empty), cleanup processed beyond the inventoried amount
+    (over-reporting), a document type missing from the optional
     ``informatieobjecttypen`` catalogue (when it has rows).
 
     Parameters
@@ -660,7 +850,9 @@ def validate(
     rows : mapping of str to int or array, optional
         Row numbering per table (default: 1 = first data row).
     today : datetime.date, optional
-        Reference day for "in the future" warnings.
+        Today, when there is no ``last_day`` (default: today in Europe/Amsterdam).
+    last_day : datetime.date, optional
+        The last day the data may hold (see :func:`validate_and_convert`).
     meta : mapping, optional
         The snapshot's ``meta.json`` (see :func:`validate_and_convert`).
 
@@ -677,15 +869,17 @@ def validate(
     >>> [p.describe() for p in problems if p.severity == "error"]  # doctest: +SKIP
     []
     """
-    return validate_and_convert(tables, files=files, rows=rows, today=today, meta=meta)[1]
+    return validate_and_convert(tables, files=files, rows=rows, today=today, last_day=last_day, meta=meta)[1]
 
 
 def validate_snapshot(path: str | os.PathLike[str], *, today: dt.date | None = None) -> list[Problem]:
     """Load the snapshot at ``path`` and validate it (see :func:`validate`).
 
-    Problems name the Parquet file of their table; row numbers count data rows from 1.
+    Problems name the Parquet file of their table; row numbers count data rows from 1. The last day
+    the data may hold comes from meta.json (:func:`zgwlib.snapshot.data_until`); ``today`` counts only
+    when meta.json does not say.
     """
     base = resolve(path)
     snap = load_snapshot(base)
     files = {name: str(Path(base) / f"{name}.parquet") for name in snap.tables}
-    return validate(snap.tables, files=files, today=today, meta=snap.meta)
+    return validate(snap.tables, files=files, today=today, last_day=data_until(snap.meta), meta=snap.meta)

@@ -353,7 +353,7 @@ def prepare(snapshot: Any) -> Basis:
         peil = pd.Timestamp(str(meta["periode_tot"])[:10])
     else:
         both = np.concatenate([reg[~np.isnat(reg)], eind[gesloten]])
-        peil = pd.Timestamp(both.max()) if len(both) else pd.Timestamp(nl.read_local_today())
+        peil = pd.Timestamp(both.max()) if len(both) else pd.Timestamp(nl.today_amsterdam())
     st_cols = [c for c in ("zaak", "datum_status_gezet", "gezet_door") if c in statussen]
     buiten = documenten["zaak"].isna().to_numpy()
     m_doc = maand_index(documenten["creatiedatum"])

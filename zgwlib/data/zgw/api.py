@@ -675,6 +675,7 @@ def fetch(
     page_size: int = DEFAULT_PAGE_SIZE,
     per_zaak: bool | None = None,
     progress: bool | None = None,
+    force: bool = False,
 ) -> FetchResult:
     """Read the ZGW APIs and write a validated snapshot to ``out``.
 
@@ -707,13 +708,15 @@ def fetch(
     per_zaak : bool, optional
         Incremental only: read statussen, rollen and documents per zaak (``True``) or
         whole lists filtered afterwards (``False``); default: whichever needs fewer requests.
+    force : bool
+        Replace a snapshot at ``out`` that another command wrote; it is kept as ``<out>.vorige``.
 
     Returns
     -------
     FetchResult
     """
     # Dutch local time: on a server clock in UTC the date would lag behind until 01:00 or 02:00.
-    started = nl.read_local_now()
+    started = nl.now_amsterdam()
     out = Path(out)
     secret = read_secret() if secret is None else secret
     sinds_date = _parse_date(sinds, "--sinds")
@@ -785,7 +788,7 @@ def fetch(
         zgw_api={"zaken_url": client.bases[ZAKEN], "catalogi_url": client.bases[CATALOGI],
                  "documenten_url": client.bases.get(DOCUMENTEN), "bronorganisatie": bronorganisatie},
     )
-    path = write_snapshot(tables, out, meta)
+    path = write_snapshot(tables, out, meta, force=force, sources=[medewerkers])
     return FetchResult(path, {k: int(len(v)) for k, v in tables.items()}, sinds_date, old is not None,
                        requests_made, notes)
 
