@@ -136,6 +136,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         out=args.out,
         workers=args.workers,
         config=args.config,
+        peildatum=args.peildatum,
     )
     for note in result.notes:
         print(f"note: {note}", file=sys.stderr)
@@ -182,6 +183,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("notebooks", nargs="*", type=Path, metavar="NOTEBOOK",
                    help="notebooks to run (default: every notebook in notebooks/ marked for publication)")
     p.add_argument("--periode", default=None, help="month YYYY-MM (default: the last complete month in the data)")
+    p.add_argument("--peildatum", default=None, metavar="YYYY-MM-DD",
+                   help="day of a report published on request (the evaluation): only such reports, named here, "
+                        "are run, into outputs/<peildatum>/")
     p.add_argument("--afdeling", action="extend", nargs="+", default=None, metavar="NAME",
                    help="only these departments; 'organisatie' is the whole organisation (default: all, plus it)")
     p.add_argument("--data", default=None, help="snapshot directory (default: the built-in sample 'voorbeeld')")

@@ -91,3 +91,35 @@ def choose_periode(meta: Mapping[str, Any], periode: str | None = None) -> str:
     if periode:
         return periode_tekst(periode_index(str(periode)))
     return last_complete_month(meta.get("periode_tot"))
+
+
+# --------------------------------------------------------------------------- a day (reports published on request)
+
+_DAG = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def is_peildatum(text: str) -> bool:
+    """Whether ``text`` is a day ``YYYY-MM-DD`` (the folder of a report published on request, e.g. the evaluation)."""
+    if not _DAG.fullmatch(str(text)):
+        return False
+    try:
+        dt.date.fromisoformat(str(text))
+    except ValueError:
+        return False
+    return True
+
+
+def check_peildatum(peildatum: Any, what: str = "--peildatum") -> str:
+    """``peildatum`` as ``YYYY-MM-DD``; anything else is refused, naming ``what`` was wrong."""
+    if not is_peildatum(str(peildatum)):
+        raise UsageError(f"{what} {peildatum!r}: expected a day as YYYY-MM-DD, for example 2026-07-01.")
+    return str(peildatum)
+
+
+def folder_label(name: str) -> str:
+    """How a period folder is named on a page: a month ``oktober 2026``, a day ``1 juli 2026``."""
+    if is_periode(name):
+        return nl.maand(name)
+    if is_peildatum(name):
+        return nl.datum(name)
+    return str(name)

@@ -13,8 +13,9 @@ notebook should not have produced cannot run or phone home.
 
 Layout written by :mod:`zgwlib.publish.runner` and read here::
 
-    <out>/index.html                          every period
+    <out>/index.html                          every period (and every day of a report on request)
     <out>/<periode>/index.html                every department's reports of that month
+    <out>/<peildatum>/...                     the same for a report published on request (YYYY-MM-DD)
     <out>/<periode>/<afdeling-slug>/<rapport>.html, .ipynb, .json
     <out>/<periode>/<afdeling-slug>/<rapport>.mislukt.html, .ipynb, .json   (last failed run)
 
@@ -39,8 +40,8 @@ from typing import Any
 
 from zgwlib.core import nl
 from zgwlib.core.files import write_text_atomic
-from zgwlib.core.periods import is_periode
-from zgwlib.core.terms import ORGANISATIE, SUMMARY_MIME
+from zgwlib.core.periods import folder_label, is_peildatum, is_periode
+from zgwlib.core.terms import NIET_INGEVULD, ORGANISATIE, PLACEHOLDER, SUMMARY_MIME
 
 #: Infix of the files of a failed run, beside the last good report (``x.mislukt.html``).
 FAILED_INFIX = ".mislukt"
@@ -69,8 +70,9 @@ def afdeling_label(afdeling: str, gemeente: str | None = None) -> str:
 
 
 def page_title(titel: str, afdeling: str, periode: str, gemeente: str | None = None) -> str:
-    """Dutch title of one report page: ``"Maandrapportage Vergunningverlening – oktober 2026"``."""
-    return f"{titel} {afdeling_label(afdeling, gemeente)} – {nl.maand(periode)}"
+    """Dutch title of one report page: ``"Maandrapportage Vergunningverlening – oktober 2026"`` (a day for a report on
+    request: ``"Evaluatie Financiën – 1 juli 2026"``)."""
+    return f"{titel} {afdeling_label(afdeling, gemeente)} – {folder_label(periode)}"
 
 
 def _when(iso: str | None) -> str:
@@ -107,14 +109,24 @@ def _set_alt(out: Any, heading: str) -> None:
     meta["zgw_alt"] = str(own or (f"Grafiek: {heading}" if heading else "Grafiek"))
 
 
+def hide_placeholders(text: str) -> str:
+    """Markdown with every paragraph that holds :data:`~zgwlib.core.terms.PLACEHOLDER` replaced by
+    :data:`~zgwlib.core.terms.NIET_INGEVULD`: an unfilled "✏️ Vul hier in" never reaches a published page."""
+    if PLACEHOLDER.lower() not in text.lower():
+        return text
+    blocks = re.split(r"(\n[ \t]*\n)", text)  # paragraphs, keeping the blank lines between them
+    return "".join(f"*{NIET_INGEVULD}*" if PLACEHOLDER.lower() in b.lower() else b for b in blocks)
+
+
 def _for_html(nb: Any, *, failed: bool) -> Any:
-    """A copy of ``nb`` with only what a reader should see."""
+    """A copy of ``nb`` with only what a reader should see (no code, no unfilled placeholders)."""
     nb = copy.deepcopy(nb)
     cells = []
     heading = ""
     for cell in nb.cells:
         tags = set(cell.get("metadata", {}).get("tags", []))
         if cell.cell_type == "markdown":
+            cell.source = hide_placeholders(cell.source)
             found = re.findall(r"^#{1,6}\s+(.+?)\s*#*\s*$", cell.source, flags=re.MULTILINE)
             heading = found[-1] if found else heading
         if tags & REMOVE_CELL_TAGS or "papermill-error-cell-tag" in tags:
@@ -129,6 +141,9 @@ def _for_html(nb: Any, *, failed: bool) -> Any:
                 if out.get("output_type") == "stream" and out.get("name") == "stderr" and not failed:
                     # Warnings belong in the executed notebook, not in a report for team leaders.
                     continue
+                data = out.get("data") or {}
+                if isinstance(data.get("text/markdown"), str):
+                    data["text/markdown"] = hide_placeholders(data["text/markdown"])
                 _set_alt(out, heading)
                 kept.append(out)
             if not kept:
@@ -289,7 +304,9 @@ def render_report(nb: Any, page: ReportPage) -> str:
             )
             + "</div>"
         )
-    header = _header(page.title, f"Rapportages {nl.maand(page.periode)}", "../index.html", "Alle rapporten van deze maand")
+    deze = "deze maand" if is_periode(page.periode) else "deze datum"
+    header = _header(page.title, f"Rapportages {folder_label(page.periode)}", "../index.html",
+                     f"Alle rapporten van {deze}")
     footer = f'<footer class="zgw-voet">Gegevens: {html.escape(data_label(page.data))}.</footer>'
     resources = {
         "metadata": {"name": page.title},
@@ -454,7 +471,7 @@ def write_period_index(period_dir: str | os.PathLike[str]) -> Path:
         sections.append(f'<section class="zgw-afdeling"><h2>{html.escape(name)}</h2>{cards}</section>')
     if not grouped:
         sections.append("<p>Er zijn voor deze maand nog geen rapporten.</p>")
-    month = nl.maand(periode) if is_periode(periode) else periode
+    month = folder_label(periode)
     title = f"Rapportages {month}" + (f" – {gemeente}" if gemeente else "")
     sub = f"{n_ok} rapport{'en' if n_ok != 1 else ''}" + (f" · {n_failed} mislukt" if n_failed else "")
     footer = '<footer class="zgw-voet">Gemaakt met zgw, de rapportagekit voor zaakgericht werken.</footer>'
@@ -465,7 +482,8 @@ def write_period_index(period_dir: str | os.PathLike[str]) -> Path:
 
 
 def write_site_index(out_dir: str | os.PathLike[str]) -> Path:
-    """(Re)build ``<out>/index.html``: every month that has reports, newest first.
+    """(Re)build ``<out>/index.html``: every month that has reports, newest first; then, under their own day,
+    the reports published on request (the evaluation), newest first.
 
     Returns
     -------
@@ -478,9 +496,14 @@ def write_site_index(out_dir: str | os.PathLike[str]) -> Path:
         key=lambda p: p.name,
         reverse=True,
     )
+    days = sorted(
+        (p for p in out_dir.iterdir() if p.is_dir() and is_peildatum(p.name) and (p / "index.html").exists()),
+        key=lambda p: p.name,
+        reverse=True,
+    )
     gemeente = None
-    items = []
-    for p in periods:
+    items, day_items = [], []
+    for p in [*periods, *days]:
         entries = _read_entries(p)
         gemeente = gemeente or _gemeente(entries)
         n_ok = sum(1 for e in entries if e["status"] == OK)
@@ -488,12 +511,17 @@ def write_site_index(out_dir: str | os.PathLike[str]) -> Path:
         afdelingen = len({e["afdeling"] for e in entries})
         made = max((e.get("gemaakt_op") or "" for e in entries), default="")
         failed = f' · <span class="zgw-label">{n_failed} mislukt</span>' if n_failed else ""
-        items.append(
-            f'<li><a href="{p.name}/index.html"><strong>{html.escape(nl.maand(p.name))}</strong></a><br>'
-            f'<span class="zgw-meta">{n_ok} rapport{"en" if n_ok != 1 else ""} voor {afdelingen} '
+        titels = sorted({str(e.get("titel") or e["rapport"]) for e in entries})
+        wat = f"{html.escape(', '.join(titels))}: " if is_peildatum(p.name) else ""
+        (day_items if is_peildatum(p.name) else items).append(
+            f'<li><a href="{p.name}/index.html"><strong>{html.escape(folder_label(p.name))}</strong></a><br>'
+            f'<span class="zgw-meta">{wat}{n_ok} rapport{"en" if n_ok != 1 else ""} voor {afdelingen} '
             f'afdeling{"en" if afdelingen != 1 else ""}{failed} · bijgewerkt op {html.escape(_when(made or None))}</span></li>'
         )
-    body = f'<ul class="zgw-perioden">{"".join(items)}</ul>' if items else "<p>Er zijn nog geen rapporten.</p>"
+    body = (f'<ul class="zgw-perioden">{"".join(items)}</ul>' if items
+            else "" if day_items else "<p>Er zijn nog geen rapporten.</p>")
+    if day_items:  # the evaluation and other reports on request: under their own day, never under a month
+        body += f'<h2>Op verzoek gepubliceerd</h2><ul class="zgw-perioden">{"".join(day_items)}</ul>'
     title = "Rapportages zaakgericht werken" + (f" – {gemeente}" if gemeente else "")
     footer = '<footer class="zgw-voet">Gemaakt met zgw, de rapportagekit voor zaakgericht werken.</footer>'
     page = _page(title, _header(title, "Kies een maand.", None, ""), body, footer)

@@ -10,6 +10,13 @@ made in-process with one compiled template, the data is resolved once (the
 built-in sample is generated at most once, not by every kernel), kernels talk
 over local IPC sockets (no port race on TCP) and departments run in parallel.
 
+Reports published on purpose (``"op_verzoek": true``, the evaluation): the
+default run never runs them; ``zgw run notebooks/evaluatie.ipynb --peildatum
+2026-07-01`` runs the named notebook once per department into
+``<out>/<peildatum>/`` (a folder named after the day, listed on the site index
+under that day, not under a month), under the notebook's own name. Such a run
+takes only reports published on purpose, and they need ``--peildatum``.
+
 How it stays safe:
 
 - every run writes into a temporary folder beside its destination and its files
@@ -36,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from zgwlib.core.errors import RunError, UsageError
-from zgwlib.core.periods import check_periode, last_complete_month
+from zgwlib.core.periods import check_peildatum, check_periode, last_complete_month
 from zgwlib.core.terms import ORGANISATIE, SAMPLE_NAME, slug
 from zgwlib.data.snapshot import read_meta
 from zgwlib.data.sources import afdelingen as data_afdelingen, resolve
@@ -44,6 +51,7 @@ from zgwlib.publish import pages
 from zgwlib.publish.execute import Outcome, RunContext, execute_isolated, one_line
 from zgwlib.publish.notebooks import (
     NOTEBOOK_DIR, ReportNotebook, check_notebook, discover, load_parameters, parameters_file, read_report_notebook,
+    teksten_file,
 )
 from zgwlib.publish.secrets import kernel_environment, redact, secret_values
 
@@ -69,7 +77,8 @@ class RunResult:
     Attributes
     ----------
     periode : str
-        The month reported on.
+        The month reported on (``YYYY-MM``), or the day of a report published on request (``YYYY-MM-DD``):
+        the name of the folder the run published into.
     out : pathlib.Path
         Output root.
     outcomes : list of Outcome
@@ -150,13 +159,27 @@ class Plan:
         return [(nb, a) for a in self.afdelingen for nb in self.reports]
 
 
-def _choose_reports(notebooks: Sequence[str | os.PathLike[str]] | None, notebook_dir: str | os.PathLike[str]
-                    ) -> list[ReportNotebook]:
+def _choose_reports(notebooks: Sequence[str | os.PathLike[str]] | None, notebook_dir: str | os.PathLike[str],
+                    peildatum: str | None = None) -> list[ReportNotebook]:
     reports = [read_report_notebook(p) for p in notebooks] if notebooks else discover(notebook_dir)
     if not reports:
         raise UsageError(
             f"no notebook in {notebook_dir} is marked for publication "
             '(notebook metadata "zgw": {"publish": true, "titel": ...}).'
+        )
+    op_verzoek = [nb for nb in reports if nb.op_verzoek]
+    if op_verzoek and peildatum is None:
+        first = op_verzoek[0]
+        raise UsageError(
+            f"{first.path} is published on request, for one day: name the day with --peildatum YYYY-MM-DD "
+            f"(zgw run {first.path} --peildatum 2026-07-01)."
+        )
+    if peildatum is not None and len(op_verzoek) < len(reports):
+        monthly = ", ".join(str(nb.path) for nb in reports if not nb.op_verzoek)
+        raise UsageError(
+            f"--peildatum is for reports published on request (notebook metadata \"op_verzoek\": true); "
+            f"{monthly} {'is a monthly report' if len(reports) - len(op_verzoek) == 1 else 'are monthly reports'}: "
+            "run it with --periode, or name only the report published on request."
         )
     for nb in reports:
         check_notebook(nb)
@@ -197,6 +220,7 @@ def plan(
     notebook_dir: str | os.PathLike[str] = NOTEBOOK_DIR,
     kernel_name: str | None = None,
     timeout: int = CELL_TIMEOUT,
+    peildatum: str | None = None,
 ) -> Plan:
     """Check every option and decide what to run; nothing is written yet. Parameters as :func:`run`."""
     params = load_parameters(config) if config is not None else {}
@@ -206,12 +230,19 @@ def plan(
     params.pop("periode", None)
     if workers is not None and workers < 1:
         raise UsageError("--workers must be at least 1.")
-    reports = _choose_reports(notebooks, notebook_dir)
+    if peildatum is not None:
+        peildatum = check_peildatum(peildatum)
+        if periode:
+            raise UsageError("give either --periode (a month) or --peildatum (a day of a report on request), not both.")
+    reports = _choose_reports(notebooks, notebook_dir, peildatum)
     # Resolved once here, so parallel kernels never each generate the sample.
     data_path = resolve(data).resolve()
     meta = read_meta(data_path)
     chosen = _choose_afdelingen(afdelingen, data_path)
-    periode = check_periode(periode) if periode else last_complete_month(meta.get("periode_tot"))
+    if peildatum is not None:
+        periode = peildatum  # the run's folder is the day
+    else:
+        periode = check_periode(periode) if periode else last_complete_month(meta.get("periode_tot"))
 
     # Each report reads its own parameters file (parameters/<report>.yaml), unless one file is named for all.
     config_files: dict[str, Path | None] = {}
@@ -230,10 +261,11 @@ def plan(
         notes.append(f"{config}: {', '.join(unused)} is not a parameter of any notebook run; ignored.")
     data_meta = {k: meta.get(k) for k in ("gemeente", "bron", "periode_van", "periode_tot", "aangemaakt_op")}
     data_meta["map"] = data_path.name
+    teksten = {nb.name: teksten_file(nb) for nb in reports}
     context = RunContext(
         out=Path(out), periode=periode, data_path=data_path, data_meta=data_meta, config=params,
         config_files=config_files, report_parameters=report_parameters, kernel_name=kernel_name, timeout=timeout, env=kernel_environment(),
-        secrets=secret_values(), workers=workers or default_workers(),
+        secrets=secret_values(), workers=workers or default_workers(), teksten_files=teksten,
     )
     return Plan(reports, chosen, context, notes)
 
@@ -318,6 +350,7 @@ def run(
     timeout: int = CELL_TIMEOUT,
     progress: bool | None = None,
     on_done: Callable[[Outcome], None] | None = None,
+    peildatum: str | None = None,
 ) -> RunResult:
     """Run report notebooks per department and publish them with the index pages.
 
@@ -348,6 +381,9 @@ def run(
         Show a progress bar; default only on a terminal.
     on_done : callable, optional
         Called with each :class:`Outcome` as it finishes.
+    peildatum : str, optional
+        Day ``YYYY-MM-DD`` of a report published on request (notebook metadata ``op_verzoek``); only such
+        reports may then be named, and they are published into ``<out>/<peildatum>/``.
 
     Returns
     -------
@@ -356,7 +392,8 @@ def run(
     """
     started = time.perf_counter()
     the_plan = plan(notebooks, periode=periode, afdelingen=afdelingen, data=data, out=out, workers=workers,
-                    config=config, notebook_dir=notebook_dir, kernel_name=kernel_name, timeout=timeout)
+                    config=config, notebook_dir=notebook_dir, kernel_name=kernel_name, timeout=timeout,
+                    peildatum=peildatum)
     outcomes = execute_all(the_plan, progress, on_done)
     return publish(the_plan, outcomes, started, config)
 
@@ -386,7 +423,8 @@ def _write_log(result: RunResult, ctx: RunContext, argv: str) -> None:
 
 
 def _argv_text(reports: Iterable[ReportNotebook], afdelingen: list[str], data: Path, periode: str, config: Any) -> str:
-    parts = [" ".join(str(nb.path) for nb in reports), f"--periode {periode}", f"--data {data}"]
+    which = "--peildatum" if any(nb.op_verzoek for nb in reports) else "--periode"
+    parts = [" ".join(str(nb.path) for nb in reports), f"{which} {periode}", f"--data {data}"]
     parts += [f"--afdeling {a!r}" for a in afdelingen]
     if config:
         parts.append(f"--config {config}")
