@@ -166,8 +166,10 @@ def test_the_report_states_when_the_archive_states_were_read() -> None:
 
 def test_the_sample_backlog_is_found_exactly(small_sample: Path) -> None:
     a = figures.load(small_sample)
-    geplant = load_snapshot(small_sample, []).meta["sample"]["geplant"]["archief_achterstand"]
+    meta = load_snapshot(small_sample, []).meta
+    geplant = meta["sample"]["geplant"]["archief_achterstand"]
     peil = geplant["peildatum"]
+    assert figures.gelezen_op(meta) == peil == meta["periode_tot"]  # the sample's states are those of its last day
     t = figures.achterstand(a, peil).set_index("afdeling")
     assert t.loc["totaal", "vernietigen"] == geplant["vernietigen"] > 0
     assert t.loc["totaal", "blijvend_bewaren"] == geplant["blijvend_bewaren"] > 0

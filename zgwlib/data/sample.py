@@ -1148,6 +1148,8 @@ def generate(
         "periode_tot": _iso(tl.einde),
         "invoeringsdatum": _iso(tl.golive),
         "invoering_per_afdeling": {a.naam: _iso(tl.afd_golive[i]) for i, a in enumerate(AFDELINGEN)},
+        # The archive states are those at the end of the data (the day the backlog is planted against).
+        "archief_gelezen_op": _iso(tl.einde),
         "sample": {"seed": seed, "zaken": n, "start": str(first), "months": months, "geplant": geplant},
     }
     return tables, meta
