@@ -102,7 +102,8 @@ def tabellen(zaken: list[tuple[Any, ...]] = ZAKEN, medewerkers: list[tuple[Any, 
     """The contract tables of the tiny municipality (or of the rows given)."""
     z = pd.DataFrame(zaken, columns=_Z)
     z["archiefnominatie"], z["archiefstatus"], z["archiefactiedatum"] = None, "nog_te_archiveren", None
-    z["vertrouwelijkheidaanduiding"], z["communicatiekanaal"] = "openbaar", "balie"
+    # Every zaak came in digitally, so the service tip stays out of the signal tests (tests/test_service.py).
+    z["vertrouwelijkheidaanduiding"], z["communicatiekanaal"] = "openbaar", "e-formulier"
     z["omschrijving"] = [f"<b>{i}</b> omschrijving" for i in z["identificatie"]]
     st = pd.DataFrame(statussen, columns=["zaak", "volgnummer", "datum_status_gezet", "is_eindstatus", "gezet_door"])
     st["statustype"] = "Status " + st["volgnummer"].astype(str)

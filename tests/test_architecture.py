@@ -16,7 +16,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "zgwlib"
 
 #: The report packages, each named like its notebook.
-REPORTS = {"maandrapportage", "opschoonactie", "evaluatie", "verkenning", "termijnbewaking"}
+REPORTS = {"maandrapportage", "opschoonactie", "evaluatie", "verkenning", "termijnbewaking", "archief"}
 
 #: Reports that build on another report's figures (docs/architecture.md says why).
 BUILDS_ON = {

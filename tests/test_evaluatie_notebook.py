@@ -5,8 +5,8 @@ lagging department, the charts, the Excel appendix where ``excel_uit`` says);
 nbval for a department without zaken and with too few survey respondents (the
 empty and privacy branches), run from a ``notebooks/`` folder: the Excel file
 lands in ``outputs/`` beside it by default, never among the notebooks; and
-``zgw run`` of this notebook and the opschoonactie notebook for one
-department (two runs at a time).
+``zgw run`` of an adapted copy named with ``--peildatum`` for one department,
+with the evaluator's texts file beside the copy.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "evaluatie.ipynb"
 PARAMETERS = {
     "invoeringsdatum": "None", "evaluatiedatum": "None", "afdeling": '"organisatie"', "data": '"voorbeeld"',
     "vergelijkingsperiode_maanden": "4", "excel_uit": "None", "config": "None", "periode": "None",
+    "peildatum": "None", "teksten": "None",
 }
 
 pytestmark = pytest.mark.slow
@@ -36,16 +37,19 @@ pytestmark = pytest.mark.slow
 def test_notebook_is_committed_clean_with_its_parameters() -> None:
     assert assert_committed_clean(NOTEBOOK) == PARAMETERS
     nb = nbformat.read(NOTEBOOK, as_version=4)
-    assert nb.metadata["zgw"] == {"publish": True, "titel": "Evaluatie"}
-    # The runner accepts it (it passes afdeling, periode and data to every published notebook).
+    assert nb.metadata["zgw"] == {"publish": True, "op_verzoek": True, "titel": "Evaluatie"}
+    # The runner accepts it when named (afdeling, periode and data), but the monthly run never finds it.
     report = notebooks.read_report_notebook(NOTEBOOK)
-    assert report.publish and set(notebooks.REQUIRED_PARAMETERS) <= set(report.parameters)
-    # The sections evaluators fill in, with clearly marked places to write.
+    assert report.publish and report.op_verzoek and set(notebooks.REQUIRED_PARAMETERS) <= set(report.parameters)
+    assert "evaluatie" not in [r.name for r in notebooks.discover(NOTEBOOK.parent)]
+    # The sections evaluators write come from the texts file: no placeholder is typed into the notebook.
     markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
-    for kop in ("## 1. Doelen en aanpak", "## 7. Bevindingen en aanbevelingen", "### Conclusies",
-                "### Aanbevelingen aan het bestuur"):
+    for kop in ("## 1. Doelen en aanpak", "## 7. Bevindingen en aanbevelingen"):
         assert kop in markdown
-    assert markdown.count("✏️ *Vul hier in:*") >= 6
+    assert "Vul hier in" not in "\n".join(c.source for c in nb.cells)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    for keys in ('("doelen", "planning", "aanpak")', '("conclusies", "aanbevelingen", "vervolg")'):
+        assert f"evaluator.onderdelen_html(eigen_teksten, {keys})" in code
 
 
 def test_papermill_organisation(small_sample: Path, tmp_path: Path) -> None:
@@ -96,28 +100,39 @@ def test_nbval_lax_department_without_zaken(small_sample: Path, tmp_path: Path) 
     assert sorted(p.name for p in target.parent.iterdir()) == [target.name]
 
 
-def test_zgw_run_publishes_evaluation_and_cleanup_per_department(small_sample: Path, tmp_path: Path,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    # Both published notebooks of issues 6 and 7 for the department behind with its cleanup (the organisation
-    # runs above); under zgw run the evaluation's Excel appendix is published beside its report.
+def test_zgw_run_publishes_an_adapted_copy_once_under_its_day_with_its_texts(
+        small_sample: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # An adapted copy (docs/evaluatie.md) keeps the mark "op_verzoek": it is published only when named, under
+    # its own name and the day given; the evaluator's texts come from the file beside it, per department; under
+    # zgw run the Excel appendix is published beside the report.
     afdeling = load_snapshot(small_sample, ["zaken"]).meta["sample"]["geplant"]["opschoning_achter"]
-    opschoon = NOTEBOOK.parent / "opschoonactie.ipynb"
+    kit = tmp_path / "notebooks"
+    kit.mkdir()
+    copy = kit / "evaluatie-raad.ipynb"
+    copy.write_bytes(NOTEBOOK.read_bytes())
+    (kit / "evaluatie-raad.teksten.yaml").write_text(
+        f"alle:\n  aanpak: Gesprekken met <b>alle</b> teamleiders.\n{afdeling}:\n  conclusies: De afdeling loopt "
+        "achter met de opschoning.\nFinanciën:\n  conclusies: Niet voor deze afdeling.\n", encoding="utf-8")
     voor = sorted(p.name for p in NOTEBOOK.parent.iterdir())
     monkeypatch.chdir(tmp_path)  # a relative --out, as make demo gives it, while the kernel runs in notebooks/
-    result = run.run([NOTEBOOK, opschoon], afdelingen=[afdeling], data=small_sample,
-                     out=Path("out"), workers=2, progress=False)
+    assert [r.name for r in notebooks.discover(kit)] == []  # never in the monthly run
+    result = run.run([copy], peildatum="2025-11-01", afdelingen=[afdeling], data=small_sample,
+                     out=Path("out"), workers=1, progress=False)
     assert not result.failed, [(o.rapport, o.afdeling, o.error) for o in result.failed]
-    assert len(result.outcomes) == 2
-    folder = tmp_path / "out" / result.periode / slug(afdeling)
-    page = (folder / "opschoonactie.html").read_text(encoding="utf-8")
-    assert "Oordeel: achter." in page
-    evaluatie = (folder / "evaluatie.html").read_text(encoding="utf-8")
-    assert "Vergeleken worden" in evaluatie
+    assert [(o.rapport, o.afdeling) for o in result.outcomes] == [("evaluatie-raad", afdeling)]
+    folder = tmp_path / "out" / "2025-11-01" / slug(afdeling)
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["2025-11-01", "index.html"]
+    evaluatie = (folder / "evaluatie-raad.html").read_text(encoding="utf-8")
+    assert "Vergeleken worden" in evaluatie and "evaluatie op 1 november 2025" in evaluatie
+    assert "Gesprekken met &lt;b&gt;alle&lt;/b&gt; teamleiders." in evaluatie
+    assert "De afdeling loopt achter met de opschoning." in evaluatie and "Niet voor deze afdeling" not in evaluatie
+    assert evaluatie.count("Dit onderdeel is niet ingevuld.") == 4  # doelen, planning, aanbevelingen, vervolg
+    assert "Vul hier in" not in evaluatie
     bijlage = f"evaluatie-{slug(afdeling)}-2025-11-01.xlsx"
     assert (folder / bijlage).is_file()
     assert f"Excel-bijlage geschreven: {bijlage} (naast dit rapport)" in evaluatie
     assert ".tmp-" not in evaluatie  # the runner's temporary folder is not shown to readers
-    assert not list((tmp_path / "out").glob("*.xlsx")) and not list((tmp_path / "out" / result.periode).glob(".tmp-*"))
+    assert not list((tmp_path / "out").glob("*.xlsx")) and not list((tmp_path / "out" / "2025-11-01").glob(".tmp-*"))
     assert sorted(p.name for p in NOTEBOOK.parent.iterdir()) == voor  # nothing written among the notebooks
     assert not (NOTEBOOK.parent / "out").exists()
 

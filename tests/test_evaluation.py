@@ -33,6 +33,7 @@ from zgwlib.evaluatie import survey
 from zgwlib.evaluatie import display as weergave
 from zgwlib.evaluatie import excel
 from zgwlib.evaluatie import findings
+from zgwlib.evaluatie import teksten
 from zgwlib import style as plots
 from zgwlib.core.errors import UsageError
 from zgwlib.evaluatie.analysis import (
@@ -550,3 +551,30 @@ def test_sample_loads_without_unused_columns(small_sample: Path) -> None:
     snap = ev_mod.load(small_sample)
     full = load_snapshot(small_sample, ["statussen"])
     assert set(snap.statussen.columns) < set(full.statussen.columns)
+
+
+# --------------------------------------------------------------------------- the evaluator's texts per department
+
+
+def test_the_evaluators_texts_come_per_department_over_those_for_all(tmp_path: Path) -> None:
+    f = tmp_path / "evaluatie.teksten.yaml"
+    f.write_text("alle:\n  aanpak: Interviews met <b>tien</b> teamleiders.\n  doelen: Voor iedereen.\n"
+                 "Werk en Inkomen:\n  doelen: |\n    Eerste alinea.\n\n    Tweede alinea.\n  vervolg: ''\n",
+                 encoding="utf-8")
+    wi = teksten.load_teksten(f, "Werk en Inkomen")
+    assert wi == {"aanpak": "Interviews met <b>tien</b> teamleiders.", "doelen": "Eerste alinea.\n\nTweede alinea."}
+    assert teksten.load_teksten(f, "Financiën")["doelen"] == "Voor iedereen."
+    assert teksten.load_teksten(None, "Financiën") == {}
+    # Shown as escaped paragraphs; a section without text says it was not filled in, and nothing else.
+    assert teksten.tekst_html(wi, "doelen") == "<p>Eerste alinea.</p><p>Tweede alinea.</p>"
+    assert teksten.tekst_html(wi, "aanpak") == "<p>Interviews met &lt;b&gt;tien&lt;/b&gt; teamleiders.</p>"
+    leeg = teksten.tekst_html(wi, "vervolg")
+    assert "Dit onderdeel is niet ingevuld." in leeg and "Vul hier in" not in leeg
+    f.write_text("alle:\n  conclusie: iets\n", encoding="utf-8")
+    with pytest.raises(UsageError, match=r"evaluatie\.teksten\.yaml: 'alle' has an unknown section 'conclusie'"):
+        teksten.load_teksten(f, "organisatie")
+    f.write_text("organisatie:\n  doelen: [een, twee]\n", encoding="utf-8")
+    with pytest.raises(UsageError, match=r"'organisatie', section 'doelen' must be text"):
+        teksten.load_teksten(f, "organisatie")
+    with pytest.raises(UsageError, match="no such parameters file"):
+        teksten.load_teksten(tmp_path / "weg.yaml", "organisatie")

@@ -156,6 +156,7 @@ def test_full_fetch_equals_the_sample(sample_server, sample_tables, small_sample
     assert meta["medewerkers_bron"] == "HR-export: hr.csv"
     # Read today: the data is complete up to yesterday.
     assert meta["periode_tot"] == (dt.date.fromisoformat(meta["opgehaald_op"][:10]) - dt.timedelta(days=1)).isoformat()
+    assert meta["archief_gelezen_op"] == meta["opgehaald_op"][:10]  # a full fetch read every archive state now
     assert not any(SECRET.encode() in f.read_bytes() for f in out.iterdir())
 
     log = sample_server.log
@@ -201,7 +202,7 @@ def test_incremental_fetch_brings_a_snapshot_up_to_date(few, tmp_path, per_zaak)
         quick(srv, out)
         # The first fetch ran on the cut-off day; the zaaksysteem moved on since.
         meta = json.loads((out / "meta.json").read_text())
-        meta["opgehaald_op"] = f"{cut}T06:00:00"
+        meta["opgehaald_op"], meta["archief_gelezen_op"] = f"{cut}T06:00:00", cut
         (out / "meta.json").write_text(json.dumps(meta))
         srv.set_tables(few)
         srv.log.clear()
@@ -226,6 +227,8 @@ def test_incremental_fetch_brings_a_snapshot_up_to_date(few, tmp_path, per_zaak)
         asked = {r.query.get("zaak") for r in srv.requests_to("/statussen")}
         assert len(asked) == len(few["zaken"]) - len(unchanged)
     assert read_meta(out)["sinds"] == cut
+    # Zaken closed before the cut were not read again: their archive states are still those of the cut.
+    assert read_meta(out)["archief_gelezen_op"] == cut
 
 
 # -- an organisation that keeps its documents elsewhere -------------------------------------

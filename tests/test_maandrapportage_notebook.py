@@ -133,8 +133,14 @@ def test_papermill_organisation(small_sample: Path, basis: metrics.Basis, maand:
     # Trends, champion bars, department heatmap; each with a Dutch alternative text for the page.
     images = [o for c in nb.cells for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
     assert [o["metadata"]["image/png"]["alt"] for o in images] == [
-        "Trends van de laatste 13 maanden", "Kampioensscore per afdeling",
-        "Heatmap: afdelingen tegen de belangrijkste cijfers"]
+        "Trends van de laatste 13 maanden", "Digitaal binnengekomen, de laatste 13 maanden",
+        "Kampioensscore per afdeling", "Heatmap: afdelingen tegen de belangrijkste cijfers"]
+    # Dienstverlening: the month's digital share as the figures compute it, and the share as a comparison column.
+    nu = metrics.eenheid(maand.tabel, "organisatie").set_index("maand").loc[PERIODE]
+    assert "## Dienstverlening" in rich
+    assert (f"In oktober 2026 kwamen {nl.getal(nu['digitaal'])} van de {nl.getal(nu['kanaal_bekend'])} zaken met een "
+            f"bekend kanaal digitaal binnen: {nl.procent(nu['aandeel_digitaal'], 0)}.") in rich
+    assert "Digitaal binnengekomen</th>" in rich  # a column of the department comparison
 
     page = publish.render_report(nb, publish.ReportPage("Maandrapportage", "organisatie", PERIODE,
                                                         {"gemeente": "Gemeente Voorbeeld"}))

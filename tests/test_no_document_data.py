@@ -150,7 +150,7 @@ def test_charts_leave_out_the_unknown_document_figures(feb: metrics.Maand) -> No
     fig = view.heatmap(metrics.vergelijking(feb.tabel, FEB), documentgegevens=False)
     labels = [t.get_text() for t in fig.axes[0].get_xticklabels()]
     assert labels == ["Binnen de servicenorm", "Binnen de wettelijke termijn", "Doorlooptijd (mediaan)",
-                      "Actieve medewerkers", "Achteraf geregistreerd"]
+                      "Actieve medewerkers", "Achteraf geregistreerd", "Digitaal binnengekomen"]
     plt.close(fig)
 
 

@@ -233,6 +233,9 @@ def test_sample_tips_rank_by_importance_and_quote_the_counts(sample: tuple[metri
         assert (tips["aantal"] >= laatste.instellingen.min_aantal_tip).all()
         f = laatste.selectie(afdeling)
         for t in tips.itertuples(index=False):
+            if t.code == "niet_digitaal":  # the service tip: its own weight and count (tests/test_service.py)
+                assert t.belang == signals.GEWICHT_NIET_DIGITAAL * t.aantal
+                continue
             assert t.belang == signals.SIGNALEN[t.code].gewicht * t.aantal
             if t.zaaktype:  # a zaak tip: the count of that zaaktype's flagged zaken, with its name in the text
                 assert int((f[t.code] & (f["zaaktype"] == t.zaaktype)).sum()) == t.aantal

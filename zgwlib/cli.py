@@ -112,17 +112,18 @@ def _cmd_contract(args: argparse.Namespace) -> int:
 
 def settings_classes() -> dict[str, type]:
     """Report name -> its settings class (``parameters/<report>.yaml``), for ``zgw settings``."""
+    from zgwlib.archief.figures import Instellingen as Archief
     from zgwlib.evaluatie.analysis import Instellingen as Evaluatie
     from zgwlib.maandrapportage.figures import Instellingen as Maandrapportage
     from zgwlib.opschoonactie.figures import Instellingen as Opschoonactie
     from zgwlib.termijnbewaking.figures import Instellingen as Termijnbewaking
 
     return {"maandrapportage": Maandrapportage, "opschoonactie": Opschoonactie, "evaluatie": Evaluatie,
-            "termijnbewaking": Termijnbewaking}
+            "termijnbewaking": Termijnbewaking, "archief": Archief}
 
 
 #: The reports that have settings (imported only when ``zgw settings`` runs: the CLI starts fast).
-REPORTS_WITH_SETTINGS = ("evaluatie", "maandrapportage", "opschoonactie", "termijnbewaking")
+REPORTS_WITH_SETTINGS = ("archief", "evaluatie", "maandrapportage", "opschoonactie", "termijnbewaking")
 
 
 def _cmd_settings(args: argparse.Namespace) -> int:
@@ -149,6 +150,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         workers=args.workers,
         config=args.config,
         frequentie=args.frequentie,
+        peildatum=args.peildatum,
     )
     for note in result.notes:
         print(f"note: {note}", file=sys.stderr)
@@ -213,6 +215,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "(default: the last complete month or week in the data)")
     p.add_argument("--frequentie", choices=("maand", "week"), default=None,
                    help="run the reports published per month (default) or per week, e.g. every Monday")
+    p.add_argument("--peildatum", default=None, metavar="YYYY-MM-DD",
+                   help="day of a report published on request (the evaluation): only such reports, named here, "
+                        "are run, into outputs/<peildatum>/")
     p.add_argument("--afdeling", action="extend", nargs="+", default=None, metavar="NAME",
                    help="only these departments; 'organisatie' is the whole organisation (default: all, plus it)")
     p.add_argument("--data", default=None, help="snapshot directory (default: the built-in sample 'voorbeeld')")

@@ -208,3 +208,38 @@ def period_days(periode: str) -> str:
     if start.month != end.month:
         return f"{start.day} {nl.MAANDEN[start.month - 1]} t/m {nl.datum(end)}"
     return f"{start.day} t/m {nl.datum(end)}"
+
+
+# --------------------------------------------------------------------------- a day (reports published on request)
+
+_DAG = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def is_peildatum(text: str) -> bool:
+    """Whether ``text`` is a day ``YYYY-MM-DD`` (the folder of a report published on request, e.g. the evaluation)."""
+    if not _DAG.fullmatch(str(text)):
+        return False
+    try:
+        dt.date.fromisoformat(str(text))
+    except ValueError:
+        return False
+    return True
+
+
+def check_peildatum(peildatum: Any, what: str = "--peildatum") -> str:
+    """``peildatum`` as ``YYYY-MM-DD``; anything else is refused, naming ``what`` was wrong."""
+    if not is_peildatum(str(peildatum)):
+        raise UsageError(f"{what} {peildatum!r}: expected a day as YYYY-MM-DD, for example 2026-07-01.")
+    return str(peildatum)
+
+
+def folder_label(name: str) -> str:
+    """How a period folder is named on a page: a month ``oktober 2026``, a week ``week 48 van 2026``, a day
+    ``1 juli 2026``."""
+    if is_week(name):
+        return period_name(name)
+    if is_periode(name):
+        return nl.maand(name)
+    if is_peildatum(name):
+        return nl.datum(name)
+    return str(name)

@@ -66,6 +66,12 @@ def _check(cls: type, name: str, value: Any, where: str) -> Any:
     field = {f.name: f for f in dataclasses.fields(cls)}[name]
     kind = type(field.default)
     minimum = field.metadata.get("min", 1 if kind is int else 0)
+    if kind is tuple:
+        # A list of names (channels, departments): YAML gives a list; one name alone is accepted as a list of one.
+        items = [value] if isinstance(value, str) else value
+        if not isinstance(items, (list, tuple)) or not all(isinstance(v, str) and v.strip() for v in items):
+            raise UsageError(f"{where}setting {name} must be a list of names, like [balie, post], not {value!r}.")
+        return tuple(v.strip() for v in items)
     if kind is bool:
         if not isinstance(value, bool):
             raise UsageError(f"{where}setting {name} must be true or false, not {value!r}.")
@@ -163,5 +169,9 @@ def render_defaults(cls: type, title: str, values: Mapping[str, Any] | None = No
             value = list(value)  # YAML has lists, not tuples
         if docs.get(f.name):
             lines.append(f"# {docs[f.name]}")
-        lines.append(yaml.safe_dump({f.name: value}, allow_unicode=True).strip())
+        if isinstance(value, list):  # one line: [e-formulier, website, app]
+            lines.append(f"{f.name}: " + yaml.safe_dump(value, allow_unicode=True, default_flow_style=True,
+                                                        width=10_000).strip())
+        else:
+            lines.append(yaml.safe_dump({f.name: value}, allow_unicode=True).strip())
     return "\n".join(lines) + "\n"

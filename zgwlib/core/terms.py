@@ -25,6 +25,13 @@ SAMPLE_NAME = "voorbeeld"
 #: (the evaluation's Excel appendix). They are published beside the report, and only when the run succeeds.
 BIJLAGEN_ENV = "ZGW_BIJLAGEN_MAP"
 
+#: The words that mark a text an evaluator still has to write ("✏️ *Vul hier in:* ..."). A paragraph holding them
+#: never reaches a published page: the publisher replaces it with :data:`NIET_INGEVULD`.
+PLACEHOLDER = "Vul hier in"
+
+#: What a published page says where a text was not filled in.
+NIET_INGEVULD = "Dit onderdeel is niet ingevuld."
+
 #: MIME type of the summary a report notebook displays for the index page.
 SUMMARY_MIME = "application/vnd.zgw.summary+json"
 

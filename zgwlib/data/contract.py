@@ -31,8 +31,9 @@ from zgwlib.core.terms import DOCUMENTEN_BRON, GEEN_DOCUMENTEN
 #: Version of this contract, written into every snapshot's ``meta.json``.
 #: Raise the major number when a snapshot of the old version cannot be read; the minor one when
 #: something optional is added (1.1: the optional catalogue of informatieobjecttypen; 1.2: the optional
-#: extension and suspension columns of zaken, and an empty ``documenten`` table when ``meta.json`` says the source
-#: has no document data, see :data:`META`).
+#: extension and suspension columns of zaken, an empty ``documenten`` table when ``meta.json`` says the source
+#: has no document data, see :data:`META`, and the required document types per zaaktype,
+#: zaaktype_informatieobjecttypen).
 CONTRACT_VERSION = "1.2"
 
 #: pandas dtype for each column kind.
@@ -61,6 +62,8 @@ VERTROUWELIJKHEIDAANDUIDING = (
 #: Levels from which a zaak is never described on a published page (its omschrijving stays out).
 VERTROUWELIJK_OF_HOGER = VERTROUWELIJKHEIDAANDUIDING[VERTROUWELIJKHEIDAANDUIDING.index("vertrouwelijk"):]
 DOCUMENT_STATUS = ("in_bewerking", "ter_vaststelling", "definitief", "gearchiveerd")
+# Catalogi API 1.3: ZaakTypeInformatieObjectType.richting.
+RICHTING = ("inkomend", "intern", "uitgaand")
 # Cleanup (opschoonactie) and survey vocabularies: the kit's own, see docs/data-contract.md.
 OPSCHONING_ACTIE = ("inventarisatie", "gedigitaliseerd", "vernietigd", "overgebracht", "gearchiveerd")
 OPSCHONING_EENHEID = ("strekkende_meters", "dossiers")
@@ -311,6 +314,30 @@ INFORMATIEOBJECTTYPEN = Table(
     required=False,
 )
 
+ZAAKTYPE_INFORMATIEOBJECTTYPEN = Table(
+    "zaaktype_informatieobjecttypen",
+    "One document type that belongs in the dossier of a zaaktype, with its direction. Optional: without it the "
+    "reports can only tell a closed zaak without any document, not one that misses a required document. A type "
+    "with richting inkomend or uitgaand is required for a complete dossier; intern types are not (docs/metrics.md, "
+    "*Archief*).",
+    (
+        C("zaaktype", "str", "Identificatie of the zaaktype.",
+          "ZaakTypeInformatieObjectType.zaaktype -> ZaakType.identificatie", nullable=False,
+          references=("zaaktypen", "identificatie")),
+        C("informatieobjecttype", "str", "Document type omschrijving, as in `documenten.informatieobjecttype`.",
+          "ZaakTypeInformatieObjectType.informatieobjecttype (-> InformatieObjectType.omschrijving)",
+          nullable=False, references=("informatieobjecttypen", "omschrijving"), reference_warning=True,
+          max_length=100),
+        C("richting", "str", "Incoming (from the citizen), outgoing (to the citizen) or internal.",
+          "ZaakTypeInformatieObjectType.richting", nullable=False, allowed=RICHTING),
+        C("volgnummer", "int", "Order of the type within the zaaktype.", "ZaakTypeInformatieObjectType.volgnummer",
+          min_value=1),
+        C("statustype", "str", "Statustype omschrijving from which the document must be there; empty: by the end.",
+          "ZaakTypeInformatieObjectType.statustype -> StatusType.omschrijving"),
+    ),
+    required=False,
+)
+
 MEDEWERKERS = Table(
     "medewerkers",
     "One member of staff who may work in the zaaksysteem.",
@@ -374,8 +401,8 @@ del C
 #: Every table of the contract, by name, in the order documents list them.
 TABLES: dict[str, Table] = {
     t.name: t
-    for t in (ZAKEN, STATUSSEN, DOCUMENTEN, ZAAKTYPEN, INFORMATIEOBJECTTYPEN, MEDEWERKERS, OPSCHONING,
-              OPSCHONING_DOELEN, ENQUETE)
+    for t in (ZAKEN, STATUSSEN, DOCUMENTEN, ZAAKTYPEN, INFORMATIEOBJECTTYPEN, ZAAKTYPE_INFORMATIEOBJECTTYPEN,
+              MEDEWERKERS, OPSCHONING, OPSCHONING_DOELEN, ENQUETE)
 }
 
 
@@ -485,7 +512,8 @@ def render_markdown() -> str:
         "the day it started.",
         "- `statussen`, `documenten` point at existing zaken; `zaken.zaaktype` at an existing zaaktype; "
         "`zaken.behandelaar` and `statussen.gezet_door` at an existing medewerker.",
-        "- When `informatieobjecttypen` has rows, a `documenten.informatieobjecttype` that is not in it is a "
+        "- When `informatieobjecttypen` has rows, a `documenten.informatieobjecttype` (or a "
+        "`zaaktype_informatieobjecttypen.informatieobjecttype`) that is not in it is a "
         "warning (the catalogue export may be older than the documents), not an error.",
         "- Processed cleanup amounts above the inventoried starting amount are a warning (over-reporting), "
         "not an error.",

@@ -281,6 +281,22 @@ NOOIT_GEBRUIKT: tuple[tuple[str, str], ...] = (
 #: A never-used document type whose validity ended before the data begins: not a candidate to clean up.
 BEEINDIGD_DOCUMENTTYPE = "Faxbericht"
 
+#: Direction of each document type in a dossier (Catalogi API richting), for zaaktype_informatieobjecttypen.
+RICHTING: dict[str, str] = {
+    "Aanvraag": "inkomend", "Melding": "inkomend", "Bezwaarschrift": "inkomend", "Klacht": "inkomend",
+    "Bijlage": "inkomend", "Foto": "inkomend", "Besluit": "uitgaand", "Brief": "uitgaand", "Advies": "intern",
+    "Rapport": "intern", "Verslag": "intern",
+}
+#: A zaaktype lists a document type in its dossier when its documents have it this often (or it is intern,
+#: or it comes exactly when advice was sought); the rarer ones (a photo now and then) are not required.
+LIJST_DREMPEL = 0.9
+
+#: Archive backlog planted besides the natural one (docs/sample.md): closed zaken of zaaktypen kept forever whose
+#: archiefactiedatum was set one year after closing (a wrongly configured archiefactietermijn), and of those a few
+#: already transferred. Drawn from their own random stream, so every other value stays as it was.
+ARCHIEF_FOUT_AANDEEL = 0.3
+ARCHIEF_OVERGEDRAGEN_AANDEEL = 0.25
+
 _MOR = 0  # index of the zaaktype with the planted skipped step
 _OVERGESLAGEN = "Ontvangen"
 
@@ -971,6 +987,59 @@ def _informatieobjecttypen(tl: _Tijdlijn) -> pd.DataFrame:
     return contract.conform("informatieobjecttypen", frame.sort_values("omschrijving"))
 
 
+def _zaaktype_informatieobjecttypen() -> pd.DataFrame:
+    """The document types of each zaaktype's dossier (no random draws: every other table stays as it was)."""
+    rows = []
+    for zt in ZAAKTYPEN:
+        nr = 0
+        for d, prob, _ in zt.documenten:
+            richting = RICHTING[d]
+            if prob >= LIJST_DREMPEL or prob < 0 or richting == "intern":
+                nr += 1
+                rows.append((zt.ident, d, richting, nr, None))
+    frame = pd.DataFrame(rows, columns=["zaaktype", "informatieobjecttype", "richting", "volgnummer", "statustype"])
+    return contract.conform("zaaktype_informatieobjecttypen", frame)
+
+
+def _plant_archief(seed: int, tl: _Tijdlijn, z: _Zaken, nominatie: np.ndarray, archived: np.ndarray,
+                   actie: np.ndarray, with_res: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The planted archive backlog of blijvend bewaren (:data:`ARCHIEF_FOUT_AANDEEL`), from its own random stream.
+
+    Returns the new archiefactiedatum (days) and archiefstatus codes (index in ``contract.ARCHIEFSTATUS``);
+    only zaken that were ``nog_te_archiveren`` change, so the archived ones (and the milestone) stay.
+    """
+    rng = np.random.default_rng([seed, 15])  # issue 15: a stream of its own, the main stream is untouched
+    blijvend = contract.ARCHIEFNOMINATIE.index("blijvend_bewaren")
+    kand = z.closed & with_res & (nominatie == blijvend) & ~archived
+    fout = kand & (rng.random(len(kand)) < ARCHIEF_FOUT_AANDEEL)
+    actie = np.where(fout, (z.eind.astype("datetime64[D]") + np.timedelta64(365, "D")).astype(np.int64), actie)
+    status = np.where(archived, contract.ARCHIEFSTATUS.index("gearchiveerd"), 0)
+    over = fout & (actie < tl.einde) & (rng.random(len(kand)) < ARCHIEF_OVERGEDRAGEN_AANDEEL)
+    status = np.where(over, contract.ARCHIEFSTATUS.index("overgedragen"), status)
+    return actie, status
+
+
+def _archief_achterstand(zaken: pd.DataFrame, tl: _Tijdlijn) -> dict[str, Any]:
+    """The archive backlog at the end of the data and at each month end (the definition in docs/sample.md)."""
+    eind = zaken["einddatum"].notna()
+    nom = zaken["archiefnominatie"]
+    status = zaken["archiefstatus"]
+    datum = zaken["archiefactiedatum"]
+    out: dict[str, Any] = {"peildatum": _iso(tl.einde)}
+    for naam in contract.ARCHIEFNOMINATIE:
+        out[naam] = int((eind & (nom == naam) & (datum < pd.Timestamp(_iso(tl.einde)))
+                         & (status != "overgedragen")).sum())
+    out["overgedragen"] = int((status == "overgedragen").sum())
+    out["zonder_nominatie"] = int((eind & nom.isna()).sum())
+    per_maand = {}
+    for m in range(tl.months):
+        peil = pd.Timestamp(_iso(int(tl.maand_dag[m + 1]) - 1))
+        per_maand[str(tl.start + m)] = int((eind & (zaken["einddatum"] <= peil) & nom.notna() & (datum < peil)
+                                            & (status != "overgedragen")).sum())
+    out["per_maand"] = per_maand
+    return out
+
+
 def _nooit_gebruikt(catalogus: pd.DataFrame, documenten: pd.DataFrame, einde: int) -> list[str]:
     """Catalogue types valid at the end of the data that no document has (the definition in docs/sample.md)."""
     eind = pd.Timestamp(_iso(einde))
@@ -1084,6 +1153,7 @@ def generate(
     jaar = z.eind.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64)
     # Selectielijst practice: the action is due on 1 January after the retention period.
     actie = (jaar + jaren + 1).astype("datetime64[Y]").astype("datetime64[D]").astype(np.int64)
+    actie, archiefstatus = _plant_archief(seed, tl, z, nominatie, archived, actie, with_res)
 
     zaken_frame = pd.DataFrame({
         "identificatie": _text(z.ids),
@@ -1097,7 +1167,7 @@ def generate(
         "uiterlijke_einddatum_afdoening": _dates(z.uiterlijk),
         "resultaat": _take(extra["res_vocab"], z.res),
         "archiefnominatie": _take(contract.ARCHIEFNOMINATIE, np.where(with_res, nominatie, -1)),
-        "archiefstatus": _take(contract.ARCHIEFSTATUS, np.where(archived, 1, 0)),
+        "archiefstatus": _take(contract.ARCHIEFSTATUS, archiefstatus),
         "archiefactiedatum": _dates(actie, with_res),
         "vertrouwelijkheidaanduiding": _take(contract.VERTROUWELIJKHEIDAANDUIDING, extra["vert"]),
         "communicatiekanaal": _take(KANALEN, extra["kanaal"]),
@@ -1125,6 +1195,7 @@ def generate(
         "documenten": contract.conform("documenten", pd.DataFrame(doc_cols)),
         "zaaktypen": contract.conform("zaaktypen", zaaktypen),
         "informatieobjecttypen": catalogus,
+        "zaaktype_informatieobjecttypen": _zaaktype_informatieobjecttypen(),
         "medewerkers": contract.conform("medewerkers", staf.frame),
         "opschoning": opschoning,
         "opschoning_doelen": doelen,
@@ -1134,11 +1205,14 @@ def generate(
     geplant["documenttypen_nooit_gebruikt"] = _nooit_gebruikt(catalogus, tables["documenten"], tl.einde)
     geplant["documenttype_beeindigd"] = BEEINDIGD_DOCUMENTTYPE
     geplant["termijnbewaking"] = _termijnbewaking(tl, z, opgeschort)
+    geplant["archief_achterstand"] = _archief_achterstand(tables["zaken"], tl)
     meta = {
         "periode_van": _iso(tl.maand_dag[0]),
         "periode_tot": _iso(tl.einde),
         "invoeringsdatum": _iso(tl.golive),
         "invoering_per_afdeling": {a.naam: _iso(tl.afd_golive[i]) for i, a in enumerate(AFDELINGEN)},
+        # The archive states are those at the end of the data (the day the backlog is planted against).
+        "archief_gelezen_op": _iso(tl.einde),
         "sample": {"seed": seed, "zaken": n, "start": str(first), "months": months, "geplant": geplant},
     }
     return tables, meta

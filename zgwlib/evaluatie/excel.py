@@ -8,59 +8,18 @@ among the notebooks.
 
 from __future__ import annotations
 
-import math
 import os
 from pathlib import Path
-from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from zgwlib.core import nl
 from zgwlib.core.errors import UsageError
 from zgwlib.evaluatie.analysis import Evaluatie
 from zgwlib.evaluatie.findings import bevindingen
-from zgwlib.core.files import atomic_file
-from zgwlib.core.terms import BIJLAGEN_ENV
+from zgwlib.core.files import plek, standaard_uitvoermap, write_workbook  # noqa: F401 - plek: this module's API too
 from zgwlib.core.terms import slug
 from zgwlib.style import GEEN_DOCUMENTGEGEVENS
-
-_BLADNAAM_MAX = 31
-
-
-def standaard_uitvoermap(werkmap: str | os.PathLike[str] | None = None) -> Path:
-    """The folder a notebook's files go to by default: the project's ``outputs`` folder.
-
-    Under ``zgw run`` it is the folder the runner names in ``ZGW_BIJLAGEN_MAP``,
-    so the file is published beside the report. Otherwise: a kernel runs in its
-    notebook's folder (JupyterLab, ``pytest --nbval``), and files written there
-    would end up among the notebooks. So from a folder in or below
-    ``notebooks/`` it is the ``outputs`` folder beside that ``notebooks/``; from
-    anywhere else ``outputs`` in that folder (the project root when papermill
-    runs from there).
-
-    Parameters
-    ----------
-    werkmap : path, optional
-        The folder to start from (default the current working directory).
-    """
-    if werkmap is None and os.environ.get(BIJLAGEN_ENV):  # under zgw run: beside the published report
-        return Path(os.environ[BIJLAGEN_ENV])
-    start = Path(werkmap if werkmap is not None else Path.cwd()).resolve()
-    for folder in (start, *start.parents):
-        if folder.name == "notebooks":
-            return folder.parent / "outputs"
-    return start / "outputs"
-
-
-def plek(pad: str | os.PathLike[str]) -> str:
-    """Where a written file is, in Dutch for the report: under ``zgw run`` its name beside the report
-    (the runner's temporary folder means nothing to a reader), otherwise its full path."""
-    pad = Path(pad)
-    bijlagen = os.environ.get(BIJLAGEN_ENV)
-    if bijlagen and pad.parent.resolve() == Path(bijlagen).resolve():
-        return f"{pad.name} (naast dit rapport)"
-    return str(pad.resolve())
 
 
 def standaard_excelpad(ev: Evaluatie, map_: str | os.PathLike[str] | None = None) -> Path:
@@ -118,24 +77,6 @@ def excel_tabellen(ev: Evaluatie) -> dict[str, pd.DataFrame]:
     return out
 
 
-def _celwaarde(v: Any) -> Any:
-    if v is None or v is pd.NA or v is pd.NaT:
-        return None
-    if isinstance(v, float) and math.isnan(v):
-        return None
-    if isinstance(v, (np.bool_, bool)):
-        return bool(v)
-    if isinstance(v, np.integer):
-        return int(v)
-    if isinstance(v, np.floating):
-        return None if np.isnan(v) else float(v)
-    if isinstance(v, pd.Timestamp):
-        return v.to_pydatetime()
-    if isinstance(v, (list, tuple, dict)):
-        return str(v)
-    return v
-
-
 def export_excel(ev: Evaluatie, pad: str | os.PathLike[str] | None = None) -> Path:
     """Write :func:`excel_tabellen` to one ``.xlsx`` file, atomically (a failed write keeps the old file).
 
@@ -154,9 +95,6 @@ def export_excel(ev: Evaluatie, pad: str | os.PathLike[str] | None = None) -> Pa
     pathlib.Path
         The file written.
     """
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     if pad in (None, ""):
         target = standaard_excelpad(ev)
     elif Path(pad).is_dir() or not Path(pad).suffix:
@@ -166,28 +104,5 @@ def export_excel(ev: Evaluatie, pad: str | os.PathLike[str] | None = None) -> Pa
     if target.suffix.lower() != ".xlsx":
         raise UsageError(f"excel_uit = {str(target)!r}: the file name must end in .xlsx (or name a folder).")
     target.parent.mkdir(parents=True, exist_ok=True)
-    wb = Workbook()
-    wb.remove(wb.active)
-    for naam, frame in excel_tabellen(ev).items():
-        ws = wb.create_sheet(naam[:_BLADNAAM_MAX])
-        ws.append([str(c) for c in frame.columns])
-        for c in ws[1]:
-            c.font = Font(bold=True)
-        for row in frame.itertuples(index=False):
-            ws.append([_celwaarde(v) for v in row])
-        for col in ws.iter_cols(min_row=2):
-            for c in col:
-                if isinstance(c.value, str) and c.value.startswith("="):
-                    c.data_type = "s"  # text such as "=SUM(...)" from the data stays text
-                elif isinstance(c.value, float):
-                    kop = str(ws.cell(1, c.column).value)
-                    c.number_format = "0.0%" if ("aandeel" in kop or kop.startswith(("termijn", "verandering",
-                                                                                       "eens", "score_"))) \
-                        else "0.0"
-        for i, kolom in enumerate(frame.columns, start=1):
-            breed = max([len(str(kolom))] + [len(str(v)) for v in frame[kolom].head(200)])
-            ws.column_dimensions[ws.cell(1, i).column_letter].width = min(max(10, breed + 2), 60)
-        ws.freeze_panes = "A2"
-    with atomic_file(target) as tmp:
-        wb.save(tmp)
-    return target
+    return write_workbook(excel_tabellen(ev), target, procent=lambda kop: "aandeel" in kop or kop.startswith(
+        ("termijn", "verandering", "eens", "score_")))

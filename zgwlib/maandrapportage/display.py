@@ -109,6 +109,8 @@ def signalen_html(signalen: pd.DataFrame) -> str:
         t = r.titel
         if r.code == "medewerkers_niet_actief" and pd.notna(r.nooit_actief):
             t += f" (waarvan nooit actief: {nl.getal(r.nooit_actief)})"
+        if isinstance(getattr(r, "label", None), str):
+            t += f" – geen signaal: de afdeling {r.label}"
         titels.append(t)
     df["_titel"] = titels
     return tabel_html(df, {"_titel": ("Signaal", None), "aantal": ("Aantal", getal), "_aandeel": ("Aandeel", None),
@@ -145,6 +147,41 @@ def kampioen_tabel_html(scores: pd.DataFrame, soort: str = "Afdeling") -> str:
         "gesloten": ("Afgesloten zaken", getal),
         "uitgesloten": ("Doet niet mee omdat", lambda v: v or "–"),
     }, markeer=list((scores["rang"] == 1).fillna(False)), links=["naam", "uitgesloten"])
+
+
+def dienstverlening_tabel_html(per_zaaktype: pd.DataFrame) -> str:
+    """Per zaaktype the zaken received by channel (:func:`zgwlib.maandrapportage.service.per_zaaktype`)."""
+    df = per_zaaktype.assign(
+        _grootste=[f"{k} ({nl.procent(a, 0)})" if isinstance(k, str) else "–"
+                   for k, a in zip(per_zaaktype["grootste_niet_digitaal"], per_zaaktype["aandeel_grootste"])],
+        _onbekend=per_zaaktype["kanaal_onbekend"] + per_zaaktype["zonder_kanaal"],
+    )
+    return tabel_html(df, {
+        "omschrijving": ("Zaaktype", None),
+        "ontvangen": ("Ontvangen", getal),
+        "digitaal": ("Digitaal", getal),
+        "niet_digitaal": ("Niet digitaal", getal),
+        "_onbekend": ("Kanaal onbekend", getal),
+        "aandeel_digitaal": ("Aandeel digitaal", procent),
+        "_grootste": ("Meeste niet-digitaal via", None),
+    }, links=["omschrijving", "_grootste"])
+
+
+def dienstverlening_grafiek(trend: pd.DataFrame, titel: str | None = None) -> Any:
+    """The digital share of the received zaken per month (rows of :func:`zgwlib.maandrapportage.figures.eenheid`)."""
+    import matplotlib.pyplot as plt
+
+    apply_style()
+    x = np.arange(len(trend))
+    fig, ax = plt.subplots(figsize=(11, 3.4), layout="constrained")
+    ax.plot(x, trend["aandeel_digitaal"].to_numpy(dtype="float64"), marker="o", markersize=3.5, linewidth=2,
+            color=PALET[0], label=FIGUREN["aandeel_digitaal"].label)
+    procent_as(ax)
+    ax.set_xticks(x, maand_labels(trend["maand"]), rotation=45, ha="right")
+    ax.legend(loc="best")
+    if titel:
+        ax.set_title(titel, loc="left")
+    return fig
 
 
 def vergelijking_tabel_html(vergelijking: pd.DataFrame) -> str:

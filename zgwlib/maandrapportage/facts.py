@@ -220,3 +220,39 @@ def nooit_actief(
     gezien = _markeer(len(medewerkers), np.asarray(behandelaar_rij)) | _markeer(len(medewerkers),
                                                                                  np.asarray(gezet_door_rij))
     return medewerkers["actief_sinds"].isna().to_numpy() & ~gezien
+
+
+# --------------------------------------------------------------------------- intake channel
+
+#: Codes of :func:`kanaal_soort`.
+DIGITAAL, NIET_DIGITAAL, KANAAL_ONBEKEND, ZONDER_KANAAL = 0, 1, 2, 3
+
+
+def kanaal_naam(naam: str) -> str:
+    """A channel name as it is compared: trimmed and case-folded (``"E-formulier "`` is ``"e-formulier"``)."""
+    return str(naam).strip().casefold()
+
+
+def kanaal_soort(kanalen: pd.Series, digitaal: tuple[str, ...], niet_digitaal: tuple[str, ...]) -> np.ndarray:
+    """Per zaak whether its ``communicatiekanaal`` is digital (docs/metrics.md, *Digitaal binnengekomen*).
+
+    Parameters
+    ----------
+    kanalen : Series
+        ``zaken.communicatiekanaal`` (text or categorical).
+    digitaal, niet_digitaal : tuple of str
+        The municipality's channel names of each kind (compared by :func:`kanaal_naam`); a name in both counts
+        as digital.
+
+    Returns
+    -------
+    ndarray of int8
+        :data:`DIGITAAL`, :data:`NIET_DIGITAAL`, :data:`KANAAL_ONBEKEND` (a name in neither list: the report
+        names it rather than guess) or :data:`ZONDER_KANAAL` (empty).
+    """
+    cat = kanalen if isinstance(kanalen.dtype, pd.CategoricalDtype) else kanalen.astype("category")
+    dig = {kanaal_naam(k) for k in digitaal}
+    niet = {kanaal_naam(k) for k in niet_digitaal}
+    per_cat = np.array([DIGITAAL if kanaal_naam(c) in dig else NIET_DIGITAAL if kanaal_naam(c) in niet
+                        else KANAAL_ONBEKEND for c in cat.cat.categories] + [ZONDER_KANAAL], dtype=np.int8)
+    return per_cat[cat.cat.codes.to_numpy()]  # code -1 (missing) takes the last slot

@@ -101,6 +101,7 @@ FIGUREN: dict[str, Figuur] = {f.code: f for f in (
     _F("met_resultaat", "Afgesloten met resultaat", "aandeel", 1),
     _F("achteraf", "Achteraf geregistreerd", "aandeel", -1),
     _F("volgens_werkwijze", "Volgens de werkwijze afgesloten", "aandeel", 1),
+    _F("aandeel_digitaal", "Digitaal binnengekomen", "aandeel", 1),
 )}
 del _F
 
@@ -117,8 +118,11 @@ DOCUMENTFIGUREN = ("met_documenten", "volgens_werkwijze")
 #: The figures of the department comparison (table and heatmap).
 VERGELIJKING = (
     "ontvangen", "binnen_norm", "binnen_termijn", "doorlooptijd_mediaan", "aandeel_actief", "met_documenten",
-    "achteraf", "volgens_werkwijze",
+    "achteraf", "volgens_werkwijze", "aandeel_digitaal",
 )
+
+#: Counts behind ``aandeel_digitaal`` in :func:`maandcijfers` (received zaken by the kind of their channel).
+KANAALTELLINGEN = ("digitaal", "kanaal_bekend", "kanaal_onbekend", "zonder_kanaal")
 
 
 def make_visibility_note(meta: Mapping[str, Any]) -> str | None:
@@ -168,6 +172,25 @@ class Instellingen:
         its start median (first three months after the go-live; see :mod:`zgwlib.maandrapportage.milestones`).
     halvering_min_zaken : int
         Closed zaken each three-month window (start and later) needs for its median to count.
+    digitale_kanalen : list of str
+        Names of ``communicatiekanaal`` that count as digital intake: the request entered the zaaksysteem
+        without being retyped (compared without regard to case). Defaults: the self-service channels of the VNG
+        reference list and their usual names (see docs/metrics.md, *Digitaal binnengekomen*).
+    niet_digitale_kanalen : list of str
+        Names that count as paper, counter or other non-digital intake; e-mail is here by default, because
+        an e-mail is retyped like a letter. A name in neither list is counted as "onbekend kanaal" and named
+        in the report, not guessed.
+    tip_niet_digitaal : float
+        A zaaktype gets the tip "is er een e-formulier?" when at least this share of its received zaken
+        with a known channel came in non-digitally (and at least min_aantal_tip zaken).
+    mijlpaal_digitaal : float
+        Milestone: the first month a department's (or the organisation's) digital share reaches this.
+    mijlpaal_digitaal_min_zaken : int
+        Received zaken with a known channel a month needs before its digital share can count for the milestone.
+    raadplegende_afdelingen : list of str
+        Departments whose staff mainly consult dossiers (a klantcontactcentrum): reading leaves no trace in the
+        data, so their staff figures are labelled "raadpleegt vooral" instead of signalled as not using the
+        zaaksysteem.
     """
 
     dagen_zonder_statuswijziging: int = field(default=30, metadata={"min": 0})
@@ -181,6 +204,18 @@ class Instellingen:
     stap_gebruikers: int = 250
     halvering_factor: float = 0.5
     halvering_min_zaken: int = 5
+    digitale_kanalen: tuple[str, ...] = ("e-formulier", "webformulier", "website", "internet", "app",
+                                         "mijnoverheid", "portaal")
+    niet_digitale_kanalen: tuple[str, ...] = ("balie", "telefoon", "post", "e-mail", "brief", "fax",
+                                              "huisbezoek", "social media")
+    tip_niet_digitaal: float = field(default=0.5, metadata={"min": 0})
+    mijlpaal_digitaal: float = field(default=0.5, metadata={"min": 0})
+    mijlpaal_digitaal_min_zaken: int = 20
+    raadplegende_afdelingen: tuple[str, ...] = ()
+
+    def raadpleegt(self, afdeling: str) -> bool:
+        """Whether ``afdeling`` is marked as mainly consulting dossiers (:attr:`raadplegende_afdelingen`)."""
+        return afdeling in self.raadplegende_afdelingen
 
 
 # --------------------------------------------------------------------------- prepared data
@@ -270,7 +305,7 @@ class Basis:
 KOLOMMEN: dict[str, list[str] | None] = {
     "zaken": ["identificatie", "zaaktype", "afdeling", "behandelaar", "registratiedatum", "startdatum", "einddatum",
               "einddatum_gepland", "uiterlijke_einddatum_afdoening", "resultaat", "archiefstatus", "omschrijving",
-              "vertrouwelijkheidaanduiding"],
+              "vertrouwelijkheidaanduiding", "communicatiekanaal"],
     "statussen": ["zaak", "volgnummer", "datum_status_gezet", "is_eindstatus", "gezet_door"],
     "documenten": ["identificatie", "zaak", "creatiedatum"],
     "medewerkers": None,
@@ -339,6 +374,8 @@ def prepare(snapshot: Any) -> Basis:
     afdelingen = [str(a) for a in afd.categories]
     z["afdeling"] = afd
     z["zaaktype"] = categorie(z["zaaktype"])
+    kanaal = z["communicatiekanaal"] if "communicatiekanaal" in z else pd.Series(pd.NA, index=z.index, dtype="str")
+    z["communicatiekanaal"] = categorie(kanaal)
     # A zaak's team is its behandelaar's team, when that person works in the zaak's department.
     teams = pd.Index(sorted({str(x) for x in mw["team"]}, key=_lower), dtype="str")
     # One extra slot (-1) for "no known behandelaar", so the lookups below need no branch.
@@ -512,7 +549,7 @@ def _groepen(b: Basis, niveau: str) -> tuple[np.ndarray, np.ndarray, pd.DataFram
     return dense[pz], dense[pm], units.astype("str")
 
 
-def _cijfers(b: Basis, m0: int, m1: int, niveau: str) -> pd.DataFrame:
+def _cijfers(b: Basis, m0: int, m1: int, niveau: str, soort: np.ndarray) -> pd.DataFrame:
     z, mw = b.zaken, b.medewerkers
     gz, gm, units = _groepen(b, niveau)
     size, n = len(units), m1 - m0 + 1
@@ -538,10 +575,29 @@ def _cijfers(b: Basis, m0: int, m1: int, niveau: str) -> pd.DataFrame:
     out["actieve_gebruikers"] = actief.astype(np.int64)
     out["medewerkers"] = np.repeat(staf, n).astype(np.int64)
     out["aandeel_actief"] = out["actieve_gebruikers"] / out["medewerkers"].where(out["medewerkers"] > 0)
+    # Received zaken by the kind of their channel; the share is of those whose channel is known.
+    sleutel = gz[r] * n + (m_reg[r] - m0)
+    per_soort = [np.bincount(sleutel[soort[r] == k], minlength=size * n).astype(np.int64) for k in range(4)]
+    out["digitaal"] = per_soort[facts.DIGITAAL]
+    out["kanaal_bekend"] = per_soort[facts.DIGITAAL] + per_soort[facts.NIET_DIGITAAL]
+    out["kanaal_onbekend"] = per_soort[facts.KANAAL_ONBEKEND]
+    out["zonder_kanaal"] = per_soort[facts.ZONDER_KANAAL]
+    out["aandeel_digitaal"] = out["digitaal"] / out["kanaal_bekend"].where(out["kanaal_bekend"] > 0)
     return out
 
 
-def maandcijfers(basis: Basis, periode: str, maanden: int | None = None, niveau: str = "afdeling") -> pd.DataFrame:
+def kanaalsoort(basis: Basis, instellingen: Instellingen | None = None) -> np.ndarray:
+    """Per zaak of ``basis``: the kind of its channel (:func:`zgwlib.maandrapportage.facts.kanaal_soort`)."""
+    inst = instellingen or Instellingen()
+    key = ("kanaalsoort", inst.digitale_kanalen, inst.niet_digitale_kanalen)
+    if key not in basis.cache:
+        basis.cache[key] = facts.kanaal_soort(basis.zaken["communicatiekanaal"], inst.digitale_kanalen,
+                                              inst.niet_digitale_kanalen)
+    return basis.cache[key]
+
+
+def maandcijfers(basis: Basis, periode: str, maanden: int | None = None, niveau: str = "afdeling",
+                 instellingen: Instellingen | None = None) -> pd.DataFrame:
     """Every figure of :data:`FIGUREN` for every department (or team) and each of the last ``maanden`` months.
 
     Parameters
@@ -557,33 +613,37 @@ def maandcijfers(basis: Basis, periode: str, maanden: int | None = None, niveau:
         ``afdeling``: one row per department and month plus the whole
         organisation (``afdeling == "organisatie"``). ``team``: one row per
         (afdeling, team) and month; a zaak counts for its behandelaar's team.
+    instellingen : Instellingen, optional
+        Which channel names are digital (``aandeel_digitaal``); default :class:`Instellingen`.
 
     Returns
     -------
     DataFrame
         ``afdeling`` (and ``team``), ``maand`` (``YYYY-MM``) and one column per
-        figure code, plus ``achteraf_aantal``. Months without zaken have counts 0
-        and rates NaN; departments without staff have ``aandeel_actief`` NaN.
+        figure code, plus ``achteraf_aantal`` and the channel counts
+        :data:`KANAALTELLINGEN`. Months without zaken have counts 0 and rates
+        NaN; departments without staff have ``aandeel_actief`` NaN.
     """
     n = Instellingen().trend_maanden if maanden is None else int(maanden)
+    soort = kanaalsoort(basis, instellingen)
     m1 = periode_index(periode)
     m0 = m1 - n + 1
     if n < 1:
         raise UsageError(f"maanden must be at least 1, not {maanden!r}.")
     if niveau == "afdeling":
-        per = _cijfers(basis, m0, m1, "afdeling")
-        org = _cijfers(basis, m0, m1, "organisatie")
+        per = _cijfers(basis, m0, m1, "afdeling", soort)
+        org = _cijfers(basis, m0, m1, "organisatie", soort)
         org.insert(0, "afdeling", ORGANISATIE)
         out = pd.concat([org, per], ignore_index=True)
     elif niveau == "team":
-        out = _cijfers(basis, m0, m1, "team")
+        out = _cijfers(basis, m0, m1, "team", soort)
     else:
         raise UsageError(f"niveau must be 'afdeling' or 'team', not {niveau!r}.")
     out["maand"] = [periode_tekst(int(m)) for m in out["maand"]]
     for k in ("afdeling", "team"):
         if k in out:
             out[k] = out[k].astype("str")
-    cols = [c for c in ("afdeling", "team", "maand") if c in out] + list(FIGUREN) + ["achteraf_aantal"]
+    cols = [c for c in ("afdeling", "team", "maand") if c in out] + list(FIGUREN) + ["achteraf_aantal", *KANAALTELLINGEN]
     return out[cols]
 
 
@@ -712,7 +772,7 @@ class Maand:
 #: Per-zaak columns of :func:`maand_flags` besides the signals (the figures per zaaktype need them).
 _FEITEN = ("identificatie", "zaaktype", "afdeling", "omschrijving", "vertrouwelijkheidaanduiding", "registratiedatum", "gesloten", "doorlooptijd",
            "binnen_norm", "binnen_termijn", "heeft_documenten", "heeft_behandelaar", "heeft_resultaat", "achteraf",
-           "volgens_werkwijze")
+           "volgens_werkwijze", "communicatiekanaal")
 
 
 def maand_flags(basis: Basis, periode: str, instellingen: Instellingen | None = None) -> pd.DataFrame:
@@ -767,8 +827,8 @@ def maand(basis: Basis, periode: str | None = None, instellingen: Instellingen |
         basis=basis,
         periode=periode,
         instellingen=inst,
-        tabel=maandcijfers(basis, periode, n),
-        teams=maandcijfers(basis, periode, n, niveau="team"),
+        tabel=maandcijfers(basis, periode, n, instellingen=inst),
+        teams=maandcijfers(basis, periode, n, niveau="team", instellingen=inst),
         zaken=maand_flags(basis, periode, inst),
         actief=actief_in_maand(basis, periode).to_numpy(),
     )

@@ -18,8 +18,12 @@ Four kinds, each defined once here and in ``docs/metrics.md`` (section
 * ``archief``: the first zaak completely archived: ``archiefstatus``
   ``gearchiveerd``, at least one document and a resultaat; the first in order
   of (``einddatum``, ``identificatie``), dated by its einddatum (the data holds
-  no archiving date, so this is the earliest day it can have been archived).
-  Without document data it cannot be known, so there is none.
+  no archiving date, so this is the earliest day it can have been archived;
+  without document data it cannot be known, so there is none);
+* ``digitaal``: the first month a department (and the organisation) reached
+  :attr:`~zgwlib.maandrapportage.figures.Instellingen.mijlpaal_digitaal` digital intake, after a counted month
+  below it (:func:`zgwlib.maandrapportage.service.eerste_maand_digitaal`), dated by the month's last day. The
+  organisation's report lists it for every department.
 
 Only milestones reached by the end of the report month count; one is *recent*
 when it was reached in the report month or the
@@ -39,11 +43,12 @@ import pyarrow.compute as pc
 
 from zgwlib.core import nl
 from zgwlib.maandrapportage.figures import Basis, Instellingen
+from zgwlib.maandrapportage.service import eerste_maand_digitaal
 from zgwlib.core.periods import maand_einde, maand_index, periode_index, periode_tekst
 from zgwlib.core.terms import ORGANISATIE
 
 #: The kinds of milestone, in the order the report names them.
-SOORTEN = ("zaken", "gebruikers", "halvering", "archief")
+SOORTEN = ("zaken", "gebruikers", "halvering", "archief", "digitaal")
 
 #: Months in the start window and in each later window of the halving.
 VENSTER = 3
@@ -341,6 +346,15 @@ def mijlpalen(
                      f"afgesloten op {nl.datum(eerste['einddatum'])}.",
         })
 
+    for r in eerste_maand_digitaal(basis, periode, inst, afdeling).itertuples(index=False):
+        wie = "De hele organisatie" if r.afdeling == ORGANISATIE else f"Afdeling {r.afdeling}"
+        rows.append({
+            "soort": "digitaal", "datum": maand_einde(r.maand), "afdeling": str(r.afdeling),
+            "tekst": f"{wie} kreeg in {nl.maand(r.maand)} voor het eerst minstens "
+                     f"{nl.procent(inst.mijlpaal_digitaal, 0)} van de zaken digitaal binnen: "
+                     f"{nl.procent(r.aandeel, 0)} van {nl.getal(r.aantal)} zaken met een bekend kanaal.",
+        })
+
     out = pd.DataFrame(rows, columns=[c for c in KOLOMMEN if c not in ("maand", "recent")])
     out["nummer"] = out["nummer"].astype("Int64")
     out["datum"] = pd.to_datetime(out["datum"]).astype("datetime64[us]")
@@ -369,7 +383,7 @@ def overzicht(tabel: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     (DataFrame, DataFrame)
         Recent milestones, newest first; earlier milestones, newest first: of
         ``zaken`` and ``gebruikers`` only the latest, every halved zaaktype,
-        the first archived zaak.
+        the first archived zaak, every first month of digital intake.
     """
     recent = tabel[tabel["recent"]].iloc[::-1].reset_index(drop=True)
     eerder = tabel[~tabel["recent"]]

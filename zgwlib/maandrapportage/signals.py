@@ -18,6 +18,15 @@ Scope in a monthly report (month ``M``, peildatum = last day of ``M``):
   the departments that had zaken in ``M`` (departments without zaken, such as
   HRM, only consult dossiers, which the data does not show); nooit actief:
   of those, staff who never used the system at all.
+
+What the data cannot show: reading a dossier leaves no trace, so staff who
+only consult (a klantcontactcentrum) look inactive. Departments marked in
+:attr:`~zgwlib.maandrapportage.figures.Instellingen.raadplegende_afdelingen`
+are therefore left out of the organisation's staff signal and get no tip; in
+their own report the staff row is labelled :data:`RAADPLEEGT` instead.
+
+Besides the signals, :func:`tips` gives the service tip of
+:func:`zgwlib.maandrapportage.service.tips` ("is er een e-formulier?").
 """
 
 from __future__ import annotations
@@ -37,6 +46,13 @@ from zgwlib.maandrapportage.facts import (
     dagen_sinds_laatste_status, index_in, open_op, open_over_termijn,
 )
 from zgwlib.maandrapportage.figures import Basis, Instellingen, Maand, prepare
+from zgwlib.maandrapportage import service
+
+#: The label of staff figures of a department that mainly consults dossiers (instead of a signal).
+RAADPLEEGT = "raadpleegt vooral; het gebruik is niet te zien in de gegevens"
+
+#: Importance per zaak of the tip "is er een e-formulier?" (:func:`tips`).
+GEWICHT_NIET_DIGITAAL = 1
 
 
 #: Column names of :func:`zaak_flags` (the spec's names of the planted counts).
@@ -169,6 +185,7 @@ def staf_in_scope(maand: Maand, afdeling: str) -> np.ndarray:
     afd = maand.zaken["afdeling"]
     met_zaken = afd.cat.categories[np.unique(afd.cat.codes.to_numpy()[afd.cat.codes.to_numpy() >= 0])] \
         if isinstance(afd.dtype, pd.CategoricalDtype) else afd.dropna().unique()
+    met_zaken = [a for a in met_zaken if not maand.instellingen.raadpleegt(str(a))]
     return index_in(mw["afdeling"], pd.Series(met_zaken, dtype="str")) >= 0
 
 
@@ -190,7 +207,9 @@ def signalen(maand: Maand, afdeling: str, *, toon_namen: bool = False) -> pd.Dat
         One row per code of :data:`SIGNALEN`: ``code``, ``titel``, ``aantal``,
         ``noemer`` (the count it is a share of), ``noemer_tekst``, ``aandeel``,
         ``voorbeelden`` (list of zaak, document or medewerker identificaties; no
-        names) and ``nooit_actief`` (only on ``medewerkers_niet_actief``).
+        names), ``nooit_actief`` (only on ``medewerkers_niet_actief``) and
+        ``label`` (:data:`RAADPLEEGT` on the staff row of a department that mainly
+        consults dossiers: not a signal; else None).
         ``documenten_buiten_zaak`` only for the organisation: a document
         without a zaak has no department. Without document data neither
         ``gesloten_zonder_documenten`` nor ``documenten_buiten_zaak``: they are
@@ -224,6 +243,8 @@ def signalen(maand: Maand, afdeling: str, *, toon_namen: bool = False) -> pd.Dat
     out.insert(1, "titel", [SIGNALEN[c].titel for c in out["code"]])
     out.insert(4, "noemer_tekst", [_noemer_tekst(c, afdeling) for c in out["code"]])
     out["aandeel"] = out["aantal"] / out["noemer"].where(out["noemer"] > 0)
+    out["label"] = pd.Series([RAADPLEEGT if c == "medewerkers_niet_actief" and inst.raadpleegt(afdeling) else None
+                              for c in out["code"]], dtype=object)
     return out
 
 
@@ -308,7 +329,10 @@ def tips(maand: Maand, afdeling: str, signaaltabel: pd.DataFrame | None = None) 
 
     Zaak signals give one tip per (signal, zaaktype) with at least
     :attr:`~zgwlib.maandrapportage.figures.Instellingen.min_aantal_tip` zaken; inactive staff
-    and documents outside a zaak give one tip each (same minimum). Importance =
+    and documents outside a zaak give one tip each (same minimum; no staff tip for a department that mainly
+    consults dossiers); a zaaktype that mostly came in non-digitally gets the service tip
+    (code ``niet_digitaal``, :func:`zgwlib.maandrapportage.service.tips`, weight
+    :data:`GEWICHT_NIET_DIGITAAL`). Importance =
     the signal's :attr:`Signaal.gewicht` times the count; ties by signal order,
     then zaaktype.
 
@@ -338,10 +362,15 @@ def tips(maand: Maand, afdeling: str, signaaltabel: pd.DataFrame | None = None) 
     tabel = signaaltabel if signaaltabel is not None else signalen(maand, afdeling)
     for code in ("medewerkers_niet_actief", "documenten_buiten_zaak"):
         row = tabel[tabel["code"] == code]
+        if "label" in row and row["label"].notna().any():
+            continue  # a department that consults dossiers: not using the system is no signal here
         if len(row) and int(row["aantal"].iloc[0]) >= inst.min_aantal_tip:
             n, total = int(row["aantal"].iloc[0]), int(row["noemer"].iloc[0])
             wie = "van afdelingen met zaken" if code == "medewerkers_niet_actief" and afdeling == ORGANISATIE else ""
             rows.append((code, "", n, SIGNALEN[code].gewicht * n, _tip_tekst(code, n, wie, inst, naam_maand, total)))
+    for r in service.tips(maand, afdeling).itertuples(index=False):
+        rows.append(("niet_digitaal", r.zaaktype, r.aantal, GEWICHT_NIET_DIGITAAL * r.aantal, r.tekst))
+    order["niet_digitaal"] = len(order)
     out = pd.DataFrame(rows, columns=["code", "zaaktype", "aantal", "belang", "tekst"])
     out["_o"] = out["code"].map(order)
     out = out.sort_values(["belang", "_o", "zaaktype"], ascending=[False, True, True], kind="stable")

@@ -82,6 +82,8 @@ class RunContext:
     env: dict[str, str]
     secrets: dict[str, str]
     workers: int = 1
+    #: Per notebook name, its texts file (``<notebook>.teksten.yaml`` beside it), given as the ``teksten`` parameter.
+    teksten_files: dict[str, Path | None] = field(default_factory=dict)
     stop: threading.Event = field(default_factory=threading.Event)
     pids: set[int] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -180,6 +182,15 @@ def parameterise(job: _Job) -> None:
     own = ctx.config_files.get(nb.name)
     if own is not None and "config" in nb.parameters:
         job.parameters["config"] = str(own)
+    teksten = ctx.teksten_files.get(nb.name)
+    if teksten is not None and "teksten" in nb.parameters:
+        job.parameters["teksten"] = str(teksten)
+    if nb.op_verzoek:
+        # A report on request is about one day: the notebook gets it as peildatum, its month as periode.
+        job.parameters.update(afdeling=job.afdeling, periode=ctx.periode[:7], data=str(ctx.data_path))
+        if "peildatum" in nb.parameters:
+            job.parameters["peildatum"] = ctx.periode
+        return
     job.parameters.update(afdeling=job.afdeling, periode=ctx.periode, data=str(ctx.data_path))
 
 

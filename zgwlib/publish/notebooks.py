@@ -2,7 +2,12 @@
 
 A notebook is a *report* when its metadata says ``"zgw": {"publish": true,
 "titel": ...}``; its ``parameters`` cell must declare ``afdeling``, ``periode``
-and ``data``, which the runner sets per run. A report's own settings live in
+and ``data``, which the runner sets per run. A report marked
+``"op_verzoek": true`` (the evaluation, and any adapted copy of it, which keeps
+the mark) is published only on purpose: never in the default monthly run, only
+when it is named on the command line with ``--peildatum``. Texts an evaluator
+writes per department live in ``<notebook>.teksten.yaml`` beside it
+(:data:`TEKSTEN_SUFFIX`); the runner gives that file as the ``teksten`` parameter. A report's own settings live in
 ``parameters/<report>.yaml`` beside the notebooks' folder (:mod:`zgwlib.core.settings`);
 the runner gives that file to the notebook as its ``config`` parameter.
 """
@@ -32,6 +37,9 @@ PARAMETERS_DIR = "parameters"
 #: (``YYYY-MM``) or an ISO week (``YYYY-Www``). Without the key a report is monthly.
 FREQUENTIES = ("maand", "week")
 
+#: A notebook's own texts file beside it: ``evaluatie.ipynb`` -> ``evaluatie.teksten.yaml``.
+TEKSTEN_SUFFIX = ".teksten.yaml"
+
 
 @dataclass(frozen=True)
 class ReportNotebook:
@@ -51,6 +59,8 @@ class ReportNotebook:
         Kernel from its metadata (``python3`` when missing).
     frequentie : str
         ``"maand"`` or ``"week"`` (``zgw.frequentie``; monthly when missing): which runs publish it.
+    op_verzoek : bool
+        Published only on purpose (``zgw.op_verzoek``): not in the default run, only when named, for one day.
     """
 
     path: Path
@@ -59,6 +69,7 @@ class ReportNotebook:
     parameters: tuple[str, ...]
     kernel_name: str
     frequentie: str = "maand"
+    op_verzoek: bool = False
 
     @property
     def name(self) -> str:
@@ -102,16 +113,27 @@ def read_report_notebook(path: str | os.PathLike[str]) -> ReportNotebook:
     kernel = (nb.metadata.get("kernelspec") or {}).get("name") or "python3"
     titel = str(meta.get("titel") or path.stem.replace("_", " ").capitalize())
     frequentie = str(meta.get("frequentie") or "maand")
-    return ReportNotebook(path, titel, bool(meta.get("publish")), parameters, kernel, frequentie)
+    return ReportNotebook(path, titel, bool(meta.get("publish")), parameters, kernel, frequentie,
+                          bool(meta.get("op_verzoek")))
 
 
 def discover(notebook_dir: str | os.PathLike[str] = NOTEBOOK_DIR) -> list[ReportNotebook]:
-    """Every notebook in ``notebook_dir`` that is marked for publication, by file name."""
+    """Every notebook in ``notebook_dir`` marked for publication every month, by file name.
+
+    A notebook marked ``op_verzoek`` (the evaluation and its adapted copies) is never found here: it is
+    published only when it is named.
+    """
     folder = Path(notebook_dir)
     if not folder.is_dir():
         raise UsageError(f"{folder}: no notebook folder here; run zgw from the kit's folder or name the notebooks.")
     found = [read_report_notebook(p) for p in sorted(folder.glob("*.ipynb"))]
-    return [nb for nb in found if nb.publish]
+    return [nb for nb in found if nb.publish and not nb.op_verzoek]
+
+
+def teksten_file(nb: ReportNotebook) -> Path | None:
+    """The notebook's own texts file (``<notebook>.teksten.yaml`` beside it), when it exists."""
+    own = nb.path.resolve().with_name(nb.path.stem + TEKSTEN_SUFFIX)
+    return own if own.is_file() else None
 
 
 def check_notebook(nb: ReportNotebook) -> None:

@@ -13,8 +13,10 @@ notebook should not have produced cannot run or phone home.
 
 Layout written by :mod:`zgwlib.publish.runner` and read here::
 
-    <out>/index.html                          every period: the months, and the weeks when there are any
+    <out>/index.html                          every period: the months, the weeks when there are any, and every
+                                              day of a report published on request
     <out>/<periode>/index.html                every department's reports of that month (or ISO week, YYYY-Www)
+    <out>/<peildatum>/...                     the same for a report published on request (YYYY-MM-DD)
     <out>/<periode>/<afdeling-slug>/<rapport>.html, .ipynb, .json
     <out>/<periode>/<afdeling-slug>/<rapport>.mislukt.html, .ipynb, .json   (last failed run)
 
@@ -39,8 +41,8 @@ from typing import Any
 
 from zgwlib.core import nl
 from zgwlib.core.files import write_text_atomic
-from zgwlib.core.periods import is_periode, is_week, period_days, period_name
-from zgwlib.core.terms import ORGANISATIE, SUMMARY_MIME
+from zgwlib.core.periods import folder_label, is_peildatum, is_periode, is_week, period_days
+from zgwlib.core.terms import NIET_INGEVULD, ORGANISATIE, PLACEHOLDER, SUMMARY_MIME
 
 #: Infix of the files of a failed run, beside the last good report (``x.mislukt.html``).
 FAILED_INFIX = ".mislukt"
@@ -69,14 +71,15 @@ def afdeling_label(afdeling: str, gemeente: str | None = None) -> str:
 
 
 def page_title(titel: str, afdeling: str, periode: str, gemeente: str | None = None) -> str:
-    """Dutch title of one report page: ``"Maandrapportage Vergunningverlening – oktober 2026"``, or for a weekly
-    report ``"Termijnbewaking Vergunningverlening – week 48 van 2026"``."""
-    return f"{titel} {afdeling_label(afdeling, gemeente)} – {period_name(periode)}"
+    """Dutch title of one report page: ``"Maandrapportage Vergunningverlening – oktober 2026"``, for a weekly
+    report ``"Termijnbewaking Vergunningverlening – week 48 van 2026"``, for a report on request a day
+    (``"Evaluatie Financiën – 1 juli 2026"``)."""
+    return f"{titel} {afdeling_label(afdeling, gemeente)} – {folder_label(periode)}"
 
 
 def _eenheid(periode: str) -> str:
-    """The Dutch word for the kind of period: ``"maand"`` or ``"week"``."""
-    return "week" if is_week(periode) else "maand"
+    """The Dutch word for the kind of period: ``"maand"``, ``"week"`` or (a report on request) ``"datum"``."""
+    return "week" if is_week(periode) else "maand" if is_periode(periode) else "datum"
 
 
 def _when(iso: str | None) -> str:
@@ -117,14 +120,24 @@ def _set_alt(out: Any, heading: str) -> None:
     meta["zgw_alt"] = str(own or (f"Grafiek: {heading}" if heading else "Grafiek"))
 
 
+def hide_placeholders(text: str) -> str:
+    """Markdown with every paragraph that holds :data:`~zgwlib.core.terms.PLACEHOLDER` replaced by
+    :data:`~zgwlib.core.terms.NIET_INGEVULD`: an unfilled "✏️ Vul hier in" never reaches a published page."""
+    if PLACEHOLDER.lower() not in text.lower():
+        return text
+    blocks = re.split(r"(\n[ \t]*\n)", text)  # paragraphs, keeping the blank lines between them
+    return "".join(f"*{NIET_INGEVULD}*" if PLACEHOLDER.lower() in b.lower() else b for b in blocks)
+
+
 def _for_html(nb: Any, *, failed: bool) -> Any:
-    """A copy of ``nb`` with only what a reader should see."""
+    """A copy of ``nb`` with only what a reader should see (no code, no unfilled placeholders)."""
     nb = copy.deepcopy(nb)
     cells = []
     heading = ""
     for cell in nb.cells:
         tags = set(cell.get("metadata", {}).get("tags", []))
         if cell.cell_type == "markdown":
+            cell.source = hide_placeholders(cell.source)
             found = re.findall(r"^#{1,6}\s+(.+?)\s*#*\s*$", cell.source, flags=re.MULTILINE)
             heading = found[-1] if found else heading
         if tags & REMOVE_CELL_TAGS or "papermill-error-cell-tag" in tags:
@@ -139,6 +152,9 @@ def _for_html(nb: Any, *, failed: bool) -> Any:
                 if out.get("output_type") == "stream" and out.get("name") == "stderr" and not failed:
                     # Warnings belong in the executed notebook, not in a report for team leaders.
                     continue
+                data = out.get("data") or {}
+                if isinstance(data.get("text/markdown"), str):
+                    data["text/markdown"] = hide_placeholders(data["text/markdown"])
                 _set_alt(out, heading)
                 kept.append(out)
             if not kept:
@@ -299,7 +315,7 @@ def render_report(nb: Any, page: ReportPage) -> str:
             )
             + "</div>"
         )
-    header = _header(page.paginatitel, f"Rapportages {period_name(page.periode)}", "../index.html",
+    header = _header(page.paginatitel, f"Rapportages {folder_label(page.periode)}", "../index.html",
                      f"Alle rapporten van deze {_eenheid(page.periode)}")
     footer = f'<footer class="zgw-voet">Gegevens: {html.escape(data_label(page.data))}.</footer>'
     resources = {
@@ -465,7 +481,7 @@ def write_period_index(period_dir: str | os.PathLike[str]) -> Path:
         sections.append(f'<section class="zgw-afdeling"><h2>{html.escape(name)}</h2>{cards}</section>')
     if not grouped:
         sections.append(f"<p>Er zijn voor deze {_eenheid(periode)} nog geen rapporten.</p>")
-    month = period_name(periode) if is_periode(periode) or is_week(periode) else periode
+    month = folder_label(periode)
     title = f"Rapportages {month}" + (f" – {gemeente}" if gemeente else "")
     sub = f"{n_ok} rapport{'en' if n_ok != 1 else ''}" + (f" · {n_failed} mislukt" if n_failed else "")
     if is_week(periode):
@@ -479,7 +495,8 @@ def write_period_index(period_dir: str | os.PathLike[str]) -> Path:
 
 
 def write_site_index(out_dir: str | os.PathLike[str]) -> Path:
-    """(Re)build ``<out>/index.html``: every month that has reports, newest first, and the weeks beside them.
+    """(Re)build ``<out>/index.html``: every month that has reports, newest first, the weeks beside them when
+    there are any, and under their own day the reports published on request (the evaluation).
 
     Returns
     -------
@@ -487,20 +504,17 @@ def write_site_index(out_dir: str | os.PathLike[str]) -> Path:
         The index file.
     """
     out_dir = Path(out_dir)
-    periods = sorted(
-        (p for p in out_dir.iterdir() if p.is_dir() and is_periode(p.name) and (p / "index.html").exists()),
-        key=lambda p: p.name,
-        reverse=True,
-    )
-    weeks = sorted(
-        (p for p in out_dir.iterdir() if p.is_dir() and is_week(p.name) and (p / "index.html").exists()),
-        key=lambda p: p.name,
-        reverse=True,
-    )
-    gemeente, items = _period_items(periods)
-    week_gemeente, week_items = _period_items(weeks)
-    gemeente = gemeente or week_gemeente
-    body = f'<ul class="zgw-perioden">{"".join(items)}</ul>' if items else "<p>Er zijn nog geen rapporten.</p>"
+
+    def folders(kind: Any) -> list[Path]:
+        return sorted((p for p in out_dir.iterdir() if p.is_dir() and kind(p.name) and (p / "index.html").exists()),
+                      key=lambda p: p.name, reverse=True)
+
+    gemeente, items = _period_items(folders(is_periode))
+    week_gemeente, week_items = _period_items(folders(is_week))
+    day_gemeente, day_items = _period_items(folders(is_peildatum))
+    gemeente = gemeente or week_gemeente or day_gemeente
+    body = (f'<ul class="zgw-perioden">{"".join(items)}</ul>' if items
+            else "" if day_items or week_items else "<p>Er zijn nog geen rapporten.</p>")
     sub = "Kies een maand."
     if week_items:
         # Only a site with weekly reports lists them, beside the months (a monthly-only site stays as it was).
@@ -508,6 +522,8 @@ def write_site_index(out_dir: str | os.PathLike[str]) -> Path:
         body = (f'<section><h2>Weken</h2><ul class="zgw-perioden">{"".join(week_items)}</ul></section>'
                 f"<section><h2>Maanden</h2>{months}</section>")
         sub = "Kies een week of een maand."
+    if day_items:  # the evaluation and other reports on request: under their own day, never under a month
+        body += f'<h2>Op verzoek gepubliceerd</h2><ul class="zgw-perioden">{"".join(day_items)}</ul>'
     title = "Rapportages zaakgericht werken" + (f" – {gemeente}" if gemeente else "")
     footer = '<footer class="zgw-voet">Gemaakt met zgw, de rapportagekit voor zaakgericht werken.</footer>'
     page = _page(title, _header(title, sub, None, ""), body, footer)
@@ -528,10 +544,13 @@ def _period_items(periods: list[Path]) -> tuple[str | None, list[str]]:
         afdelingen = len({e["afdeling"] for e in entries})
         made = max((e.get("gemaakt_op") or "" for e in entries), default="")
         failed = f' · <span class="zgw-label">{n_failed} mislukt</span>' if n_failed else ""
-        name = period_name(p.name) + (f" ({period_days(p.name)})" if is_week(p.name) else "")
+        name = folder_label(p.name) + (f" ({period_days(p.name)})" if is_week(p.name) else "")
+        # A day's folder holds a report on request: say which, it has no month to explain it.
+        wat = (f"{html.escape(', '.join(sorted({str(e.get('titel') or e['rapport']) for e in entries})))}: "
+               if is_peildatum(p.name) else "")
         items.append(
             f'<li><a href="{p.name}/index.html"><strong>{html.escape(name)}</strong></a><br>'
-            f'<span class="zgw-meta">{n_ok} rapport{"en" if n_ok != 1 else ""} voor {afdelingen} '
+            f'<span class="zgw-meta">{wat}{n_ok} rapport{"en" if n_ok != 1 else ""} voor {afdelingen} '
             f'afdeling{"en" if afdelingen != 1 else ""}{failed} · bijgewerkt op {html.escape(_when(made or None))}</span></li>'
         )
     return gemeente, items

@@ -10,6 +10,13 @@ made in-process with one compiled template, the data is resolved once (the
 built-in sample is generated at most once, not by every kernel), kernels talk
 over local IPC sockets (no port race on TCP) and departments run in parallel.
 
+Reports published on purpose (``"op_verzoek": true``, the evaluation): the
+default run never runs them; ``zgw run notebooks/evaluatie.ipynb --peildatum
+2026-07-01`` runs the named notebook once per department into
+``<out>/<peildatum>/`` (a folder named after the day, listed on the site index
+under that day, not under a month), under the notebook's own name. Such a run
+takes only reports published on purpose, and they need ``--peildatum``.
+
 How it stays safe:
 
 - every run writes into a temporary folder beside its destination and its files
@@ -37,7 +44,9 @@ from typing import Any
 
 from zgwlib.core.errors import RunError, UsageError
 from zgwlib.core import nl
-from zgwlib.core.periods import check_periode, check_week, last_complete_month, last_complete_week, maand_einde
+from zgwlib.core.periods import (
+    check_peildatum, check_periode, check_week, last_complete_month, last_complete_week, maand_einde,
+)
 from zgwlib.core.terms import ORGANISATIE, SAMPLE_NAME, folder_names
 from zgwlib.data.snapshot import read_meta
 from zgwlib.data.sources import afdelingen as data_afdelingen, resolve
@@ -45,7 +54,7 @@ from zgwlib.publish import pages
 from zgwlib.publish.execute import Outcome, RunContext, execute_isolated, one_line
 from zgwlib.publish.notebooks import (
     FREQUENTIES, NOTEBOOK_DIR, ReportNotebook, check_notebook, discover, load_parameters, parameters_file,
-    read_report_notebook,
+    read_report_notebook, teksten_file,
 )
 from zgwlib.publish.secrets import kernel_environment, redact, secret_values
 
@@ -71,7 +80,8 @@ class RunResult:
     Attributes
     ----------
     periode : str
-        The period reported on: a month ``YYYY-MM`` or, for a weekly run, an ISO week ``YYYY-Www``.
+        The period reported on: a month ``YYYY-MM``, for a weekly run an ISO week ``YYYY-Www``, or the day of a
+        report published on request (``YYYY-MM-DD``): the name of the folder the run published into.
     out : pathlib.Path
         Output root.
     outcomes : list of Outcome
@@ -153,11 +163,12 @@ class Plan:
 
 
 def _choose_reports(notebooks: Sequence[str | os.PathLike[str]] | None, notebook_dir: str | os.PathLike[str],
-                    frequentie: str | None = None) -> tuple[list[ReportNotebook], str]:
+                    frequentie: str | None = None, peildatum: str | None = None) -> tuple[list[ReportNotebook], str]:
     """The notebooks to run and the run's cadence.
 
     Without named notebooks: the publishable ones of ``frequentie`` (default ``"maand"``: a monthly run never runs
-    a weekly report, and ``--frequentie week`` runs only the weekly ones). Named notebooks must share one cadence,
+    a weekly report, and ``--frequentie week`` runs only the weekly ones); a report published on request (the
+    evaluation, ``op_verzoek``) only when named, with ``peildatum``. Named notebooks must share one cadence,
     which is then the run's (and must be ``frequentie`` when that is given): a month and a week are different
     periods and folders.
     """
@@ -169,9 +180,25 @@ def _choose_reports(notebooks: Sequence[str | os.PathLike[str]] | None, notebook
             f"no notebook in {notebook_dir} is marked for publication "
             '(notebook metadata "zgw": {"publish": true, "titel": ...}).'
         )
+    op_verzoek = [nb for nb in reports if nb.op_verzoek]
+    if op_verzoek and peildatum is None:
+        first = op_verzoek[0]
+        raise UsageError(
+            f"{first.path} is published on request, for one day: name the day with --peildatum YYYY-MM-DD "
+            f"(zgw run {first.path} --peildatum 2026-07-01)."
+        )
+    if peildatum is not None and len(op_verzoek) < len(reports):
+        monthly = ", ".join(str(nb.path) for nb in reports if not nb.op_verzoek)
+        raise UsageError(
+            f"--peildatum is for reports published on request (notebook metadata \"op_verzoek\": true); "
+            f"{monthly} {'is a monthly report' if len(reports) - len(op_verzoek) == 1 else 'are monthly reports'}: "
+            "run it with --periode, or name only the report published on request."
+        )
     for nb in reports:
         check_notebook(nb)
-    if notebooks:
+    if peildatum is not None:
+        pass  # a report on request is published for its day, whatever its cadence
+    elif notebooks:
         cadences = sorted({nb.frequentie for nb in reports})
         if len(cadences) > 1:
             raise UsageError("the named notebooks are published per " + " and per ".join(cadences) + "; run them "
@@ -239,6 +266,7 @@ def plan(
     kernel_name: str | None = None,
     timeout: int = CELL_TIMEOUT,
     frequentie: str | None = None,
+    peildatum: str | None = None,
 ) -> Plan:
     """Check every option and decide what to run; nothing is written yet.
 
@@ -279,12 +307,18 @@ def plan(
     params.pop("periode", None)
     if workers is not None and workers < 1:
         raise UsageError("--workers must be at least 1.")
-    reports, frequentie = _choose_reports(notebooks, notebook_dir, frequentie)
+    if peildatum is not None:
+        peildatum = check_peildatum(peildatum)
+        if periode:
+            raise UsageError("give either --periode (a month) or --peildatum (a day of a report on request), not both.")
+    reports, frequentie = _choose_reports(notebooks, notebook_dir, frequentie, peildatum)
     # Resolved once here, so parallel kernels never each generate the sample.
     data_path = resolve(data).resolve()
     meta = read_meta(data_path)
     chosen = _choose_afdelingen(afdelingen, data_path)
-    if frequentie == "week":
+    if peildatum is not None:
+        periode, why = peildatum, f"day {peildatum}: a report published on request."  # the run's folder is the day
+    elif frequentie == "week":
         asked = periode
         periode = check_week(periode) if periode else last_complete_week(meta.get("periode_tot"))
         why = f"week {periode}: " + ("as asked." if asked else "the last complete week of the data.")
@@ -308,10 +342,12 @@ def plan(
         notes.append(f"{config}: {', '.join(unused)} is not a parameter of any notebook run; ignored.")
     data_meta = {k: meta.get(k) for k in ("gemeente", "bron", "periode_van", "periode_tot", "aangemaakt_op")}
     data_meta["map"] = data_path.name
+    teksten = {nb.name: teksten_file(nb) for nb in reports}
     context = RunContext(
         out=Path(out), periode=periode, data_path=data_path, data_meta=data_meta, config=params,
-        config_files=config_files, report_parameters=report_parameters, folders=folder_names(chosen), kernel_name=kernel_name, timeout=timeout, env=kernel_environment(),
-        secrets=secret_values(), workers=workers or default_workers(),
+        config_files=config_files, report_parameters=report_parameters, folders=folder_names(chosen),
+        kernel_name=kernel_name, timeout=timeout, env=kernel_environment(), secrets=secret_values(),
+        workers=workers or default_workers(), teksten_files=teksten,
     )
     return Plan(reports, chosen, context, notes)
 
@@ -401,7 +437,7 @@ def run(
         Called with each :class:`Outcome` as it finishes.
     **options
         ``periode``, ``afdelingen``, ``data``, ``out``, ``workers``, ``config``, ``notebook_dir``,
-        ``kernel_name``, ``timeout``, ``frequentie``: as :func:`plan`.
+        ``kernel_name``, ``timeout``, ``frequentie``, ``peildatum``: as :func:`plan`.
 
     Returns
     -------
@@ -439,7 +475,8 @@ def _write_log(result: RunResult, ctx: RunContext, argv: str) -> None:
 
 
 def _argv_text(reports: Iterable[ReportNotebook], afdelingen: list[str], data: Path, periode: str, config: Any) -> str:
-    parts = [" ".join(str(nb.path) for nb in reports), f"--periode {periode}", f"--data {data}"]
+    which = "--peildatum" if any(nb.op_verzoek for nb in reports) else "--periode"
+    parts = [" ".join(str(nb.path) for nb in reports), f"{which} {periode}", f"--data {data}"]
     parts += [f"--afdeling {a!r}" for a in afdelingen]
     if config:
         parts.append(f"--config {config}")

@@ -782,6 +782,10 @@ def fetch(
         sinds=sinds_date.isoformat() if sinds_date else None,
         laatste_volledige_fetch=(prev_meta.get("laatste_volledige_fetch") if old is not None
                                  else started.isoformat()),
+        # The day the archive states were read: an incremental fetch does not re-read zaken closed before it,
+        # so their archiefstatus is as old as the last full fetch (the archive report states this day).
+        archief_gelezen_op=((prev_meta.get("archief_gelezen_op") or prev_meta.get("laatste_volledige_fetch"))
+                            if old is not None else started.date().isoformat()),
         medewerkers_bron=staff_source,
         niet_zichtbaar=mapped.niet_zichtbaar,
         **declared,
