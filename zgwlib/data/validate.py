@@ -74,6 +74,7 @@ PAST_EVENT_COLUMNS: dict[str, tuple[str, ...]] = {
     "medewerkers": ("actief_sinds",),
     "opschoning": ("datum",),
     "enquete": ("datum",),
+    "activiteiten": ("datum",),
 }
 
 # Messages that import deduplicates against its own, clearer ones.
