@@ -102,15 +102,17 @@ def _cmd_contract(args: argparse.Namespace) -> int:
 
 def settings_classes() -> dict[str, type]:
     """Report name -> its settings class (``parameters/<report>.yaml``), for ``zgw settings``."""
+    from zgwlib.borging.figures import Instellingen as Borging
     from zgwlib.evaluatie.analysis import Instellingen as Evaluatie
     from zgwlib.maandrapportage.figures import Instellingen as Maandrapportage
     from zgwlib.opschoonactie.figures import Instellingen as Opschoonactie
 
-    return {"maandrapportage": Maandrapportage, "opschoonactie": Opschoonactie, "evaluatie": Evaluatie}
+    return {"maandrapportage": Maandrapportage, "opschoonactie": Opschoonactie, "evaluatie": Evaluatie,
+            "borging": Borging}
 
 
 #: The reports that have settings (imported only when ``zgw settings`` runs: the CLI starts fast).
-REPORTS_WITH_SETTINGS = ("evaluatie", "maandrapportage", "opschoonactie")
+REPORTS_WITH_SETTINGS = ("borging", "evaluatie", "maandrapportage", "opschoonactie")
 
 
 def _cmd_settings(args: argparse.Namespace) -> int:
