@@ -16,13 +16,16 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "zgwlib"
 
 #: The report packages, each named like its notebook.
-REPORTS = {"maandrapportage", "opschoonactie", "evaluatie", "verkenning", "termijnbewaking", "archief"}
+REPORTS = {"maandrapportage", "opschoonactie", "evaluatie", "verkenning", "termijnbewaking", "archief", "borging"}
 
 #: Reports that build on another report's figures (docs/architecture.md says why).
 BUILDS_ON = {
     "evaluatie": {"maandrapportage", "opschoonactie"},  # compares the monthly figures and the cleanup before/after
     "verkenning": {"maandrapportage"},  # adoption per team uses the monthly report's per-zaak facts
     "termijnbewaking": {"maandrapportage"},  # the team of a zaak and the fast text lookups of its per-zaak facts
+    # the effect of trainings and buddies on the monthly figures per team, with the evaluation's bootstrap; the
+    # key-user agenda from the exploration's catalogue findings
+    "borging": {"maandrapportage", "evaluatie", "verkenning"},
 }
 
 

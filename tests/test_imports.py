@@ -643,3 +643,50 @@ def test_fetch_refuses_an_imported_snapshot_before_reading_any_api(
     err = capsys.readouterr().err
     assert code == 2 and "holds an imported snapshot (zgw import), not a snapshot fetched" in err
     assert "Traceback" not in err
+
+
+# --------------------------------------------------------------------------- activiteiten (borging, issue 16)
+
+VOORBEELD_ACTIVITEITEN = Path(__file__).parent.parent / "docs" / "activiteiten-voorbeeld.xlsx"
+
+
+def _with_activiteiten(tmp_path: Path, book: Path) -> tuple[Path, Path]:
+    folder = Path(shutil.copytree(GOOD, tmp_path / "export"))
+    shutil.copy(book, folder / "Activiteiten project.xlsx")
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text("tables:\n  activiteiten:\n    file: Activiteiten project.xlsx\n    sheet: activiteiten\n",
+                       encoding="utf-8")
+    return folder, mapping
+
+
+def test_the_example_activiteiten_workbook_imports_beside_a_csv_export(tmp_path: Path) -> None:
+    folder, mapping = _with_activiteiten(tmp_path, VOORBEELD_ACTIVITEITEN)
+    out, _ = import_export(folder, tmp_path / "snap", mapping, today=TODAY)
+    act = load_snapshot(out).activiteiten
+    assert len(act) == 9 and list(act.columns) == contract.TABLES["activiteiten"].column_names
+    assert set(act["soort"]) == set(contract.ACTIVITEIT_SOORT)
+    assert act["datum"].min() == pd.Timestamp("2026-01-13")
+    spreekuur = act[act["soort"] == "inloopspreekuur"]
+    assert spreekuur["vraag"].notna().all() and len(spreekuur) == 3
+    assert act.loc[act["soort"] == "training", "deelnemers"].tolist() == [9, 7]
+    # Without activiteiten the table is simply empty: it is optional.
+    plain, _ = import_export(GOOD, tmp_path / "plain", today=TODAY)
+    assert len(load_snapshot(plain).activiteiten) == 0
+
+
+def test_an_unknown_kind_of_activity_is_refused_with_file_row_and_value(tmp_path: Path, capsys) -> None:
+    import openpyxl
+
+    book = tmp_path / "eigen.xlsx"
+    shutil.copy(VOORBEELD_ACTIVITEITEN, book)
+    wb = openpyxl.load_workbook(book)
+    wb["activiteiten"]["B3"] = "Workshop"  # the buddy row, spreadsheet row 3
+    wb["activiteiten"]["B4"] = "Keyuser overleg"  # case and a space: recognised as keyuser_overleg
+    wb.save(book)
+    folder, mapping = _with_activiteiten(tmp_path, book)
+    code = main(["import", str(folder), "--out", str(tmp_path / "snap"), "--mapping", str(mapping)])
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    assert "activiteiten" in err and "soort" in err and "Workshop" in err and "inloopspreekuur" in err
+    assert "row 3" in err and "Keyuser overleg" not in err
+    assert not (tmp_path / "snap").exists()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import os
 import select
 import shutil
@@ -244,3 +245,55 @@ def test_a_published_week_opens_offline_without_scripts(published_week: Path, br
         report)
     assert zaak_links and all(h.startswith("https://zaken.example.nl/zaak/ZAAK-") for h in zaak_links)
     assert browser.evaluate("document.querySelectorAll('img[src^=\"data:image/png\"]').length", report) == 1
+
+
+# --------------------------------------------------------------------------- the intranet article and the key-user agenda
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+EVIL_TEAM = 'Toegang [x](https://evil) <script>alert("team")</script>'
+
+
+@pytest.fixture(scope="module")
+def pieces(small_sample: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real monthly and borging reports of the whole organisation; the team that improved most renamed to markup."""
+    snap = load_snapshot(small_sample)
+    mw = snap.medewerkers.copy()
+    mw.loc[mw["team"] == "Toegang", "team"] = EVIL_TEAM
+    data = write_snapshot(dict(snap.tables, medewerkers=mw), tmp_path_factory.mktemp("data") / "gemeente", snap.meta)
+    out = tmp_path_factory.mktemp("site") / "outputs"
+    result = run.run([NOTEBOOKS / "maandrapportage.ipynb", NOTEBOOKS / "borging.ipynb"], afdelingen=["organisatie"],
+                     data=data, out=out, progress=False, workers=2)
+    assert not result.failed, result.table()
+    return out / result.periode
+
+
+@pytest.mark.slow
+def test_intranet_article_and_key_user_agenda_are_published_linked_and_open_offline(
+        pieces: Path, browser: Browser) -> None:
+    assert {p.name for p in pieces.iterdir() if p.is_file()} >= {"intranet.html", "intranet.md",
+                                                                 "keyuser-overleg.html", "index.html"}
+    period = browser.open((pieces / "index.html").as_uri())
+    _check_page(browser, period)
+    links = browser.evaluate("[...document.querySelectorAll('main a')].map(a => a.href)", period)
+    for name in ("intranet.html", "intranet.md", "keyuser-overleg.html"):
+        assert any(u.endswith(f"/{pieces.name}/{name}") for u in links), name
+
+    artikel = browser.open((pieces / "intranet.html").as_uri())
+    _check_page(browser, artikel)
+    text = browser.evaluate("document.body.innerText", artikel)
+    for kop in ("Kampioen van de maand", "Tip van de maand", "Nieuwe mijlpalen", "In de schijnwerpers"):
+        assert kop in text
+    # The renamed team is the one in the spotlight: shown as text, no link, nothing ran.
+    assert EVIL_TEAM in text
+    assert browser.evaluate("[...document.querySelectorAll('a')].filter(a => a.href.includes('evil')).length",
+                            artikel) == 0
+    md = (pieces / "intranet.md").read_text(encoding="utf-8")
+    assert "In de schijnwerpers" in md and not re.search(r"(?<!\\)[\[\]()<>]", md)
+    assert r"\[x\]\(https\:" in md and r"\<script\>" in md
+
+    agenda = browser.open((pieces / "keyuser-overleg.html").as_uri())
+    _check_page(browser, agenda)
+    text = browser.evaluate("document.body.innerText", agenda)
+    assert "Agenda key-user-overleg" in text and "november 2026" in text
+    assert "Statussen die vaak worden overgeslagen" in text and "Machtiging" in text
+    assert browser.evaluate("document.querySelectorAll('table').length", agenda) >= 2

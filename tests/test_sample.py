@@ -335,6 +335,49 @@ def test_survey_has_both_rounds_small_groups_and_improves(snap: Snapshot) -> Non
     assert (gemiddeld["evaluatie"] > gemiddeld["nulmeting"]).all()
 
 
+def test_borging_activities_and_the_planted_effect_are_in_the_tables(snap: Snapshot, geplant: dict) -> None:
+    act, z, mw = snap.activiteiten, snap.zaken, snap.medewerkers
+    borging = geplant["borging"]
+    assert set(act["soort"]) == set(contract.ACTIVITEIT_SOORT)
+    spreekuur = act[act["soort"] == "inloopspreekuur"]
+    assert spreekuur["vraag"].notna().all() and act.loc[act["soort"] != "inloopspreekuur", "vraag"].isna().all()
+    assert (act["datum"] >= pd.Timestamp(snap.meta["invoeringsdatum"])).all()
+    assert act["vraag"].eq(borging["markup_vraag"]).sum() == 1 and act["vraag"].str.contains("<", regex=False).sum() == 1
+    # Key-user meetings six weeks apart; the next one falls in the month after the data.
+    overleg = act.loc[act["soort"] == "keyuser_overleg", "datum"].sort_values()
+    assert (overleg.diff().dropna().dt.days == 42).all()
+    assert (overleg.max() + pd.Timedelta(days=42)).to_period("M") == pd.Period("2026-11")
+    # Each team's first training or buddy, as recorded.
+    tb = act[act["soort"].isin(["training", "buddy"])].sort_values("datum", kind="stable")
+    eerste = tb.groupby(["afdeling", "team"], sort=False).head(1)
+    assert [(r.afdeling, r.team, r.soort, r.datum.date().isoformat()) for r in eerste.itertuples()] == [
+        (e["afdeling"], e["team"], e["soort"], e["datum"]) for e in borging["eerste_actie"]]
+    assert [e["team"] for e in borging["eerste_actie"] if e["effect"]] == ["Wijkbeheer Noord", "Wmo", "Groen"]
+    # The effect is real in the zaken: after the action, the team's zaken close on time far more often than before,
+    # while a comparable team of the same department without any action does not change that much.
+    team_van = mw.set_index("identificatie")["team"]
+    zt = z.assign(team=z["behandelaar"].map(team_van), op_tijd=z["einddatum"] <= z["einddatum_gepland"])
+    closed = zt[zt["einddatum"].notna() & ~zt["zaaktype"].isin(["ZT-OVR", "ZT-WMM"])]
+
+    def op_tijd(team: str, van: pd.Timestamp, tot: pd.Timestamp) -> float:
+        sel = closed[(closed["team"] == team) & (closed["startdatum"] >= van) & (closed["startdatum"] < tot)]
+        return float(sel["op_tijd"].mean())
+
+    for e in borging["eerste_actie"]:
+        dag = pd.Timestamp(e["datum"])
+        voor = op_tijd(e["team"], dag - pd.DateOffset(months=6), dag)
+        na = op_tijd(e["team"], dag, dag + pd.DateOffset(months=6))
+        if e["effect"]:
+            assert e["zaken_op_tijd_gemaakt"] > 10 and na - voor > 0.1, e
+        else:
+            assert e["zaken_op_tijd_gemaakt"] == 0 and abs(na - voor) < 0.1, e
+    dag = pd.Timestamp(borging["eerste_actie"][0]["datum"])
+    assert abs(op_tijd("Wijkbeheer Zuid", dag, dag + pd.DateOffset(months=6))
+               - op_tijd("Wijkbeheer Zuid", dag - pd.DateOffset(months=6), dag)) < 0.1
+    assert "Beheer Openbare Ruimte / Wijkbeheer Zuid" in borging["teams_zonder_actie"]
+    assert not any(e["team"] in t for e in borging["eerste_actie"] for t in borging["teams_zonder_actie"])
+
+
 # --------------------------------------------------------------------------- the default build and the CLI
 
 

@@ -113,17 +113,18 @@ def _cmd_contract(args: argparse.Namespace) -> int:
 def settings_classes() -> dict[str, type]:
     """Report name -> its settings class (``parameters/<report>.yaml``), for ``zgw settings``."""
     from zgwlib.archief.figures import Instellingen as Archief
+    from zgwlib.borging.figures import Instellingen as Borging
     from zgwlib.evaluatie.analysis import Instellingen as Evaluatie
     from zgwlib.maandrapportage.figures import Instellingen as Maandrapportage
     from zgwlib.opschoonactie.figures import Instellingen as Opschoonactie
     from zgwlib.termijnbewaking.figures import Instellingen as Termijnbewaking
 
     return {"maandrapportage": Maandrapportage, "opschoonactie": Opschoonactie, "evaluatie": Evaluatie,
-            "termijnbewaking": Termijnbewaking, "archief": Archief}
+            "termijnbewaking": Termijnbewaking, "archief": Archief, "borging": Borging}
 
 
 #: The reports that have settings (imported only when ``zgw settings`` runs: the CLI starts fast).
-REPORTS_WITH_SETTINGS = ("archief", "evaluatie", "maandrapportage", "opschoonactie", "termijnbewaking")
+REPORTS_WITH_SETTINGS = ("archief", "borging", "evaluatie", "maandrapportage", "opschoonactie", "termijnbewaking")
 
 
 def _cmd_settings(args: argparse.Namespace) -> int:

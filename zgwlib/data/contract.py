@@ -32,8 +32,9 @@ from zgwlib.core.terms import DOCUMENTEN_BRON, GEEN_DOCUMENTEN
 #: Raise the major number when a snapshot of the old version cannot be read; the minor one when
 #: something optional is added (1.1: the optional catalogue of informatieobjecttypen; 1.2: the optional
 #: extension and suspension columns of zaken, an empty ``documenten`` table when ``meta.json`` says the source
-#: has no document data, see :data:`META`, and the required document types per zaaktype,
-#: zaaktype_informatieobjecttypen).
+#: has no document data, see :data:`META`, the required document types per zaaktype,
+#: zaaktype_informatieobjecttypen, and activiteiten, what the organisation does to make the new way of working
+#: stick).
 CONTRACT_VERSION = "1.2"
 
 #: pandas dtype for each column kind.
@@ -68,6 +69,8 @@ RICHTING = ("inkomend", "intern", "uitgaand")
 OPSCHONING_ACTIE = ("inventarisatie", "gedigitaliseerd", "vernietigd", "overgebracht", "gearchiveerd")
 OPSCHONING_EENHEID = ("strekkende_meters", "dossiers")
 ENQUETE_METING = ("nulmeting", "evaluatie")
+#: Kinds of borging actions (VNG tips 4, 6, 7, 8 and 9, and anything else); the kit's own vocabulary.
+ACTIVITEIT_SOORT = ("inloopspreekuur", "training", "buddy", "keyuser_overleg", "intranet", "overig")
 
 
 @dataclass(frozen=True)
@@ -396,13 +399,33 @@ ENQUETE = Table(
     required=False,
 )
 
+ACTIVITEITEN = Table(
+    "activiteiten",
+    "One action that helps the new way of working stick (a drop-in hour, a training, a buddy, a key-user "
+    "meeting, an intranet piece), recorded by the project leader. For a drop-in hour, one row per question "
+    "asked (`vraag`), each with the same datum, afdeling and onderwerp. Optional: without it the borging report "
+    "says what to record.",
+    (
+        C("datum", "date", "Day of the action.", nullable=False),
+        C("soort", "str", "Kind of action.", nullable=False, allowed=ACTIVITEIT_SOORT),
+        C("afdeling", "str", "Department it was for (as in `zaken.afdeling`).", nullable=False),
+        C("team", "str", "Team it was for (as in `medewerkers.team`); empty for the whole department."),
+        C("deelnemers", "int", "Number of people who took part.", min_value=0),
+        C("onderwerp", "str", "Subject, free text. Untrusted: always escaped in reports.", nullable=False,
+          max_length=200),
+        C("vraag", "str", "For a drop-in hour: one question asked, free text (one row per question). Untrusted: "
+          "always escaped in reports.", max_length=300),
+    ),
+    required=False,
+)
+
 del C
 
 #: Every table of the contract, by name, in the order documents list them.
 TABLES: dict[str, Table] = {
     t.name: t
     for t in (ZAKEN, STATUSSEN, DOCUMENTEN, ZAAKTYPEN, INFORMATIEOBJECTTYPEN, ZAAKTYPE_INFORMATIEOBJECTTYPEN,
-              MEDEWERKERS, OPSCHONING, OPSCHONING_DOELEN, ENQUETE)
+              MEDEWERKERS, OPSCHONING, OPSCHONING_DOELEN, ENQUETE, ACTIVITEITEN)
 }
 
 

@@ -961,6 +961,156 @@ def _enquete(rng: np.random.Generator, tl: _Tijdlijn, staf_per_afd: np.ndarray) 
     return contract.conform("enquete", frame)
 
 
+# --------------------------------------------------------------------------- borging (activiteiten)
+
+
+@dataclass(frozen=True)
+class _Actie:
+    """A training or buddy of the sample: for whom, when (a share of the months after go-live), and whether it works."""
+
+    soort: str
+    afdeling: str
+    team: str
+    #: Month of the action as a share of the months between the organisation's go-live and the end of the data.
+    moment: float
+    #: Whether it really changes the team's work (planted): see :func:`_plant_borging`.
+    effect: bool
+    onderwerp: str
+
+
+#: Trainings and buddies: three that really speed up their team's zaken, one training without effect, and one
+#: follow-up training (the effect counts from a team's first action). Other teams get no training or buddy.
+BORGING_ACTIES: tuple[_Actie, ...] = (
+    _Actie("training", "Beheer Openbare Ruimte", "Wijkbeheer Noord", 0.40, True,
+           "Training: meldingen binnen de servicenorm afhandelen"),
+    _Actie("training", "Sociaal Domein", "Wmo", 0.45, True, "Training: termijnbewaking in het zaaksysteem"),
+    _Actie("training", "Belastingen", "WOZ", 0.50, False, "Training: zoeken en filteren in het zaaksysteem"),
+    _Actie("buddy", "Beheer Openbare Ruimte", "Groen", 0.55, True, "Buddy: key-user van Meldingen helpt Groen"),
+    _Actie("training", "Beheer Openbare Ruimte", "Wijkbeheer Noord", 0.70, False,
+           "Vervolgtraining: statussen en resultaten"),
+)
+#: Share of a treated team's late zaken (closed after einddatum_gepland) that are on time after its first action.
+BORGING_EFFECT = 0.85
+#: The one planted drop-in question that reports must show as text: Markdown link and a script tag.
+MARKUP_VRAAG = 'Kan ik [x](https://evil) <script>alert("borging")</script> als link in een zaak zetten?'
+
+# Questions asked at the drop-in hour, with their relative frequency (documents and results the most).
+_VRAGEN = (
+    ("Hoe koppel ik een e-mail aan een zaak?", 9), ("Hoe voeg ik een document toe aan een zaak?", 8),
+    ("Welk resultaat kies ik bij een ingetrokken aanvraag?", 6), ("Hoe zet ik een zaak op In behandeling?", 5),
+    ("Hoe vind ik een zaak van een collega terug?", 5), ("Mag ik een zaak afsluiten zonder besluit?", 4),
+    ("Hoe wijs ik een zaak toe aan een collega?", 4), ("Welk documenttype kies ik voor een scan?", 3),
+    ("Hoe verleng ik de termijn van een zaak?", 3), ("Waarom zie ik de zaak van een andere afdeling niet?", 2),
+    ("Hoe registreer ik een telefoontje?", 2), ("Kan ik een afgesloten zaak heropenen?", 2),
+)
+
+
+def _dag_in_maand(tl: _Tijdlijn, m: int, weekdag: int, week: int) -> int:
+    """The ``week``-th (0-based) ``weekdag`` (Monday = 0) of month index ``m``."""
+    first = int(tl.maand_dag[m])
+    return first + (weekdag - int(_weekday(np.array(first)))) % 7 + 7 * week
+
+
+def _actie_maand(tl: _Tijdlijn, a: _Actie) -> int:
+    return tl.golive_maand + int(round(a.moment * (tl.months - tl.golive_maand)))
+
+
+def _borging_acties(tl: _Tijdlijn) -> list[tuple[_Actie, int]]:
+    """The trainings and buddies that fit in the data (a month before the last), with their day."""
+    out = []
+    for a in BORGING_ACTIES:
+        m = _actie_maand(tl, a)
+        if tl.golive_maand < m < tl.months - 1:
+            out.append((a, _dag_in_maand(tl, m, 1, 1)))  # the second Tuesday of the month
+    return out
+
+
+def _plant_borging(brng: np.random.Generator, tl: _Tijdlijn, staf: _Staf, z: _Zaken, gepland: np.ndarray,
+                   acties: list[tuple[_Actie, int]]) -> dict[tuple[str, str], int]:
+    """After a treated team's first action, most of its late zaken close before einddatum_gepland.
+
+    Only ``z.eind`` of closed, not-afterwards-registered zaken of zaaktypes whose lead time does not halve changes,
+    and only when the new end stays after the registration day and on the same side of the archive and go-live
+    boundaries: so every other planted count, and every random draw of the other tables, stays as it was.
+    Returns the number of zaken made on time per (afdeling, team).
+    """
+    n = len(z.zt)
+    u, extra_dagen = brng.random(n), brng.integers(0, 4, n)
+    afd_index = {a.naam: i for i, a in enumerate(AFDELINGEN)}
+    halveert = np.array([zt.halvering for zt in ZAAKTYPEN])[z.zt]
+    eerste: dict[tuple[str, str], tuple[_Actie, int]] = {}
+    for a, dag in acties:
+        eerste.setdefault((a.afdeling, a.team), (a, dag))
+    out: dict[tuple[str, str], int] = {}
+    grens = tl.einde - 182
+    for (afd, team), (a, dag) in eerste.items():
+        if not a.effect:
+            continue
+        tid = staf.teams.index((afd_index[afd], team))
+        nieuw = gepland - extra_dagen
+        wd = _weekday(nieuw)
+        nieuw = nieuw - np.where(wd == 5, 1, np.where(wd == 6, 2, 0))  # the Friday before a weekend day
+        kies = ((z.team == tid) & z.closed & ~z.achteraf & ~halveert & (z.start >= dag) & (z.eind > gepland)
+                & (u < BORGING_EFFECT) & (nieuw > z.reg) & (nieuw < z.eind)
+                & ((nieuw <= grens) == (z.eind <= grens)) & ((nieuw >= tl.golive) == (z.eind >= tl.golive)))
+        z.eind[kies] = nieuw[kies]
+        out[(afd, team)] = int(kies.sum())
+    return out
+
+
+def _activiteiten(brng: np.random.Generator, tl: _Tijdlijn, staf: _Staf, acties: list[tuple[_Actie, int]]
+                  ) -> pd.DataFrame:
+    """Drop-in hours (a row per question), trainings and buddies, key-user meetings every six weeks, intranet pieces."""
+    rows: list[tuple[int, str, str, str | None, int | None, str, str | None]] = []
+    team_size: dict[tuple[str, str], int] = {}
+    for (ai, t), k in zip(staf.teams, np.bincount(staf.team_id, minlength=len(staf.teams)), strict=True):
+        team_size[(AFDELINGEN[ai].naam, t)] = int(k)
+    for a, dag in acties:
+        size = team_size.get((a.afdeling, a.team), 4)
+        deelnemers = 2 if a.soort == "buddy" else max(2, size - int(brng.integers(0, 3)))
+        rows.append((dag, a.soort, a.afdeling, a.team, deelnemers, a.onderwerp, None))
+    # Weekly drop-in hour on Thursdays: many questions just after the go-live, fewer later.
+    zaak_afd = [a.naam for a in AFDELINGEN if any(zt.afdeling == a.naam for zt in ZAAKTYPEN)]
+    teams_van = {a.naam: a.teams for a in AFDELINGEN}
+    vragen, gewicht = [v for v, _ in _VRAGEN], np.array([w for _, w in _VRAGEN], dtype=float)
+    dag = _dag_in_maand(tl, tl.golive_maand, 3, 0)
+    week = 0
+    markup_dag = None
+    while dag <= tl.einde:
+        k = int(brng.poisson(1.5 + 4.0 * np.exp(-week / 12)))
+        for _ in range(k):
+            afd = zaak_afd[int(brng.integers(len(zaak_afd)))]
+            team = teams_van[afd][int(brng.integers(len(teams_van[afd])))] if brng.random() < 0.7 else None
+            vraag = vragen[int(brng.choice(len(vragen), p=gewicht / gewicht.sum()))]
+            rows.append((dag, "inloopspreekuur", afd, team, k, "Inloopspreekuur zaaksysteem", vraag))
+        if markup_dag is None and week >= 6 and k:
+            markup_dag = dag
+            rows.append((dag, "inloopspreekuur", "Publiekszaken", None, k, "Inloopspreekuur zaaksysteem", MARKUP_VRAAG))
+        dag += 7
+        week += 1
+    # Key-user meetings every six weeks, counted back from three weeks before the end (the next one is after it).
+    dag = int(_to_weekday(np.array(tl.einde - 20))) - 0
+    while dag >= tl.golive:
+        rows.append((dag, "keyuser_overleg", "Informatiebeheer", None, int(brng.integers(7, 13)),
+                     "Key-user overleg zaaktypen", None))
+        dag -= 42
+    # An intranet piece every month after the go-live (the champion of the month).
+    for m in range(tl.golive_maand + 1, tl.months):
+        rows.append((_dag_in_maand(tl, m, 2, 1), "intranet", "Communicatie", None, None,
+                     f"Intranet: kampioen van {_MAANDEN[(tl.start + m - 1).month - 1]}", None))
+    rows.append((_dag_in_maand(tl, tl.golive_maand, 0, 0), "overig", "Informatiebeheer", None, 40,
+                 "Kick-off zaakgericht werken", None))
+    frame = pd.DataFrame(rows, columns=["datum", "soort", "afdeling", "team", "deelnemers", "onderwerp", "vraag"])
+    frame["datum"] = _dates(frame["datum"].to_numpy(dtype=np.int64))
+    frame["deelnemers"] = pd.array(frame["deelnemers"], dtype="Int64")
+    frame = frame.sort_values(["datum", "soort", "afdeling"], kind="stable")
+    return contract.conform("activiteiten", frame)
+
+
+_MAANDEN = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+            "november", "december")
+
+
 # --------------------------------------------------------------------------- bookkeeping
 
 
@@ -1108,6 +1258,24 @@ def _geplant(
     return out
 
 
+def _borging_geplant(tl: _Tijdlijn, acties: list[tuple[_Actie, int]], sneller: dict[tuple[str, str], int],
+                     staf: _Staf) -> dict[str, Any]:
+    """The planted borging: each team's first training or buddy, whether it works, and the teams without one."""
+    eerste: dict[tuple[str, str], tuple[_Actie, int]] = {}
+    for a, dag in acties:
+        eerste.setdefault((a.afdeling, a.team), (a, dag))
+    met_zaken = {(zt.afdeling, t) for zt in ZAAKTYPEN for t in zt.teams}
+    zonder = sorted(f"{afd} / {t}" for afd, t in met_zaken if (afd, t) not in eerste)
+    return {
+        "eerste_actie": [{"afdeling": a.afdeling, "team": a.team, "soort": a.soort, "datum": _iso(dag),
+                          "effect": a.effect, "indicator": "binnen_termijn" if a.effect else None,
+                          "zaken_op_tijd_gemaakt": sneller.get((a.afdeling, a.team), 0)}
+                         for (_, _), (a, dag) in eerste.items()],
+        "teams_zonder_actie": zonder,
+        "markup_vraag": MARKUP_VRAAG,
+    }
+
+
 # --------------------------------------------------------------------------- entry points
 
 
@@ -1134,6 +1302,10 @@ def generate(
         np.array([staf.teams[t][0] for t in staf.team_id]), minlength=len(AFDELINGEN)
     ).astype(float)
     z, extra = _zaken(rng, tl, staf, n)
+    # Borging: a generator of its own (seeded from the seed), so the other tables draw the same numbers as before.
+    brng = np.random.default_rng([seed, 16])
+    acties = _borging_acties(tl)
+    sneller = _plant_borging(brng, tl, staf, z, extra["gepland"], acties)
     st_cols, mask, door = _statussen(rng, tl, staf, z)
 
     # Archive: closed long enough ago, with documents and a resultaat; a few are completely archived.
@@ -1200,12 +1372,14 @@ def generate(
         "opschoning": opschoning,
         "opschoning_doelen": doelen,
         "enquete": _enquete(rng, tl, staf_per_afd),
+        "activiteiten": _activiteiten(brng, tl, staf, acties),
     }
     geplant = _geplant(tl, z, staf, mask, door, per_zaak, buiten, extra)
     geplant["documenttypen_nooit_gebruikt"] = _nooit_gebruikt(catalogus, tables["documenten"], tl.einde)
     geplant["documenttype_beeindigd"] = BEEINDIGD_DOCUMENTTYPE
     geplant["termijnbewaking"] = _termijnbewaking(tl, z, opgeschort)
     geplant["archief_achterstand"] = _archief_achterstand(tables["zaken"], tl)
+    geplant["borging"] = _borging_geplant(tl, acties, sneller, staf)
     meta = {
         "periode_van": _iso(tl.maand_dag[0]),
         "periode_tot": _iso(tl.einde),

@@ -88,6 +88,7 @@ AFTER_LAST_DAY_WARNINGS: dict[str, tuple[str, ...]] = {
     "medewerkers": ("actief_sinds",),
     "opschoning": ("datum",),
     "enquete": ("datum",),
+    "activiteiten": ("datum",),
 }
 PAST_EVENT_COLUMNS: dict[str, tuple[str, ...]] = {**AFTER_LAST_DAY_ERRORS, **AFTER_LAST_DAY_WARNINGS}
 

@@ -89,6 +89,25 @@ def _herhaald(x: np.ndarray, soort: str, trekkingen: int, rng: np.random.Generat
     return out
 
 
+def draw_resamples(
+    x: np.ndarray | pd.Series, soort: str = "gemiddelde", *, trekkingen: int = 2000,
+    rng: np.random.Generator | int | None = None,
+) -> np.ndarray:
+    """The statistic of ``trekkingen`` bootstrap resamples of ``x`` (NaN dropped; all NaN when ``x`` is empty).
+
+    The building block of :func:`bootstrap_verschil`, for designs with more than two samples (the borging
+    report's difference-in-differences combines the resamples of four).
+    """
+    if soort not in ("mediaan", "p90", "gemiddelde"):
+        raise UsageError(f"soort must be mediaan, p90 or gemiddelde, not {soort!r}.")
+    a = np.asarray(x, dtype="float64")
+    a = a[~np.isnan(a)]
+    if not len(a):
+        return np.full(trekkingen, math.nan)
+    gen = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+    return _herhaald(a, soort, trekkingen, gen)
+
+
 def bootstrap_verschil(
     voor: np.ndarray | pd.Series,
     na: np.ndarray | pd.Series,

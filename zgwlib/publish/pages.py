@@ -47,6 +47,14 @@ from zgwlib.core.terms import NIET_INGEVULD, ORGANISATIE, PLACEHOLDER, SUMMARY_M
 #: Infix of the files of a failed run, beside the last good report (``x.mislukt.html``).
 FAILED_INFIX = ".mislukt"
 
+#: Pieces a month may have beside its reports (written by :mod:`zgwlib.publish.intranet`), linked from its index
+#: only when they exist: file name and Dutch link text.
+MONTH_PIECES: tuple[tuple[str, str], ...] = (
+    ("intranet.html", "Intranetartikel van de maand"),
+    ("intranet.md", "Hetzelfde artikel als platte tekst (Markdown), om te plakken"),
+    ("keyuser-overleg.html", "Agenda van het volgende key-user-overleg"),
+)
+
 #: Status values in an index entry.
 OK, FAILED = "ok", "mislukt"
 
@@ -246,6 +254,16 @@ def _page(title: str, header: str, body: str, footer: str) -> str:
     )
 
 
+def standalone_page(title: str, sub: str, body: str, footer: str, back_href: str | None = "index.html",
+                    back_text: str = "Alle rapporten van deze maand") -> str:
+    """A complete self-contained page in the house style (same CSP and CSS as the reports).
+
+    ``title``, ``sub`` and ``back_text`` are plain text (escaped here); ``body`` and ``footer`` are HTML the
+    caller made with every text from data escaped.
+    """
+    return self_contained(_page(title, _header(title, sub, back_href, back_text), body, footer))
+
+
 def _header(title: str, sub: str, back_href: str | None, back_text: str) -> str:
     nav = f'<nav class="zgw-niet-printen"><a href="{back_href}">← {html.escape(back_text)}</a></nav>' if back_href else ""
     return (
@@ -359,6 +377,11 @@ def entry(
         "samenvatting": samenvatting,
         "fout": page.fout,
     }
+
+
+def read_entries(period_dir: str | os.PathLike[str]) -> list[dict[str, Any]]:
+    """The index entries (``<afdeling>/<rapport>.json``) of one month, each with ``_map``, its folder name."""
+    return _read_entries(Path(period_dir))
 
 
 def _read_entries(period_dir: Path) -> list[dict[str, Any]]:
@@ -475,6 +498,11 @@ def write_period_index(period_dir: str | os.PathLike[str]) -> Path:
         sections.append(
             f'<section class="zgw-mislukt"><h2>Mislukte runs ({n_failed})</h2><ul>{items}</ul></section>'
         )
+    extra = [(f, label) for f, label in MONTH_PIECES if (period_dir / f).is_file()]
+    if extra:
+        items = "".join(f'<li><a href="{html.escape(f)}">{html.escape(label)}</a></li>' for f, label in extra)
+        sections.append(f'<section class="zgw-afdeling"><h2>Voor het intranet en het key-user-overleg</h2>'
+                        f"<ul>{items}</ul></section>")
     for afdeling, reports in grouped.items():
         name = "Hele organisatie" if afdeling == ORGANISATIE else afdeling
         cards = "".join(_report_card(r.get(OK), r.get(FAILED)) for r in reports.values())

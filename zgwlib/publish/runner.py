@@ -50,7 +50,7 @@ from zgwlib.core.periods import (
 from zgwlib.core.terms import ORGANISATIE, SAMPLE_NAME, folder_names
 from zgwlib.data.snapshot import read_meta
 from zgwlib.data.sources import afdelingen as data_afdelingen, resolve
-from zgwlib.publish import pages
+from zgwlib.publish import intranet, pages
 from zgwlib.publish.execute import Outcome, RunContext, execute_isolated, one_line
 from zgwlib.publish.notebooks import (
     FREQUENTIES, NOTEBOOK_DIR, ReportNotebook, check_notebook, discover, load_parameters, parameters_file,
@@ -409,8 +409,10 @@ def _stop(ctx: RunContext) -> None:
 
 
 def publish(plan: Plan, outcomes: list[Outcome], started: float, config: Any = None) -> RunResult:
-    """Rebuild the month's and the site's index pages and append to the run log."""
+    """Write the month's intranet pieces, rebuild the month's and the site's index pages, append to the run log."""
     ctx = plan.context
+    # The intranet article and the key-user agenda come from the organisation's summaries, before the index links them.
+    intranet.write_month_pieces(ctx.out / ctx.periode)
     pages.write_period_index(ctx.out / ctx.periode)
     pages.write_site_index(ctx.out)
     result = RunResult(ctx.periode, ctx.out, outcomes, time.perf_counter() - started, plan.notes)
