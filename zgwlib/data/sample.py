@@ -592,7 +592,11 @@ class _Zaken:
         return _bytes_text(self.id_bytes[rows])
 
 
-def _zaken(rng: np.random.Generator, tl: _Tijdlijn, staf: _Staf, n: int) -> tuple[_Zaken, dict[str, Any]]:
+def _registraties(rng: np.random.Generator, tl: _Tijdlijn, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Zaaktype, registration day (a weekday of its month) and afdeling of each zaak, in order of registration.
+
+    The number per zaaktype and month follows its yearly volume, its season and its department's go-live.
+    """
     Z, M = len(ZAAKTYPEN), tl.months
     afd_index = {a.naam: i for i, a in enumerate(AFDELINGEN)}
     zt_afd = np.array([afd_index[z.afdeling] for z in ZAAKTYPEN])
@@ -602,8 +606,6 @@ def _zaken(rng: np.random.Generator, tl: _Tijdlijn, staf: _Staf, n: int) -> tupl
     counts = rng.multinomial(n, (w / w.sum()).ravel())
     zt = np.repeat(np.repeat(np.arange(Z), M), counts)
     month = np.repeat(np.tile(np.arange(M), Z), counts)
-
-    # Registration on a weekday of its month.
     werkdagen = [np.array([d for d in range(tl.maand_dag[m], tl.maand_dag[m + 1]) if _weekday(np.array(d)) < 5])
                  for m in range(M)]
     wd_n = np.array([len(x) for x in werkdagen])
@@ -613,39 +615,48 @@ def _zaken(rng: np.random.Generator, tl: _Tijdlijn, staf: _Staf, n: int) -> tupl
     reg = wd_mat[month, (rng.random(n) * wd_n[month]).astype(np.int64)]
     order = np.lexsort((rng.random(n), reg))
     zt, reg = zt[order], reg[order]
-    afd = zt_afd[zt]
+    return zt, reg, zt_afd[zt]
 
-    # Identificatie: ZAAK-<year>-<number within the year>, in order of registration.
+
+def _identificaties(reg: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``ZAAK-<year>-<number within the year>`` in order of registration, as bytes and as text."""
+    n = len(reg)
     year = reg.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970
     seq = np.arange(n) - np.searchsorted(year, year, side="left") + 1
     id_bytes = _id_bytes("ZAAK-", seq, max(7, len(str(int(seq.max())))), year)
-    ids = _bytes_text(id_bytes)
+    return id_bytes, _bytes_text(id_bytes)
 
+
+@dataclass
+class _Fase:
+    """Where a zaak stands against the go-live: migrated, registered while its afdeling was not live yet, ..."""
+
+    gd: np.ndarray
+    migrated: np.ndarray
+    partial: np.ndarray
+    lagging: np.ndarray
+    sinds: np.ndarray
+
+
+def _fase(tl: _Tijdlijn, afd: np.ndarray, reg: np.ndarray) -> _Fase:
     gd = tl.afd_golive[afd]
     migrated = reg < tl.golive
-    partial = ~migrated & (reg < gd)
-    lagging = afd == tl.achterblijver
-    sinds = np.maximum(reg - gd, 0) / 30.44  # months since the department's own go-live
+    return _Fase(gd, migrated, ~migrated & (reg < gd), afd == tl.achterblijver,
+                 np.maximum(reg - gd, 0) / 30.44)  # months since the department's own go-live
 
-    def u() -> np.ndarray:
-        return rng.random(n)
 
-    # Planted behaviours (probabilities; the recorded counts come from the final tables).
-    p_achteraf = np.where(partial, np.where(lagging, 0.35, 0.20), 0.008 + 0.035 * np.exp(-sinds / 6))
-    achteraf = ~migrated & (u() < p_achteraf)
-    forgotten = ~migrated & ~achteraf & (u() < 0.004)
-    skip = (zt == _MOR) & ~migrated & ~achteraf & (u() < 0.12)
-    advice = np.array([z.advies for z in ZAAKTYPEN])[zt] & ~achteraf & (u() < 0.3)
-
-    # Doorlooptijd: a stable core with a tail of slow zaken; the planted zaaktypes halve after go-live.
+def _doorlooptijden(rng: np.random.Generator, tl: _Tijdlijn, zt: np.ndarray, reg: np.ndarray, f: _Fase,
+                    achteraf: np.ndarray, forgotten: np.ndarray) -> dict[str, np.ndarray]:
+    """Start, end, legal and planned dates: a stable core with a tail of slow zaken; the planted zaaktypes halve."""
+    n = len(zt)
     termijn = np.array([z.termijn for z in ZAAKTYPEN])[zt]
     mediaan = np.array([z.factor * z.termijn for z in ZAAKTYPEN])[zt]
-    lag = np.where(u() < 0.65, 0, rng.integers(1, 8, n))
+    lag = np.where(rng.random(n) < 0.65, 0, rng.integers(1, 8, n))
     start = reg - lag
-    dlt = mediaan * np.exp(0.3 * rng.standard_normal(n)) * np.where(u() < 0.2, 1.5 + 2.0 * u(), 1.0)
+    dlt = mediaan * np.exp(0.3 * rng.standard_normal(n)) * np.where(rng.random(n) < 0.2, 1.5 + 2.0 * rng.random(n), 1.0)
     halveert = np.array([z.halvering for z in ZAAKTYPEN])[zt]
-    voortgang = np.clip((start - gd - 60) / 240, 0, 1)  # from two months after go-live, over eight months
-    snelheid = np.where(halveert, 1 - 0.68 * voortgang, np.where(start >= gd, 0.93, 1.0))
+    voortgang = np.clip((start - f.gd - 60) / 240, 0, 1)  # from two months after go-live, over eight months
+    snelheid = np.where(halveert, 1 - 0.68 * voortgang, np.where(start >= f.gd, 0.93, 1.0))
     dlt = np.maximum(np.rint(dlt * snelheid).astype(np.int64), lag)
     eind = _to_weekday(start + dlt)
     work = np.minimum(dlt, 45)  # registered afterwards: the work was done before the registration
@@ -653,67 +664,100 @@ def _zaken(rng: np.random.Generator, tl: _Tijdlijn, staf: _Staf, n: int) -> tupl
     eind = np.where(achteraf, reg, eind)
     dlt = eind - start
     closed = ~forgotten & (eind <= tl.einde)
-
     verl = np.array([z.verlenging or 0 for z in ZAAKTYPEN])[zt]
-    verlengd = (verl > 0) & (dlt > 0.9 * termijn) & (u() < 0.7)
-    uiterlijk = start + termijn + np.where(verlengd, verl, 0)
+    verlengd = (verl > 0) & (dlt > 0.9 * termijn) & (rng.random(n) < 0.7)
     norm = np.array([z.servicenorm or z.termijn for z in ZAAKTYPEN])[zt]
-    gepland = start + norm
+    return {"start": start, "eind": eind, "closed": closed, "verl": verl, "verlengd": verlengd,
+            "uiterlijk": start + termijn + np.where(verlengd, verl, 0), "gepland": start + norm}
 
-    # Team and behandelaar; unassigned zaken: planted, plus a queue of new ones at the end.
+
+def _behandelaars(rng: np.random.Generator, tl: _Tijdlijn, staf: _Staf, zt: np.ndarray, reg: np.ndarray, f: _Fase,
+                  closed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Team and behandelaar (-1: none); unassigned zaken are planted, plus a queue of new ones at the end."""
+    n = len(zt)
+    afd_index = {a.naam: i for i, a in enumerate(AFDELINGEN)}
     opts = [[staf.teams.index((afd_index[z.afdeling], t)) for t in z.teams] for z in ZAAKTYPEN]
     opt_n = np.array([len(o) for o in opts])
-    opt_mat = np.zeros((Z, opt_n.max()), dtype=np.int64)
+    opt_mat = np.zeros((len(ZAAKTYPEN), opt_n.max()), dtype=np.int64)
     for i, o in enumerate(opts):
         opt_mat[i, : len(o)] = o
-    team = opt_mat[zt, (u() * opt_n[zt]).astype(np.int64)]
-    beh = staf.pick(team, reg, u(), migrated)
-    p_zonder = np.where(migrated, 0.0, np.where(partial & lagging, 0.08, 0.012))
-    zonder = (u() < p_zonder) | (~migrated & ~closed & (reg > tl.einde - 10) & (u() < 0.3))
+    team = opt_mat[zt, (rng.random(n) * opt_n[zt]).astype(np.int64)]
+    beh = staf.pick(team, reg, rng.random(n), f.migrated)
+    p_zonder = np.where(f.migrated, 0.0, np.where(f.partial & f.lagging, 0.08, 0.012))
+    zonder = (rng.random(n) < p_zonder) | (~f.migrated & ~closed & (reg > tl.einde - 10) & (rng.random(n) < 0.3))
     beh[zonder] = -1
+    return team, beh
 
-    # Resultaat: per zaaktype; empty while open and for the planted closed zaken without one.
+
+def _resultaten(rng: np.random.Generator, zt: np.ndarray, f: _Fase, closed: np.ndarray
+                ) -> tuple[np.ndarray, list[str]]:
+    """Resultaat per zaaktype (index into the returned vocabulary); -1 while open and for the planted ones without."""
+    n = len(zt)
     res_vocab = sorted({r for z in ZAAKTYPEN for r, _ in z.resultaten})
     width = max(len(z.resultaten) for z in ZAAKTYPEN)
-    res_code = np.zeros((Z, width), dtype=np.int64)
-    res_cum = np.ones((Z, width))
+    res_code = np.zeros((len(ZAAKTYPEN), width), dtype=np.int64)
+    res_cum = np.ones((len(ZAAKTYPEN), width))
     for i, z in enumerate(ZAAKTYPEN):
         res_code[i, : len(z.resultaten)] = [res_vocab.index(r) for r, _ in z.resultaten]
         res_cum[i, : len(z.resultaten)] = np.cumsum([p for _, p in z.resultaten]) / sum(p for _, p in z.resultaten)
-    res = res_code[zt, _choose(u(), res_cum, zt)]
-    zonder_res = u() < np.where(migrated, 0.0, np.where(partial, 0.06, 0.022))
+    res = res_code[zt, _choose(rng.random(n), res_cum, zt)]
+    zonder_res = rng.random(n) < np.where(f.migrated, 0.0, np.where(f.partial, 0.06, 0.022))
     res[~closed | zonder_res] = -1
-    zonder_docs = ~migrated & (u() < np.where(achteraf, 0.3, np.where(partial, 0.12, 0.03)))
+    return res, res_vocab
+
+
+def _omschrijvingen(rng: np.random.Generator, zt: np.ndarray, f: _Fase) -> tuple[np.ndarray, list[str], int]:
+    """Omschrijving (index into the returned vocabulary) from per-zaaktype templates; one planted script tag."""
+    n = len(zt)
+    vocab: list[str] = []
+    voff, vn = np.zeros(len(ZAAKTYPEN), dtype=np.int64), np.zeros(len(ZAAKTYPEN), dtype=np.int64)
+    for i, z in enumerate(ZAAKTYPEN):
+        texts = [t.replace("{s}", s) if "{s}" in t else t for t in z.teksten for s in
+                 (_STRATEN if "{s}" in t else ("",))]
+        voff[i], vn[i] = len(vocab), len(texts)
+        vocab += [t[:80] for t in texts]
+    oms = voff[zt] + (rng.random(n) * vn[zt]).astype(np.int64)
+    kand = np.flatnonzero((zt == _MOR) & ~f.migrated)
+    html = int(kand[rng.integers(len(kand))] if len(kand) else rng.integers(n))
+    oms[html] = len(vocab)
+    vocab.append(SCRIPT_OMSCHRIJVING)
+    return oms, vocab, html
+
+
+def _zaken(rng: np.random.Generator, tl: _Tijdlijn, staf: _Staf, n: int) -> tuple[_Zaken, dict[str, Any]]:
+    """Every zaak, step by step; each step draws from ``rng`` in a fixed order, so a seed gives the same sample."""
+    zt, reg, afd = _registraties(rng, tl, n)
+    id_bytes, ids = _identificaties(reg)
+    f = _fase(tl, afd, reg)
+
+    # Planted behaviours (probabilities; the recorded counts come from the final tables).
+    p_achteraf = np.where(f.partial, np.where(f.lagging, 0.35, 0.20), 0.008 + 0.035 * np.exp(-f.sinds / 6))
+    achteraf = ~f.migrated & (rng.random(n) < p_achteraf)
+    forgotten = ~f.migrated & ~achteraf & (rng.random(n) < 0.004)
+    skip = (zt == _MOR) & ~f.migrated & ~achteraf & (rng.random(n) < 0.12)
+    advice = np.array([z.advies for z in ZAAKTYPEN])[zt] & ~achteraf & (rng.random(n) < 0.3)
+
+    d = _doorlooptijden(rng, tl, zt, reg, f, achteraf, forgotten)
+    team, beh = _behandelaars(rng, tl, staf, zt, reg, f, d["closed"])
+    res, res_vocab = _resultaten(rng, zt, f, d["closed"])
+    zonder_docs = ~f.migrated & (rng.random(n) < np.where(achteraf, 0.3, np.where(f.partial, 0.12, 0.03)))
 
     # Channel: web forms grow after go-live.
     kan = np.array([z.kanalen for z in ZAAKTYPEN])
     groei = 1 + 0.8 * np.clip((reg - tl.golive) / 365, 0, 1)
     p_web = np.minimum(kan[zt, 0] * groei, 0.9)
     rest = kan[:, 1:] / kan[:, 1:].sum(axis=1, keepdims=True)
-    kanaal = np.where(u() < p_web, 0, 1 + _choose(u(), np.cumsum(rest, axis=1), zt))
+    kanaal = np.where(rng.random(n) < p_web, 0, 1 + _choose(rng.random(n), np.cumsum(rest, axis=1), zt))
 
-    # Omschrijving from per-zaaktype templates; one planted script tag.
-    vocab: list[str] = []
-    voff, vn = np.zeros(Z, dtype=np.int64), np.zeros(Z, dtype=np.int64)
-    for i, z in enumerate(ZAAKTYPEN):
-        texts = [t.replace("{s}", s) if "{s}" in t else t for t in z.teksten for s in
-                 (_STRATEN if "{s}" in t else ("",))]
-        voff[i], vn[i] = len(vocab), len(texts)
-        vocab += [t[:80] for t in texts]
-    oms = voff[zt] + (u() * vn[zt]).astype(np.int64)
-    kand = np.flatnonzero((zt == _MOR) & ~migrated)
-    html = int(kand[rng.integers(len(kand))] if len(kand) else rng.integers(n))
-    oms[html] = len(vocab)
-    vocab.append(SCRIPT_OMSCHRIJVING)
-
+    oms, vocab, html = _omschrijvingen(rng, zt, f)
     # Confidentiality per zaaktype, a few marked differently.
     vert = np.array([contract.VERTROUWELIJKHEIDAANDUIDING.index(z.vertrouwelijk) for z in ZAAKTYPEN])[zt]
-    vert = np.where(u() < 0.03, contract.VERTROUWELIJKHEIDAANDUIDING.index("beperkt_openbaar"), vert)
+    vert = np.where(rng.random(n) < 0.03, contract.VERTROUWELIJKHEIDAANDUIDING.index("beperkt_openbaar"), vert)
 
-    z = _Zaken(zt, afd, team, reg, start, eind, closed, uiterlijk, beh, res, migrated, achteraf, forgotten, skip,
-               advice, zonder_docs, ids, id_bytes)
-    extra = {"gepland": gepland, "kanaal": kanaal, "oms": oms, "oms_vocab": vocab, "vert": vert,
-             "res_vocab": res_vocab, "html": html, "verlengd": verlengd, "verl": verl}
+    z = _Zaken(zt, afd, team, reg, d["start"], d["eind"], d["closed"], d["uiterlijk"], beh, res, f.migrated,
+               achteraf, forgotten, skip, advice, zonder_docs, ids, id_bytes)
+    extra = {"gepland": d["gepland"], "kanaal": kanaal, "oms": oms, "oms_vocab": vocab, "vert": vert,
+             "res_vocab": res_vocab, "html": html, "verlengd": d["verlengd"], "verl": d["verl"]}
     return z, extra
 
 
