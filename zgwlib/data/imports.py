@@ -138,23 +138,9 @@ def load_mapping(path: str | os.PathLike[str] | None) -> ImportMapping:
     """
     if path is None:
         return ImportMapping()
-    import yaml
-
     p = Path(path)
-    if not p.is_file():
-        raise UsageError(f"mapping file {p} not found.")
-    try:
-        raw = yaml.safe_load(p.read_text(encoding="utf-8-sig"))
-    except UnicodeDecodeError:
-        raise UsageError(f"mapping file {p}: save it as UTF-8 text.") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f" (line {mark.line + 1})" if mark is not None else ""
-        raise UsageError(f"mapping file {p} is not valid YAML{line}: {getattr(exc, 'problem', exc)}") from None
-    raw = raw or {}
+    raw = _read_mapping_yaml(p)
     errors: list[str] = []
-    if not isinstance(raw, dict):
-        raise UsageError(f"mapping file {p}: expected keys gemeente, csv and tables at the top.")
     for key in raw:
         if key not in ("gemeente", "csv", "tables"):
             errors.append(f"unknown key {key!r} at the top (known: gemeente, csv, tables)")
@@ -167,65 +153,99 @@ def load_mapping(path: str | os.PathLike[str] | None) -> ImportMapping:
         errors.append("tables: must map table names to their settings")
         tables = {}
     for name, entry in tables.items():
-        where = f"tables.{name}"
-        if name not in contract.TABLES:
-            errors.append(f"{where}: {name!r} is not a contract table (tables: {', '.join(contract.TABLES)})")
-            continue
-        spec = contract.TABLES[name]
-        entry = entry or {}
-        if not isinstance(entry, dict):
-            errors.append(f"{where}: must be a mapping with keys {', '.join(_TABLE_KEYS)}")
-            continue
-        tm = TableMapping()
-        for key, value in entry.items():
-            if key not in _TABLE_KEYS:
-                errors.append(f"{where}: unknown key {key!r} (known: {', '.join(_TABLE_KEYS)})")
-        tm.file = None if entry.get("file") is None else str(entry["file"])
-        tm.sheet = None if entry.get("sheet") is None else str(entry["sheet"])
-        header_row = entry.get("header_row", 1)
-        if not isinstance(header_row, int) or isinstance(header_row, bool) or header_row < 1:
-            errors.append(f"{where}.header_row: must be a row number from 1, not {header_row!r}")
-        else:
-            tm.header_row = header_row
-        tm.csv = _csv_options(entry.get("csv"), f"{where}.csv", errors)
-        columns = entry.get("columns") or {}
-        if not isinstance(columns, dict):
-            errors.append(f"{where}.columns: must map source headers to contract columns")
-            columns = {}
-        used: dict[str, str] = {}
-        for header, target in columns.items():
-            targets = target if isinstance(target, list) else [target]
-            names = []
-            for t in targets:
-                if str(t) not in spec.column_names:
-                    errors.append(
-                        f"{where}.columns.{header}: {t!r} is not a column of {name} "
-                        f"(columns: {', '.join(spec.column_names)})"
-                    )
-                elif str(t) in used:
-                    errors.append(f"{where}.columns: both {used[str(t)]!r} and {header!r} map to {t}")
-                else:
-                    used[str(t)] = str(header)
-                    names.append(str(t))
-            tm.columns[str(header).strip()] = names
-        values = entry.get("values") or {}
-        if not isinstance(values, dict):
-            errors.append(f"{where}.values: must map contract columns to value translations")
-            values = {}
-        for col, table in values.items():
-            if str(col) not in spec.column_names:
-                errors.append(f"{where}.values.{col}: {col!r} is not a column of {name}")
-                continue
-            if not isinstance(table, dict):
-                errors.append(f"{where}.values.{col}: must map source values to contract values")
-                continue
-            tm.values[str(col)] = {
-                _yaml_text(k): (None if v is None else _yaml_text(v)) for k, v in table.items()
-            }
-        mapping.tables[name] = tm
+        tm = _table_mapping(name, entry, errors)
+        if tm is not None:
+            mapping.tables[name] = tm
     if errors:
         raise UsageError(f"mapping file {p} has {len(errors)} mistake(s):\n" + "\n".join(f"  - {e}" for e in errors))
     return mapping
+
+
+def _read_mapping_yaml(p: Path) -> dict[str, Any]:
+    """The mapping file's top-level mapping, or a UsageError that says what is wrong with the file."""
+    import yaml
+
+    if not p.is_file():
+        raise UsageError(f"mapping file {p} not found.")
+    try:
+        raw = yaml.safe_load(p.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError:
+        raise UsageError(f"mapping file {p}: save it as UTF-8 text.") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f" (line {mark.line + 1})" if mark is not None else ""
+        raise UsageError(f"mapping file {p} is not valid YAML{line}: {getattr(exc, 'problem', exc)}") from None
+    raw = raw or {}
+    if not isinstance(raw, dict):
+        raise UsageError(f"mapping file {p}: expected keys gemeente, csv and tables at the top.")
+    return raw
+
+
+def _table_mapping(name: str, entry: Any, errors: list[str]) -> TableMapping | None:
+    """One ``tables.<name>`` entry of a mapping file; every mistake is added to ``errors``."""
+    where = f"tables.{name}"
+    if name not in contract.TABLES:
+        errors.append(f"{where}: {name!r} is not a contract table (tables: {', '.join(contract.TABLES)})")
+        return None
+    entry = entry or {}
+    if not isinstance(entry, dict):
+        errors.append(f"{where}: must be a mapping with keys {', '.join(_TABLE_KEYS)}")
+        return None
+    tm = TableMapping()
+    for key in entry:
+        if key not in _TABLE_KEYS:
+            errors.append(f"{where}: unknown key {key!r} (known: {', '.join(_TABLE_KEYS)})")
+    tm.file = None if entry.get("file") is None else str(entry["file"])
+    tm.sheet = None if entry.get("sheet") is None else str(entry["sheet"])
+    header_row = entry.get("header_row", 1)
+    if not isinstance(header_row, int) or isinstance(header_row, bool) or header_row < 1:
+        errors.append(f"{where}.header_row: must be a row number from 1, not {header_row!r}")
+    else:
+        tm.header_row = header_row
+    tm.csv = _csv_options(entry.get("csv"), f"{where}.csv", errors)
+    tm.columns = _column_renames(name, entry.get("columns") or {}, where, errors)
+    tm.values = _value_translations(name, entry.get("values") or {}, where, errors)
+    return tm
+
+
+def _column_renames(name: str, columns: Any, where: str, errors: list[str]) -> dict[str, list[str]]:
+    """Source header -> the contract column(s) it fills; a column filled twice or unknown is a mistake."""
+    if not isinstance(columns, dict):
+        errors.append(f"{where}.columns: must map source headers to contract columns")
+        return {}
+    spec = contract.TABLES[name]
+    out: dict[str, list[str]] = {}
+    used: dict[str, str] = {}
+    for header, target in columns.items():
+        names = []
+        for t in target if isinstance(target, list) else [target]:
+            if str(t) not in spec.column_names:
+                errors.append(f"{where}.columns.{header}: {t!r} is not a column of {name} "
+                              f"(columns: {', '.join(spec.column_names)})")
+            elif str(t) in used:
+                errors.append(f"{where}.columns: both {used[str(t)]!r} and {header!r} map to {t}")
+            else:
+                used[str(t)] = str(header)
+                names.append(str(t))
+        out[str(header).strip()] = names
+    return out
+
+
+def _value_translations(name: str, values: Any, where: str, errors: list[str]) -> dict[str, dict[str, str | None]]:
+    """Contract column -> {source value: contract value}; an unknown column is a mistake."""
+    if not isinstance(values, dict):
+        errors.append(f"{where}.values: must map contract columns to value translations")
+        return {}
+    spec = contract.TABLES[name]
+    out: dict[str, dict[str, str | None]] = {}
+    for col, table in values.items():
+        if str(col) not in spec.column_names:
+            errors.append(f"{where}.values.{col}: {col!r} is not a column of {name}")
+        elif not isinstance(table, dict):
+            errors.append(f"{where}.values.{col}: must map source values to contract values")
+        else:
+            out[str(col)] = {_yaml_text(k): (None if v is None else _yaml_text(v)) for k, v in table.items()}
+    return out
 
 
 def _yaml_text(value: Any) -> str:
