@@ -34,6 +34,7 @@ go-live (``meta.json`` ``invoering_per_afdeling``).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -269,8 +270,29 @@ def mijlpalen(
         HTML). Oldest first.
     """
     inst = instellingen or Instellingen()
-    m1 = periode_index(periode)
-    tot = maand_einde(periode)
+    s = _scope(basis, periode, afdeling, inst)
+    rows = [*_zaken_rijen(s), *_gebruiker_rijen(s, toon_namen), *_halvering_rijen(s, periode),
+            *_archief_rijen(s), *_digitaal_rijen(s, periode)]
+    return _tabel(rows, s)
+
+
+@dataclass
+class _Scope:
+    """What every kind of milestone of one report looks at: the zaken and staff in scope, names, the month."""
+
+    basis: Basis
+    afdeling: str
+    org: bool
+    inst: Instellingen
+    m1: int
+    tot: pd.Timestamp
+    z: pd.DataFrame
+    eigen_mw: np.ndarray
+    namen: pd.Series
+    van: str
+
+
+def _scope(basis: Basis, periode: str, afdeling: str, inst: Instellingen) -> _Scope:
     org = afdeling == ORGANISATIE
     z = basis.zaken[list(_ZAAK_KOLOMMEN)]
     if not org:
@@ -278,24 +300,31 @@ def mijlpalen(
     mw = basis.medewerkers
     eigen_mw = np.ones(len(mw), dtype=bool) if org else (mw["afdeling"] == afdeling).to_numpy()
     namen = basis.zaaktypen.set_index("identificatie")["omschrijving"].astype("str")
-    van = "" if org else " van de afdeling"
-    rows: list[dict[str, Any]] = []
+    return _Scope(basis, afdeling, org, inst, periode_index(periode), maand_einde(periode), z, eigen_mw, namen,
+                  "" if org else " van de afdeling")
 
-    ks = kde(z["registratiedatum"], z["identificatie"], inst.stap_zaken, tot)
-    for r in ks.itertuples(index=False):
-        zaak = z.iloc[int(r.positie)]
+
+def _zaken_rijen(s: _Scope) -> list[dict[str, Any]]:
+    """Every ``stap_zaken``-th zaak (the 10,000th, ...)."""
+    rows = []
+    for r in kde(s.z["registratiedatum"], s.z["identificatie"], s.inst.stap_zaken, s.tot).itertuples(index=False):
+        zaak = s.z.iloc[int(r.positie)]
         zt = str(zaak["zaaktype"])
         rows.append({
             "soort": "zaken", "nummer": int(r.nummer), "datum": r.datum, "afdeling": str(zaak["afdeling"]),
             "zaaktype": zt, "identificatie": str(zaak["identificatie"]),
-            "tekst": f"De {_ranglijst(int(r.nummer))} zaak{van}: {zaak['identificatie']} "
-                     f"({namen.get(zt, zt)}, afdeling {zaak['afdeling']}), geregistreerd op {nl.datum(r.datum)}.",
+            "tekst": f"De {_ranglijst(int(r.nummer))} zaak{s.van}: {zaak['identificatie']} "
+                     f"({s.namen.get(zt, zt)}, afdeling {zaak['afdeling']}), geregistreerd op {nl.datum(r.datum)}.",
         })
+    return rows
 
-    dag = eerste_dag(basis)[eigen_mw]
-    staf = mw[eigen_mw]
-    ks = kde(dag, staf["identificatie"], inst.stap_gebruikers, tot)
-    for r in ks.itertuples(index=False):
+
+def _gebruiker_rijen(s: _Scope, toon_namen: bool) -> list[dict[str, Any]]:
+    """Every ``stap_gebruikers``-th user (the 250th, ...); the person only with ``toon_namen``."""
+    staf = s.basis.medewerkers[s.eigen_mw]
+    rows = []
+    for r in kde(eerste_dag(s.basis)[s.eigen_mw], staf["identificatie"], s.inst.stap_gebruikers,
+                 s.tot).itertuples(index=False):
         wie = staf.iloc[int(r.positie)]
         persoon = ""
         if toon_namen:
@@ -304,19 +333,25 @@ def mijlpalen(
         rows.append({
             "soort": "gebruikers", "nummer": int(r.nummer), "datum": r.datum, "afdeling": str(wie["afdeling"]),
             "medewerker": str(wie["identificatie"]) if toon_namen else None,
-            "tekst": f"De {_ranglijst(int(r.nummer))} gebruiker van het zaaksysteem{van}: {persoon}afdeling "
+            "tekst": f"De {_ranglijst(int(r.nummer))} gebruiker van het zaaksysteem{s.van}: {persoon}afdeling "
                      f"{wie['afdeling']}, begonnen op {nl.datum(r.datum)}.",
         })
+    return rows
 
+
+def _halvering_rijen(s: _Scope, periode: str) -> list[dict[str, Any]]:
+    """Zaaktypen whose lead time halved since their first three months after the go-live."""
     # A zaaktype starts at the go-live of the department that owns it (of this department in its own report).
-    owner = basis.zaaktypen.set_index("identificatie")["afdeling"].astype("str")
-    if not org:
-        owner = pd.Series(afdeling, index=owner.index, dtype="str")
-    golive = {zt: invoering(basis, a) for zt, a in owner.items()}
+    owner = s.basis.zaaktypen.set_index("identificatie")["afdeling"].astype("str")
+    if not s.org:
+        owner = pd.Series(s.afdeling, index=owner.index, dtype="str")
+    golive = {zt: invoering(s.basis, a) for zt, a in owner.items()}
     golive_m = pd.Series({k: (maand_index(np.array([v]))[0] if v is not None else np.nan) for k, v in golive.items()},
                          dtype="float64")
-    for r in halvering(z, golive_m, m1, inst.halvering_factor, inst.halvering_min_zaken).itertuples(index=False):
-        naam = namen.get(r.zaaktype, r.zaaktype)
+    rows = []
+    for r in halvering(s.z, golive_m, s.m1, s.inst.halvering_factor,
+                       s.inst.halvering_min_zaken).itertuples(index=False):
+        naam = s.namen.get(r.zaaktype, r.zaaktype)
         rows.append({
             "soort": "halvering", "datum": maand_einde(periode_tekst(int(r.maand))),
             "afdeling": owner.get(r.zaaktype),
@@ -327,34 +362,48 @@ def mijlpalen(
                      f"dagen in de eerste drie maanden na de invoering "
                      f"({_maanden(int(r.start_maand), int(r.start_maand) + VENSTER - 1)}).",
         })
+    return rows
 
-    # Without document data "with documents" is unknown, so no zaak can be called completely archived.
+
+def _archief_rijen(s: _Scope) -> list[dict[str, Any]]:
+    """The first zaak completely in the digital archive (none without document data: it cannot be known)."""
+    z = s.z
+    if not s.basis.documentgegevens:
+        return []
     arch = (z["archiefstatus"].astype("str") == "gearchiveerd").to_numpy() & z["gesloten"].to_numpy(dtype=bool) \
-        & z["heeft_resultaat"].to_numpy(dtype=bool) & (z["m_eind"].to_numpy() <= m1)
-    if basis.documentgegevens:
-        arch &= z["heeft_documenten"].to_numpy(dtype=bool)
-    if basis.documentgegevens and arch.any():
-        kand = z.loc[arch, ["identificatie", "einddatum", "zaaktype", "afdeling"]]
-        kand = kand.assign(_id=kand["identificatie"].astype("str")).sort_values(["einddatum", "_id"], kind="stable")
-        eerste = kand.iloc[0]
-        zt = str(eerste["zaaktype"])
-        rows.append({
-            "soort": "archief", "datum": pd.Timestamp(eerste["einddatum"]), "afdeling": str(eerste["afdeling"]),
-            "zaaktype": zt, "identificatie": str(eerste["identificatie"]),
-            "tekst": f"De eerste zaak{van} die volledig in het digitale archief staat (gearchiveerd, met documenten "
-                     f"en resultaat): {eerste['identificatie']} ({namen.get(zt, zt)}, afdeling {eerste['afdeling']}), "
-                     f"afgesloten op {nl.datum(eerste['einddatum'])}.",
-        })
+        & z["heeft_resultaat"].to_numpy(dtype=bool) & (z["m_eind"].to_numpy() <= s.m1) \
+        & z["heeft_documenten"].to_numpy(dtype=bool)
+    if not arch.any():
+        return []
+    kand = z.loc[arch, ["identificatie", "einddatum", "zaaktype", "afdeling"]]
+    kand = kand.assign(_id=kand["identificatie"].astype("str")).sort_values(["einddatum", "_id"], kind="stable")
+    eerste = kand.iloc[0]
+    zt = str(eerste["zaaktype"])
+    return [{
+        "soort": "archief", "datum": pd.Timestamp(eerste["einddatum"]), "afdeling": str(eerste["afdeling"]),
+        "zaaktype": zt, "identificatie": str(eerste["identificatie"]),
+        "tekst": f"De eerste zaak{s.van} die volledig in het digitale archief staat (gearchiveerd, met documenten "
+                 f"en resultaat): {eerste['identificatie']} ({s.namen.get(zt, zt)}, afdeling {eerste['afdeling']}), "
+                 f"afgesloten op {nl.datum(eerste['einddatum'])}.",
+    }]
 
-    for r in eerste_maand_digitaal(basis, periode, inst, afdeling).itertuples(index=False):
+
+def _digitaal_rijen(s: _Scope, periode: str) -> list[dict[str, Any]]:
+    """The first month a department (the organisation) reached the digital-intake share."""
+    rows = []
+    for r in eerste_maand_digitaal(s.basis, periode, s.inst, s.afdeling).itertuples(index=False):
         wie = "De hele organisatie" if r.afdeling == ORGANISATIE else f"Afdeling {r.afdeling}"
         rows.append({
             "soort": "digitaal", "datum": maand_einde(r.maand), "afdeling": str(r.afdeling),
             "tekst": f"{wie} kreeg in {nl.maand(r.maand)} voor het eerst minstens "
-                     f"{nl.procent(inst.mijlpaal_digitaal, 0)} van de zaken digitaal binnen: "
+                     f"{nl.procent(s.inst.mijlpaal_digitaal, 0)} van de zaken digitaal binnen: "
                      f"{nl.procent(r.aandeel, 0)} van {nl.getal(r.aantal)} zaken met een bekend kanaal.",
         })
+    return rows
 
+
+def _tabel(rows: list[dict[str, Any]], s: _Scope) -> pd.DataFrame:
+    """The milestones as the table :func:`mijlpalen` documents, oldest first."""
     out = pd.DataFrame(rows, columns=[c for c in KOLOMMEN if c not in ("maand", "recent")])
     out["nummer"] = out["nummer"].astype("Int64")
     out["datum"] = pd.to_datetime(out["datum"]).astype("datetime64[us]")
@@ -364,8 +413,8 @@ def mijlpalen(
         out[col] = out[col].astype("str")
     maand = maand_index(out["datum"])
     out["maand"] = pd.Series([periode_tekst(int(m)) for m in maand], index=out.index, dtype="str")
-    out["recent"] = maand > m1 - inst.mijlpalen_maanden
-    out["_o"] = out["soort"].map({s: i for i, s in enumerate(SOORTEN)})
+    out["recent"] = maand > s.m1 - s.inst.mijlpalen_maanden
+    out["_o"] = out["soort"].map({k: i for i, k in enumerate(SOORTEN)})
     out = out.sort_values(["datum", "_o", "nummer"], kind="stable").drop(columns="_o")
     return out[list(KOLOMMEN)].reset_index(drop=True)
 
