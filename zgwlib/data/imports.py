@@ -761,75 +761,17 @@ def import_export(
     >>> path, warnings = import_export("export/", "data/snapshot", "mapping.yaml")  # doctest: +SKIP
     """
     src = Path(source)
-    spec = mapping if isinstance(mapping, ImportMapping) else load_mapping(mapping)
-    if encoding:
-        try:
-            codecs.lookup(encoding)
-        except LookupError:
-            raise UsageError(f"--encoding {encoding!r} is not an encoding (for example utf-8 or cp1252).") from None
-        # Forced for every file: over the mapping's settings too.
-        spec = ImportMapping(spec.gemeente, {**spec.csv, "encoding": encoding}, {
-            name: TableMapping(tm.file, tm.sheet, tm.header_row, tm.columns, tm.values,
-                               {k: v for k, v in tm.csv.items() if k != "encoding"})
-            for name, tm in spec.tables.items()}, spec.path)
+    spec = _forced_encoding(mapping if isinstance(mapping, ImportMapping) else load_mapping(mapping), encoding)
     if not src.exists():
         raise InputFileError(f"{src} not found.")
     today = today or today_amsterdam()
     tot_day = _parse_tot(tot, today)
     sources = [src, spec.path]
     check_out(out, kind="import", sources=sources, force=force)  # before the work, not after it
-    if src.is_dir():
-        read = _read_folder(src, spec)
-    elif src.suffix.lower() in _EXCEL_SUFFIXES:
-        read = _read_workbook(src, spec)
-    elif src.suffix.lower() == ".xls":
-        raise InputFileError(f"{src}: old .xls workbooks cannot be read; save it as .xlsx in Excel.")
-    elif src.suffix.lower() in _CSV_SUFFIXES:
-        raise InputFileError(
-            f"{src}: one CSV file holds one table; give the folder with a CSV file per table "
-            f"(zaken.csv, statussen.csv, ...)."
-        )
-    else:
-        raise InputFileError(f"{src}: not a folder of CSV or Parquet files and not an .xlsx workbook.")
-    raws, problems = read.raws, list(read.problems)
-    if not raws:
-        raise InputFileError(
-            f"{src}: no tables found. Expected files or sheets named like the tables "
-            f"({', '.join(contract.TABLES)}), or a mapping file naming them."
-        )
-
-    # No documents in the export: the source has no document data (an organisation that keeps them elsewhere).
-    # Said on purpose (--no-documents, or the meta.json of an export of such a snapshot), or noted as a warning.
-    docs = raws.get("documenten")
-    n_docs = 0 if docs is None else len(docs.frame)
-    on_purpose = no_documents or not has_document_data(read.meta)
-    declared = {DOCUMENTEN_BRON: GEEN_DOCUMENTEN} if n_docs == 0 else {}
-    if no_documents and n_docs:
-        problems.append(Problem(
-            "documenten", f"--no-documents says the source has no documents, but the export has {n_docs} rows of "
-            "them; leave out --no-documents, or the documenten file", file=docs.file if docs is not None else None))
-    elif n_docs == 0 and not on_purpose:
-        problems.append(Problem(
-            "documenten", f"the export has no documents, so the snapshot says the source has no document data "
-            f"(meta.json \"{DOCUMENTEN_BRON}\": \"{GEEN_DOCUMENTEN}\") and every report says \"geen "
-            "documentgegevens\" instead of figures about documents. If the zaaksysteem has documents, add them to "
-            "the export; --no-documents declares it without this warning",
-            file=docs.file if docs is not None else read.expected.get("documenten"), severity="warning"))
-
-    tables: dict[str, pd.DataFrame] = {}
-    files: dict[str, str] = dict(read.expected)
-    rows: dict[str, RowNumbers] = {}
-    comma: set[str] = set()
-    reported_missing: set[tuple[str, str]] = set()
-    for name, raw in raws.items():
-        frame, found, _ = _apply_mapping(name, raw, spec.table(name))
-        problems += found
-        reported_missing |= {(name, p.column) for p in found if p.severity == "error" and p.column}
-        tables[name] = frame
-        files[name] = raw.file
-        rows[name] = raw.rows
-        if raw.decimal_comma:
-            comma.add(name)
+    read = _read_source(src, spec)
+    problems = list(read.problems)
+    declared = _document_declaration(read, no_documents, problems)
+    tables, files, rows, comma, reported_missing = _mapped_tables(read, spec, problems)
     last_day, periode_tot, how = _last_day(read, tot_day, today)
     converted, checked = validate_and_convert(tables, files=files, rows=rows, decimal_comma=comma, today=today,
                                               last_day=last_day, meta=declared)
@@ -852,6 +794,87 @@ def import_export(
     if notes is not None:
         notes.append(how)
     return path, warnings
+
+
+def _forced_encoding(spec: ImportMapping, encoding: str | None) -> ImportMapping:
+    """``spec`` with every CSV file read in ``encoding`` (``--encoding``), over the mapping's own settings too."""
+    if not encoding:
+        return spec
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise UsageError(f"--encoding {encoding!r} is not an encoding (for example utf-8 or cp1252).") from None
+    return ImportMapping(spec.gemeente, {**spec.csv, "encoding": encoding}, {
+        name: TableMapping(tm.file, tm.sheet, tm.header_row, tm.columns, tm.values,
+                           {k: v for k, v in tm.csv.items() if k != "encoding"})
+        for name, tm in spec.tables.items()}, spec.path)
+
+
+def _read_source(src: Path, spec: ImportMapping) -> _Source:
+    """The raw tables of a folder (CSV or Parquet) or an .xlsx workbook; anything else is refused, saying why."""
+    if src.is_dir():
+        read = _read_folder(src, spec)
+    elif src.suffix.lower() in _EXCEL_SUFFIXES:
+        read = _read_workbook(src, spec)
+    elif src.suffix.lower() == ".xls":
+        raise InputFileError(f"{src}: old .xls workbooks cannot be read; save it as .xlsx in Excel.")
+    elif src.suffix.lower() in _CSV_SUFFIXES:
+        raise InputFileError(
+            f"{src}: one CSV file holds one table; give the folder with a CSV file per table "
+            f"(zaken.csv, statussen.csv, ...)."
+        )
+    else:
+        raise InputFileError(f"{src}: not a folder of CSV or Parquet files and not an .xlsx workbook.")
+    if not read.raws:
+        raise InputFileError(
+            f"{src}: no tables found. Expected files or sheets named like the tables "
+            f"({', '.join(contract.TABLES)}), or a mapping file naming them."
+        )
+    return read
+
+
+def _document_declaration(read: _Source, no_documents: bool, problems: list[Problem]) -> dict[str, str]:
+    """The meta.json entry saying the source has no document data, when the export has none; problems added.
+
+    An organisation that keeps its documents elsewhere says so on purpose (``--no-documents``, or the meta.json
+    of an export of such a snapshot); otherwise an export without documents gets a warning.
+    """
+    docs = read.raws.get("documenten")
+    n_docs = 0 if docs is None else len(docs.frame)
+    on_purpose = no_documents or not has_document_data(read.meta)
+    if no_documents and n_docs:
+        problems.append(Problem(
+            "documenten", f"--no-documents says the source has no documents, but the export has {n_docs} rows of "
+            "them; leave out --no-documents, or the documenten file", file=docs.file if docs is not None else None))
+    elif n_docs == 0 and not on_purpose:
+        problems.append(Problem(
+            "documenten", f"the export has no documents, so the snapshot says the source has no document data "
+            f"(meta.json \"{DOCUMENTEN_BRON}\": \"{GEEN_DOCUMENTEN}\") and every report says \"geen "
+            "documentgegevens\" instead of figures about documents. If the zaaksysteem has documents, add them to "
+            "the export; --no-documents declares it without this warning",
+            file=docs.file if docs is not None else read.expected.get("documenten"), severity="warning"))
+    return {DOCUMENTEN_BRON: GEEN_DOCUMENTEN} if n_docs == 0 else {}
+
+
+def _mapped_tables(read: _Source, spec: ImportMapping, problems: list[Problem]) -> tuple[
+        dict[str, pd.DataFrame], dict[str, str], dict[str, RowNumbers], set[str], set[tuple[str, str]]]:
+    """Each raw table renamed and translated by the mapping: the frames, their files and row numbers, the tables
+    written with a decimal comma, and the columns already reported missing (problems added)."""
+    tables: dict[str, pd.DataFrame] = {}
+    files: dict[str, str] = dict(read.expected)
+    rows: dict[str, RowNumbers] = {}
+    comma: set[str] = set()
+    reported_missing: set[tuple[str, str]] = set()
+    for name, raw in read.raws.items():
+        frame, found, _ = _apply_mapping(name, raw, spec.table(name))
+        problems += found
+        reported_missing |= {(name, p.column) for p in found if p.severity == "error" and p.column}
+        tables[name] = frame
+        files[name] = raw.file
+        rows[name] = raw.rows
+        if raw.decimal_comma:
+            comma.add(name)
+    return tables, files, rows, comma, reported_missing
 
 
 def _parse_tot(tot: str | dt.date | None, today: dt.date) -> dt.date | None:
