@@ -430,18 +430,47 @@ def effect(g: Gegevens, periode: str, instellingen: Instellingen | None = None,
         :data:`TE_WEINIG`). Empty when no team had a training or buddy early enough.
     """
     inst = instellingen or Instellingen()
-    k = inst.venster_maanden
     mp = periode_index(periode)
-    cols = ["afdeling", "team", "soort", "datum", "indicator", "label", "richting", "voor", "na", "vergelijking_voor",
-            "vergelijking_na", "effect", "laag", "hoog", "n_voor", "n_na", "n_vergelijking_voor",
-            "n_vergelijking_na", "maanden_na", "vergelijkingsteams", "oordeel"]
     alle = team_acties(g, _tot(periode))
     eerste = alle.groupby(["afdeling", "team"], sort=False).head(1).reset_index(drop=True)
     eerste = eerste.assign(maand=maand_index(eerste["datum"]))
     behandeld = _afdeling(eerste[eerste["maand"] <= mp - 1], afdeling)
     if not len(behandeld):
-        return pd.DataFrame({c: [] for c in cols})
+        return pd.DataFrame({c: [] for c in _EFFECT_KOLOMMEN})
+    e = _effect_gegevens(g, eerste, int(behandeld["maand"].min()) - inst.venster_maanden, mp)
+    rng = np.random.default_rng(inst.seed)  # one stream, drawn team by team and indicator by indicator
+    rows = []
+    for r in behandeld.itertuples(index=False):
+        t = e.unit_index.get((r.afdeling, r.team))
+        if t is not None:
+            rows += _team_effect(e, r, t, mp, inst, rng)
+    return pd.DataFrame(rows, columns=_EFFECT_KOLOMMEN)
 
+
+_EFFECT_KOLOMMEN = [
+    "afdeling", "team", "soort", "datum", "indicator", "label", "richting", "voor", "na", "vergelijking_voor",
+    "vergelijking_na", "effect", "laag", "hoog", "n_voor", "n_na", "n_vergelijking_voor", "n_vergelijking_na",
+    "maanden_na", "vergelijkingsteams", "oordeel",
+]
+
+
+@dataclass
+class _EffectGegevens:
+    """Per unit (afdeling and team): its zaken, staff, go-live month and first action; per zaak the indicators."""
+
+    unit_index: dict[tuple[str, str], int]
+    zk: np.ndarray
+    mk: np.ndarray
+    unit_golive: np.ndarray
+    eerste_m: np.ndarray
+    m_eind: np.ndarray
+    gesloten: np.ndarray
+    waarden: dict[str, np.ndarray]
+    actief: np.ndarray
+    m_lo: int
+
+
+def _effect_gegevens(g: Gegevens, eerste: pd.DataFrame, m_lo: int, mp: int) -> _EffectGegevens:
     keys, zk, mk = _eenheden(g)
     unit_index = {(a, t): i for i, (a, t) in enumerate(zip(keys["afdeling"], keys["team"], strict=True))}
     golive = _invoering_maand(g)
@@ -451,72 +480,67 @@ def effect(g: Gegevens, periode: str, instellingen: Instellingen | None = None,
         i = unit_index.get((r.afdeling, r.team))
         if i is not None:
             eerste_m[i] = min(eerste_m[i], int(r.maand))
-
     z = g.basis.zaken
-    m_eind = z["m_eind"].to_numpy()
-    gesloten = z["gesloten"].to_numpy(dtype=bool)
     waarden = {
         "achteraf": z["achteraf"].to_numpy(dtype="float64"),
         "zonder_documenten": (~z["heeft_documenten"].to_numpy(dtype=bool)).astype("float64"),
         "binnen_termijn": z["binnen_termijn"].to_numpy(dtype="float64"),
     }
-    m_lo = int(behandeld["maand"].min()) - k
-    actief = _actief_matrix(g, m_lo, mp)
+    return _EffectGegevens(unit_index, zk, mk, unit_golive, eerste_m, z["m_eind"].to_numpy(),
+                           z["gesloten"].to_numpy(dtype=bool), waarden, _actief_matrix(g, m_lo, mp), m_lo)
 
-    rng = np.random.default_rng(inst.seed)
+
+def _zaak_groep(e: _EffectGegevens, units: np.ndarray, maanden: np.ndarray) -> np.ndarray:
+    """Closed zaken of these units in these months, after their department's own go-live."""
+    zk = np.where(e.zk >= 0, e.zk, 0)
+    ok = (e.zk >= 0) & e.gesloten & np.isin(e.m_eind, maanden)
+    return ok & units[zk] & (e.m_eind >= e.unit_golive[zk])
+
+
+def _staf_groep(e: _EffectGegevens, units: np.ndarray, maanden: np.ndarray) -> np.ndarray:
+    """Active (1) or not (0) per member of staff of these units and month, after the department's go-live."""
+    sel = np.flatnonzero((e.mk >= 0) & units[np.where(e.mk >= 0, e.mk, 0)])
+    vals = [e.actief[sel[e.unit_golive[e.mk[sel]] <= mm], mm - e.m_lo].astype("float64") for mm in maanden]
+    return np.concatenate(vals) if vals else np.zeros(0)
+
+
+def _team_effect(e: _EffectGegevens, r: Any, t: int, mp: int, inst: Instellingen,
+                 rng: np.random.Generator) -> list[dict[str, Any]]:
+    """The rows of one team: each indicator before and after its first action, against the comparison teams."""
+    m, k = int(r.maand), inst.venster_maanden
+    voor_m = np.arange(m - k, m)
+    na_m = np.arange(m + 1, min(m + k, mp) + 1)
+    units = np.arange(len(e.eerste_m))
+    vergelijk = (e.eerste_m > na_m[-1]) & (units != t)
+    eigen = units == t
     rows = []
-    for r in behandeld.itertuples(index=False):
-        t = unit_index.get((r.afdeling, r.team))
-        if t is None:
-            continue
-        m = int(r.maand)
-        voor_m = np.arange(m - k, m)
-        na_m = np.arange(m + 1, min(m + k, mp) + 1)
-        vergelijk = (eerste_m > na_m[-1]) & (np.arange(len(keys)) != t)
-
-        def zaak_groep(units: np.ndarray, maanden: np.ndarray) -> np.ndarray:
-            # Closed zaken of these units in these months, after their department's own go-live.
-            ok = (zk >= 0) & gesloten & np.isin(m_eind, maanden)
-            ok &= units[np.where(zk >= 0, zk, 0)] & (m_eind >= unit_golive[np.where(zk >= 0, zk, 0)])
-            return ok
-
-        def staf_groep(units: np.ndarray, maanden: np.ndarray) -> np.ndarray:
-            sel = np.flatnonzero((mk >= 0) & units[np.where(mk >= 0, mk, 0)])
-            vals = []
-            for mm in maanden:
-                keep = sel[unit_golive[mk[sel]] <= mm]
-                vals.append(actief[keep, mm - m_lo].astype("float64"))
-            return np.concatenate(vals) if vals else np.zeros(0)
-
-        eigen = np.arange(len(keys)) == t
-        n_verg = int(vergelijk.sum())
-        for code, ind in INDICATOREN.items():
-            if code == "actief":
-                groepen = [staf_groep(eigen, voor_m), staf_groep(eigen, na_m), staf_groep(vergelijk, voor_m),
-                           staf_groep(vergelijk, na_m)]
-            else:
-                v = waarden[code]
-                groepen = [v[zaak_groep(u, mm)] for u, mm in ((eigen, voor_m), (eigen, na_m), (vergelijk, voor_m),
+    for code, ind in INDICATOREN.items():
+        if code == "actief":
+            groepen = [_staf_groep(e, u, mm) for u, mm in ((eigen, voor_m), (eigen, na_m), (vergelijk, voor_m),
+                                                           (vergelijk, na_m))]
+        else:
+            v = e.waarden[code]
+            groepen = [v[_zaak_groep(e, u, mm)] for u, mm in ((eigen, voor_m), (eigen, na_m), (vergelijk, voor_m),
                                                               (vergelijk, na_m))]
-                groepen = [x[~np.isnan(x)] for x in groepen]
-            n = [len(x) for x in groepen]
-            if min(n) < inst.min_waarden:
-                d = VerschilInVerschillen(*(float(np.mean(x)) if len(x) else math.nan for x in groepen),
-                                          math.nan, math.nan, math.nan)
-                oordeel = TE_WEINIG
-            else:
-                d = verschil_in_verschillen(*groepen, trekkingen=inst.trekkingen, betrouwbaarheid=inst.betrouwbaarheid,
-                                            rng=rng)
-                oordeel = (GEEN_VERSCHIL if d.richting == 0 else
-                           ("beter" if d.richting * ind.richting > 0 else "slechter"))
-            rows.append({
-                "afdeling": r.afdeling, "team": r.team, "soort": r.soort, "datum": r.datum, "indicator": code,
-                "label": ind.label, "richting": ind.richting, "voor": d.voor, "na": d.na,
-                "vergelijking_voor": d.vergelijking_voor, "vergelijking_na": d.vergelijking_na, "effect": d.effect,
-                "laag": d.laag, "hoog": d.hoog, "n_voor": n[0], "n_na": n[1], "n_vergelijking_voor": n[2],
-                "n_vergelijking_na": n[3], "maanden_na": len(na_m), "vergelijkingsteams": n_verg, "oordeel": oordeel,
-            })
-    return pd.DataFrame(rows, columns=cols)
+            groepen = [x[~np.isnan(x)] for x in groepen]
+        n = [len(x) for x in groepen]
+        if min(n) < inst.min_waarden:
+            d = VerschilInVerschillen(*(float(np.mean(x)) if len(x) else math.nan for x in groepen),
+                                      math.nan, math.nan, math.nan)
+            oordeel = TE_WEINIG
+        else:
+            d = verschil_in_verschillen(*groepen, trekkingen=inst.trekkingen, betrouwbaarheid=inst.betrouwbaarheid,
+                                        rng=rng)
+            oordeel = GEEN_VERSCHIL if d.richting == 0 else ("beter" if d.richting * ind.richting > 0 else "slechter")
+        rows.append({
+            "afdeling": r.afdeling, "team": r.team, "soort": r.soort, "datum": r.datum, "indicator": code,
+            "label": ind.label, "richting": ind.richting, "voor": d.voor, "na": d.na,
+            "vergelijking_voor": d.vergelijking_voor, "vergelijking_na": d.vergelijking_na, "effect": d.effect,
+            "laag": d.laag, "hoog": d.hoog, "n_voor": n[0], "n_na": n[1], "n_vergelijking_voor": n[2],
+            "n_vergelijking_na": n[3], "maanden_na": len(na_m), "vergelijkingsteams": int(vergelijk.sum()),
+            "oordeel": oordeel,
+        })
+    return rows
 
 
 # --------------------------------------------------------------------------- drop-in questions
