@@ -278,3 +278,14 @@ def test_the_samples_planted_late_and_suspended_zaken_are_found_exactly(small_sa
     assert sum(len(x.te_laat) for x in per_afd) == geplant["te_laat"]
     # The trend's last week is the peildatum: the same late zaken as the list.
     assert tb.trend_frame(b, geplant["peildatum"], 13)["te_laat"].iloc[-1] == geplant["te_laat"]
+
+
+def test_a_list_cut_at_the_maximum_says_how_many_zaken_are_not_shown() -> None:
+    from zgwlib.termijnbewaking import display as view
+
+    inst = tb.Instellingen(max_rijen_organisatie=200, max_rijen_afdeling=2000)
+    assert inst.max_rijen("organisatie") == 200
+    assert inst.max_rijen("Ruimte") == 2000
+    tekst = view.meer_html(27_500, 200, True)
+    assert "Nog 27.300 zaken" in tekst and "de eerste 200 van 27.500" in tekst and "per afdeling" in tekst
+    assert view.meer_html(200, 200, True) == ""

@@ -25,6 +25,10 @@ SAMPLE_NAME = "voorbeeld"
 #: (the evaluation's Excel appendix). They are published beside the report, and only when the run succeeds.
 BIJLAGEN_ENV = "ZGW_BIJLAGEN_MAP"
 
+#: Environment variable a report kernel gets from ``zgw run``: the folder of the run's shared figures
+#: (:mod:`zgwlib.core.cache`), so the organisation-wide tables every department's report needs are computed once.
+CACHE_MAP_ENV = "ZGW_CACHE_MAP"
+
 #: The words that mark a text an evaluator still has to write ("✏️ *Vul hier in:* ..."). A paragraph holding them
 #: never reaches a published page: the publisher replaces it with :data:`NIET_INGEVULD`.
 PLACEHOLDER = "Vul hier in"

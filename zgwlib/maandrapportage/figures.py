@@ -14,6 +14,7 @@ report then selects its rows. Months are integers (months since 1970-01), so
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from zgwlib.core import nl
+from zgwlib.core.cache import cached_frame
 from zgwlib.maandrapportage import facts
 from zgwlib.maandrapportage.facts import dagen_sinds_laatste_status, index_in, open_op, open_over_termijn
 from zgwlib.core.errors import UsageError
@@ -298,6 +300,9 @@ class Basis:
     documentgegevens: bool = True
     #: Results worth keeping between calls on the same data (activity per month window).
     cache: dict[Any, Any] = field(default_factory=dict, repr=False)
+    #: The snapshot folder read by :func:`load` as is (None after :func:`prepare` of tables in memory, which may
+    #: have been changed): only then may the organisation-wide tables come from :mod:`zgwlib.core.cache`.
+    bron: Path | None = None
 
 
 #: Columns :func:`load` reads: what the figures, signals, examples (omschrijving) and milestones (archiefstatus)
@@ -319,7 +324,9 @@ def load(data: str | os.PathLike[str] | None = "voorbeeld") -> Basis:
     ``"voorbeeld"``: the built-in sample municipality.
     """
     snap = load_snapshot(data, list(KOLOMMEN), columns={k: v for k, v in KOLOMMEN.items() if v is not None})
-    return prepare(snap)
+    basis = prepare(snap)
+    basis.bron = snap.path
+    return basis
 
 
 def prepare(snapshot: Any) -> Basis:
@@ -827,8 +834,11 @@ def maand(basis: Basis, periode: str | None = None, instellingen: Instellingen |
         basis=basis,
         periode=periode,
         instellingen=inst,
-        tabel=maandcijfers(basis, periode, n, instellingen=inst),
-        teams=maandcijfers(basis, periode, n, niveau="team", instellingen=inst),
+        # The same for every department's report: computed once per run under zgw run (zgwlib.core.cache).
+        tabel=cached_frame("maandcijfers-afdeling", basis.bron, (periode, n, inst),
+                           lambda: maandcijfers(basis, periode, n, instellingen=inst)),
+        teams=cached_frame("maandcijfers-team", basis.bron, (periode, n, inst),
+                           lambda: maandcijfers(basis, periode, n, niveau="team", instellingen=inst)),
         zaken=maand_flags(basis, periode, inst),
         actief=actief_in_maand(basis, periode).to_numpy(),
     )

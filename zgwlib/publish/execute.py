@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from zgwlib.core.terms import BIJLAGEN_ENV
+from zgwlib.core.terms import BIJLAGEN_ENV, CACHE_MAP_ENV
 from zgwlib.publish import pages
 from zgwlib.publish.notebooks import ReportNotebook
 from zgwlib.publish.secrets import redact
@@ -84,6 +84,8 @@ class RunContext:
     workers: int = 1
     #: Per notebook name, its texts file (``<notebook>.teksten.yaml`` beside it), given as the ``teksten`` parameter.
     teksten_files: dict[str, Path | None] = field(default_factory=dict)
+    #: The run's folder of figures every department shares (:mod:`zgwlib.core.cache`), given to each kernel.
+    cache: Path | None = None
     stop: threading.Event = field(default_factory=threading.Event)
     pids: set[int] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -105,6 +107,8 @@ def _kernel_manager_class(ctx: RunContext, log_file: Any, pids: list[int], socke
             kw["env"] = dict(ctx.env)
             if bijlagen is not None:
                 kw["env"][BIJLAGEN_ENV] = str(bijlagen)
+            if ctx.cache is not None:
+                kw["env"][CACHE_MAP_ENV] = str(ctx.cache)
             kw["stdout"] = log_file
             kw["stderr"] = log_file
             await super().start_kernel(**kw)

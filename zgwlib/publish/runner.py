@@ -34,6 +34,7 @@ import datetime as dt
 import logging
 import os
 import shutil
+import tempfile
 import time
 import traceback
 from collections.abc import Callable, Iterable, Sequence
@@ -358,6 +359,18 @@ def execute_all(plan: Plan, progress: bool | None = None,
     ctx, jobs = plan.context, plan.jobs
     (ctx.out / ctx.periode).mkdir(parents=True, exist_ok=True)
     _cleanup_stale_temp(ctx.out / ctx.periode)
+    # The figures every department shares, computed by the first kernel that needs them (zgwlib.core.cache); a
+    # folder of this run only, so no later run (new code, same data) ever reads them.
+    ctx.cache = Path(tempfile.mkdtemp(prefix=".tmp-cache-", dir=ctx.out / ctx.periode)).resolve()
+    try:
+        return _execute_jobs(ctx, jobs, progress, on_done)
+    finally:
+        shutil.rmtree(ctx.cache, ignore_errors=True)
+        ctx.cache = None
+
+
+def _execute_jobs(ctx: RunContext, jobs: list[tuple[ReportNotebook, str]], progress: bool | None,
+                  on_done: Callable[[Outcome], None] | None) -> list[Outcome]:
     outcomes: dict[int, Outcome] = {}
     pm_logger = logging.getLogger("papermill")
     old_level = pm_logger.level

@@ -156,3 +156,13 @@ def dwangsom_uitleg() -> str:
         "Bedragen volgens artikel 4:17 Awb: € 23 per dag voor de eerste 14 dagen, € 35 per dag voor de volgende 14 "
         f"dagen en € 45 per dag daarna, hoogstens 42 dagen, dus hoogstens {euro(DWANGSOM_MAX_BEDRAG)} per zaak.",
         zacht=True)
+
+
+def meer_html(totaal: int, getoond: int, afdeling_lijsten: bool) -> str:
+    """The line under a list cut at the setting's maximum: how many zaken are not shown, and where they are."""
+    if totaal <= getoond:
+        return ""
+    waar = " De rapporten per afdeling tonen hun eigen zaken." if afdeling_lijsten else ""
+    return style.alinea(
+        f"Nog {nl.getal(totaal - getoond)} zaken staan niet in deze lijst: de eerste {nl.getal(getoond)} van "
+        f"{nl.getal(totaal)} zijn getoond (instelling max_rijen_organisatie / max_rijen_afdeling).{waar}", zacht=True)

@@ -78,6 +78,10 @@ class Instellingen:
     terugkerend_weken, terugkerend_venster : int
         A zaaktype "keeps coming back" when it had late zaken at the end of at least terugkerend_weken of the last
         terugkerend_venster weeks.
+    max_rijen_organisatie, max_rijen_afdeling : int
+        At most this many zaken per list (worklist, suspended) on the organisation's page and on a department's
+        page; the page says how many more there are. A page of tens of thousands of rows takes minutes to make
+        and nobody reads it: the departments' pages list their own zaken.
     """
 
     horizon_dagen: int = field(default=14, metadata={"min": 0})
@@ -87,6 +91,12 @@ class Instellingen:
     trend_weken: int = 13
     terugkerend_weken: int = 3
     terugkerend_venster: int = 4
+    max_rijen_organisatie: int = field(default=200, metadata={"min": 1})
+    max_rijen_afdeling: int = field(default=2000, metadata={"min": 1})
+
+    def max_rijen(self, afdeling: str) -> int:
+        """The most zaken a list shows on the page of ``afdeling`` (or the organisation)."""
+        return self.max_rijen_organisatie if afdeling == ORGANISATIE else self.max_rijen_afdeling
 
     def __post_init__(self) -> None:
         url = self.zaak_url
