@@ -73,6 +73,8 @@ def test_a_question_the_data_cannot_answer_is_refused_with_the_choices() -> None
         make_kerncijfers(basis, "Alfa", team="T9")
     with pytest.raises(UsageError, match="not in the data"):
         make_kerncijfers(basis, zaaktype="ZT-X")
+    with pytest.raises(UsageError, match="complete up to 31 maart 2024"):
+        make_kerncijfers(basis, van="2024-03", tot="2024-04")
     with pytest.raises(UsageError, match="after tot"):
         make_kerncijfers(basis, van="2024-03", tot="2024-01")
 

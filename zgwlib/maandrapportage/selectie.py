@@ -108,6 +108,10 @@ def _check(basis: Basis, afdeling: str | None, team: str | None, zaaktype: str |
     begin = periode_tekst(periode_index(str(van))) if van else eind
     if begin > eind:
         raise UsageError(f"van {begin} is after tot {eind}.")
+    tot_data = str(basis.meta.get("periode_tot") or "")[:7]
+    if tot_data and eind > tot_data:
+        raise UsageError(f"tot {eind}: the data is complete up to {nl.datum(str(basis.meta['periode_tot'])[:10])}, "
+                         f"so it has nothing about that month.")
     return Selectie(afdeling, team, _zaaktype(basis, zaaktype) if zaaktype else None, begin, eind)
 
 
