@@ -14,7 +14,7 @@ import pytest
 from maandfixtures import basis as klein_basis
 from zgwlib.core.errors import UsageError
 from zgwlib.maandrapportage import figures
-from zgwlib.maandrapportage.selectie import CODES, make_kerncijfers
+from zgwlib.maandrapportage.selectie import CODES, last_complete_quarter, make_kerncijfers
 
 
 def waarden(frame: pd.DataFrame) -> dict[str, float]:
@@ -88,3 +88,12 @@ def test_for_one_month_the_answer_is_that_months_tiles_of_the_monthly_report(sma
         got = waarden(make_kerncijfers(basis, afdeling, van=periode, tot=periode))
         for code in CODES:
             assert got[code] == pytest.approx(float(row[code]), nan_ok=True), (afdeling, code)
+
+
+@pytest.mark.parametrize(("periode_tot", "expected"), [
+    ("2026-11-15", ("2026-07", "2026-09")), ("2026-09-30", ("2026-07", "2026-09")),
+    ("2026-09-29", ("2026-04", "2026-06")), ("2027-01-31", ("2026-10", "2026-12")),
+])
+def test_the_last_complete_quarter_ends_with_the_last_complete_month_of_a_quarter(
+        periode_tot: str, expected: tuple[str, str]) -> None:
+    assert last_complete_quarter({"periode_tot": periode_tot}) == expected

@@ -197,3 +197,16 @@ def make_kerncijfers(data: Any = "voorbeeld", afdeling: str | None = None, *, te
     frame.attrs["selectie"] = sel
     frame.attrs["beschrijving"] = sel.beschrijving()
     return frame
+
+
+def last_complete_quarter(data: Any) -> tuple[str, str]:
+    """First and last month (``YYYY-MM``) of the last calendar quarter the data covers completely.
+
+    Data complete up to 15 November 2026 covers October, so the last complete quarter is July to September.
+    ``data`` is what :func:`make_kerncijfers` takes, or a ``meta.json`` mapping.
+    """
+    meta = data if isinstance(data, dict) else _basis(data).meta
+    laatste = periode_index(choose_periode(meta))
+    maand = laatste % 12  # 0..11, so 2, 5, 8, 11 end a quarter
+    tot = laatste - (maand + 1) % 3
+    return periode_tekst(tot - 2), periode_tekst(tot)
