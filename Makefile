@@ -22,9 +22,9 @@ sample: $(STAMP)
 	$(BIN)/zgw sample --out $(SAMPLE)
 	$(BIN)/zgw validate $(SAMPLE)
 
-demo: sample
-	@echo "Sample municipality: $(SAMPLE) (validated). Publishing every report..."
-	$(BIN)/zgw run --data $(SAMPLE)
+# The same as `zgw demo` after `pip install .` (README): the sample into outputs/voorbeeld, validated, every report.
+demo: $(STAMP)
+	$(BIN)/zgw demo --out outputs
 
 # The browser test needs Debian's chromium; install it when missing and we may (root, apt).
 test: $(STAMP)

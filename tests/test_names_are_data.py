@@ -14,6 +14,7 @@ import pytest
 from zgwlib.core.errors import UsageError
 from zgwlib.core.terms import MAX_FOLDER, folder_names, slug
 from zgwlib.publish.runner import _choose_periode
+from windows_names import windows_problems
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = "[Klik hier](https://example.org/x) **vet** <b>b</b>"
@@ -76,6 +77,8 @@ def test_a_department_named_like_markup_is_shown_as_text_on_every_page(small_sam
     assert "note: month 2026-10: the last complete month of the data" in done.stderr
     pages = list((tmp_path / "uit").rglob("*.html"))
     assert len(pages) == 4  # two reports, the month's index and the site's index
+    # A name with / : * < > and brackets still gives folders and files a Windows file share accepts.
+    assert not windows_problems(tmp_path / "uit"), windows_problems(tmp_path / "uit")
     for page in pages:
         text = page.read_text(encoding="utf-8")
         assert 'href="https://example.org' not in text and "<strong>vet</strong>" not in text and "<b>b</b>" not in text

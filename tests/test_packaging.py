@@ -53,3 +53,15 @@ def test_committed_notebooks_have_no_outputs_and_a_parameters_cell() -> None:
         code = [c for c in nb.cells if c.cell_type == "code"]
         assert all(not c.get("outputs") and c.get("execution_count") is None for c in code), f"{path.name} has outputs"
         assert any("parameters" in c.metadata.get("tags", []) for c in code), f"{path.name} has no parameters cell"
+
+
+def test_the_wheel_lists_every_package_of_zgwlib_and_maps_the_notebooks_into_it() -> None:
+    # pyproject.toml lists the packages (a found list cannot hold the notebooks folder): a new subpackage must be
+    # added there, or an installed kit would miss it.
+    tool = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    on_disk = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "zgwlib").rglob("__init__.py")}
+    listed = set(tool["packages"])
+    assert on_disk <= listed, f"add {sorted(on_disk - listed)} to [tool.setuptools] packages in pyproject.toml"
+    assert listed - on_disk == {"zgwlib.notebooks", "zgwlib.publish.templates"}
+    assert tool["package-dir"] == {"zgwlib.notebooks": "notebooks"}
+    assert tool["package-data"]["zgwlib.notebooks"] == ["*.ipynb"]

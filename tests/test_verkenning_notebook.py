@@ -15,11 +15,13 @@ import nbformat
 import pandas as pd
 import pytest
 
+from zgwlib.core import nl
 from zgwlib.data.sources import load_snapshot
+from zgwlib.maandrapportage.selectie import last_complete_quarter
 from notebook_helpers import assert_committed_clean, outputs, run_nbval
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "verkenning.ipynb"
-PARAMETERS = ("zaaktype", "afdeling", "periode_van", "periode_tot", "data", "toon_namen")
+PARAMETERS = ("zaaktype", "afdeling", "periode_van", "periode_tot", "data", "toon_namen", "interactief")
 
 pytestmark = pytest.mark.slow
 
@@ -30,7 +32,7 @@ def test_notebook_is_committed_clean_with_its_parameters() -> None:
     assert tuple(defaults) == PARAMETERS
     assert defaults == {
         "zaaktype": "None", "afdeling": "None", "periode_van": "None", "periode_tot": "None",
-        "data": '"voorbeeld"', "toon_namen": "False",
+        "data": '"voorbeeld"', "toon_namen": "False", "interactief": "None",
     }
     assert nbformat.read(NOTEBOOK, as_version=4).metadata["zgw"] == {"publish": False, "titel": "Verkenning"}
 
@@ -89,6 +91,23 @@ def test_papermill_run_answers_the_own_question_example(
                     & (z["startdatum"] < peil - pd.Timedelta(days=84))).sum())
     assert verwacht > 0  # the sample has such zaken, so the example shows something
     assert f"{verwacht} open bezwaarzaken ouder dan 12 weken\n" in "".join(outputs(nb, "stream"))
+
+
+def test_papermill_run_shows_no_dropdowns_and_answers_how_last_quarter_went(
+    executed: tuple[nbformat.NotebookNode, dict], small_sample: Path
+) -> None:
+    nb, meta = executed
+    # Under papermill the widgets are not made: no widget output, and only the two charts of the notebook itself.
+    assert not outputs(nb, "application/vnd.jupyter.widget-view+json")
+    assert len(outputs(nb, "image/png")) == 2
+    # The quarter's received zaken, counted here from the table: registered in one of its three months.
+    van, tot = last_complete_quarter(meta)
+    z = load_snapshot(small_sample, ["zaken"]).zaken
+    verwacht = int(z["registratiedatum"].dt.strftime("%Y-%m").between(van, tot).sum())
+    assert verwacht > 0
+    rich = "\n".join(outputs(nb, "text/html"))
+    assert f"<strong>De hele organisatie, {nl.maand(van)} tot en met {nl.maand(tot)}</strong>" in rich
+    assert re.search(rf"<td>Ontvangen zaken</td>\s*<td>{re.escape(nl.getal(verwacht))}</td>", rich), rich[-3000:]
 
 
 def test_papermill_run_escapes_free_text_and_shows_no_names(

@@ -162,6 +162,23 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from zgwlib.publish.demo import make_demo
+
+    afdelingen = args.afdeling or None
+    result = make_demo(args.out, zaken=args.zaken, afdelingen=afdelingen, notebook_dir=args.notebooks,
+                       workers=args.workers, on_step=print)
+    for run in result.runs:
+        for note in run.notes:
+            print(f"note: {note}", file=sys.stderr)
+        print(run.table())
+    print(f"Index: {result.index}")
+    print(f"Open {result.index.resolve()} in a browser.")
+    for run in result.runs:
+        run.raise_for_failures()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``zgw`` with all its subcommands."""
     parser = argparse.ArgumentParser(
@@ -227,6 +244,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--config", type=Path, default=None, metavar="FILE.yaml",
                    help="YAML file of notebook parameters, e.g. parameters/maandrapportage.yaml")
     p.set_defaults(func=_cmd_run)
+
+    p = sub.add_parser(
+        "demo", help="build and validate the sample municipality and publish every report for it (make demo)",
+        description="What 'make demo' does, without make: the sample municipality into <out>/voorbeeld, validated, "
+                    "then every monthly and weekly report for every department and the organisation. Notebooks "
+                    "come from notebooks/ in this folder, else from the installed kit.")
+    p.add_argument("--out", type=Path, default=Path("outputs"),
+                   help="output directory (default: outputs); the sample goes to <out>/voorbeeld")
+    p.add_argument("--zaken", type=int, default=None, help="number of zaken of the sample (default about 60,000)")
+    p.add_argument("--afdeling", action="extend", nargs="+", default=None, metavar="NAME",
+                   help="only these departments; 'organisatie' is the whole organisation (default: all, plus it)")
+    p.add_argument("--notebooks", type=Path, default=None, metavar="FOLDER",
+                   help="folder of the report notebooks (default: notebooks/ here, else the installed kit's)")
+    p.add_argument("--workers", type=int, default=None, help="runs at the same time (default: number of cores)")
+    p.set_defaults(func=_cmd_demo)
 
     p = sub.add_parser(
         "fetch", help="read the zaaksysteem's ZGW APIs (Zaken, Catalogi, Documenten) into a snapshot",

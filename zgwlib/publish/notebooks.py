@@ -30,6 +30,11 @@ REQUIRED_PARAMETERS = ("afdeling", "periode", "data")
 #: Default folder with the report notebooks, relative to the working directory.
 NOTEBOOK_DIR = "notebooks"
 
+#: The kit's own package folder: an installed kit (``pip install .``) carries the report notebooks in
+#: ``zgwlib/notebooks/`` (pyproject.toml maps the repository's ``notebooks/`` there when the wheel is built);
+#: in a checkout (``pip install -e .``) they are the repository's ``notebooks/`` beside the package.
+_PACKAGE = Path(__file__).resolve().parent.parent
+
 #: Folder of the parameters files, beside the notebooks' folder.
 PARAMETERS_DIR = "parameters"
 
@@ -128,6 +133,28 @@ def discover(notebook_dir: str | os.PathLike[str] = NOTEBOOK_DIR) -> list[Report
         raise UsageError(f"{folder}: no notebook folder here; run zgw from the kit's folder or name the notebooks.")
     found = [read_report_notebook(p) for p in sorted(folder.glob("*.ipynb"))]
     return [nb for nb in found if nb.publish and not nb.op_verzoek]
+
+
+def find_notebook_dir(given: str | os.PathLike[str] | None = None,
+                      cwd: str | os.PathLike[str] | None = None) -> Path:
+    """The folder of the report notebooks for ``zgw demo``: the first of these that holds notebooks.
+
+    1. ``given`` (``--notebooks``), which must exist;
+    2. ``notebooks/`` in the working directory (the kit's folder, where ``make demo`` runs);
+    3. the notebooks shipped in the installed package (``<site-packages>/zgwlib/notebooks/``, ``pip install .``);
+    4. the checkout's ``notebooks/`` beside the package (``pip install -e .``, run from another folder).
+    """
+    if given is not None:
+        folder = Path(given)
+        if not folder.is_dir() or not any(folder.glob("*.ipynb")):
+            raise UsageError(f"{folder}: no folder with report notebooks (*.ipynb).")
+        return folder
+    here = Path(cwd) if cwd is not None else Path.cwd()
+    for folder in (here / NOTEBOOK_DIR, _PACKAGE / "notebooks", _PACKAGE.parent / NOTEBOOK_DIR):
+        if folder.is_dir() and any(folder.glob("*.ipynb")):
+            return folder
+    raise UsageError(f"no report notebooks found in {here / NOTEBOOK_DIR}, nor in the installed kit "
+                     f"({_PACKAGE / 'notebooks'}); run from the kit's folder or name one with --notebooks.")
 
 
 def teksten_file(nb: ReportNotebook) -> Path | None:
