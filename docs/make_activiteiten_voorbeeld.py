@@ -3,7 +3,7 @@
 A project leader copies the workbook, replaces the rows with the municipality's own actions and imports it
 beside the system's export (docs/importing.md). Run from the repository root::
 
-    .venv/bin/python tools/make_activiteiten_voorbeeld.py
+    .venv/bin/python docs/make_activiteiten_voorbeeld.py
 
 The example's columns come from the data contract, so the workbook cannot drift from it; the rows are fixed
 (no random numbers), so running the script twice writes the same content.
