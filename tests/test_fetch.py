@@ -43,7 +43,7 @@ SECRET = "test-geheim-van-de-zgw-rapportage-0123456789"
 CLIENT_ID = "zgw-rapportage"
 KEYS = {"zaken": ["identificatie"], "statussen": ["zaak", "datum_status_gezet", "volgnummer"],
         "documenten": ["identificatie"], "zaaktypen": ["identificatie"], "medewerkers": ["identificatie"],
-        "informatieobjecttypen": ["omschrijving"]}
+        "informatieobjecttypen": ["omschrijving"], "zaaktype_informatieobjecttypen": ["zaaktype", "informatieobjecttype"]}
 
 
 def _sorted(frame: pd.DataFrame, table: str) -> pd.DataFrame:
@@ -68,6 +68,7 @@ def subset(tables: dict[str, pd.DataFrame], every: int) -> dict[str, pd.DataFram
         "documenten": pd.concat([docs[docs["zaak"].isin(ids)], outside]).reset_index(drop=True),
         "zaaktypen": tables["zaaktypen"],
         "informatieobjecttypen": tables["informatieobjecttypen"],
+        "zaaktype_informatieobjecttypen": tables["zaaktype_informatieobjecttypen"],
         "medewerkers": tables["medewerkers"][tables["medewerkers"]["identificatie"].isin(people)].reset_index(drop=True),
     }
 
@@ -140,8 +141,10 @@ def test_full_fetch_equals_the_sample(sample_server, sample_tables, small_sample
     assert "Snapshot written to" in printed.out and SECRET not in printed.out + printed.err
 
     snap = load_snapshot(out)
-    for table in ("zaken", "statussen", "documenten", "zaaktypen", "informatieobjecttypen", "medewerkers"):
+    for table in ("zaken", "statussen", "documenten", "zaaktypen", "informatieobjecttypen",
+                  "zaaktype_informatieobjecttypen", "medewerkers"):
         assert_same(snap.tables[table], sample_tables[table], table)
+    assert len(snap.zaaktype_informatieobjecttypen) > 0  # the complete-dossier check has its requirements
     assert len(snap.informatieobjecttypen) > snap.documenten["informatieobjecttype"].nunique()  # never-used types too
     # The monthly report of the last complete month: every figure of every department, team and month.
     want = metrics.maand(metrics.prepare(load_snapshot(small_sample)))
@@ -211,7 +214,8 @@ def test_incremental_fetch_brings_a_snapshot_up_to_date(few, tmp_path, per_zaak)
 
     assert result.merged and result.sinds == dt.date(2026, 3, 1)
     snap = load_snapshot(out)
-    for table in ("zaken", "statussen", "documenten", "zaaktypen", "informatieobjecttypen"):
+    for table in ("zaken", "statussen", "documenten", "zaaktypen", "informatieobjecttypen",
+                  "zaaktype_informatieobjecttypen"):
         assert_same(snap.tables[table], few[table], table)
     assert set(snap.medewerkers["identificatie"]) == set(few["zaken"]["behandelaar"].dropna()) | set(
         few["statussen"]["gezet_door"].dropna())
@@ -229,6 +233,28 @@ def test_incremental_fetch_brings_a_snapshot_up_to_date(few, tmp_path, per_zaak)
     assert read_meta(out)["sinds"] == cut
     # Zaken closed before the cut were not read again: their archive states are still those of the cut.
     assert read_meta(out)["archief_gelezen_op"] == cut
+
+
+# -- the document types of a dossier: optional -----------------------------------------------
+
+def test_a_catalogi_api_without_zaaktype_informatieobjecttypen_gives_a_snapshot_without_them_and_says_so(
+        server, tmp_path):
+    """A server that does not offer the list (HTTP 404) still gives a snapshot: the archive report then falls back
+    to zaken closed without any document, and the fetch says why."""
+    server.fail("/zaaktype-informatieobjecttypen", [404])
+    result = quick(server, tmp_path / "snap")
+    assert ("the Catalogi API gave no zaaktype-informatieobjecttypen; complete dossiers cannot be checked "
+            "(the archive report falls back to zaken closed without any document).") in result.notes
+    snap = load_snapshot(tmp_path / "snap")
+    assert snap.zaaktype_informatieobjecttypen.empty and len(snap.zaken) > 0
+
+
+def test_a_failing_zaaktype_informatieobjecttypen_list_still_stops_the_fetch(server, tmp_path):
+    """Only 'not offered' (404) is tolerated: a refusal or a server error is not taken for an empty list."""
+    server.fail("/zaaktype-informatieobjecttypen", [403])
+    with pytest.raises(ApiError, match=r"Catalogi API refused access \(HTTP 403"):
+        quick(server, tmp_path / "snap")
+    assert not (tmp_path / "snap").exists()
 
 
 # -- an organisation that keeps its documents elsewhere -------------------------------------

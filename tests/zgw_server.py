@@ -395,6 +395,16 @@ def build_resources(tables: Mapping[str, pd.DataFrame], base: str, rsin: str) ->
                                      "hierarchieInformatieobjecttypeOmschrijvingGeneriek": "",
                                      "opmerkingInformatieobjecttypeOmschrijvingGeneriek": ""},
         })
+    # The document types of each zaaktype's dossier, named by omschrijving as Catalogi API 1.3.1 describes it.
+    dossier = tables.get("zaaktype_informatieobjecttypen")
+    for t in ([] if dossier is None else dossier.itertuples(index=False)):
+        u = f"{cat}/zaaktype-informatieobjecttypen/{_uuid('ztiot', t.zaaktype, t.informatieobjecttype, t.richting)}"
+        r.add("zaaktype-informatieobjecttypen", {
+            "url": u, "zaaktype": zt_url[t.zaaktype], "zaaktypeIdentificatie": t.zaaktype,
+            "catalogus": catalogus, "informatieobjecttype": t.informatieobjecttype,
+            "volgnummer": int(t.volgnummer), "richting": t.richting,
+            "statustype": None if pd.isna(t.statustype) else st_url[(t.zaaktype, t.statustype)],
+        })
     for kanaal in sorted(zaken["communicatiekanaal"].dropna().unique()):
         u = _uuid("kanaal", kanaal)
         r.kanalen[u] = {"url": f"{ref}/communicatiekanalen/{u}", "naam": kanaal, "omschrijving": kanaal}

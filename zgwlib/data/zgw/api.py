@@ -127,6 +127,10 @@ class _BadRequest(ApiError):
     """HTTP 400: the server rejected a query parameter (for example ``pageSize``)."""
 
 
+class _NotFound(ApiError):
+    """HTTP 404: the path does not exist on this server."""
+
+
 @dataclass
 class _Job:
     """One list to read completely: a resource, its URL and query."""
@@ -136,6 +140,8 @@ class _Job:
     url: str
     params: dict[str, str] = field(default_factory=dict)
     plain: bool = False  # the answer is a plain JSON array (zaakinformatieobjecten)
+    # An optional list: HTTP 404 on its first page means the server does not offer it (left out of the result).
+    optional: bool = False
 
 
 class ZgwClient:
@@ -271,7 +277,7 @@ class ZgwClient:
         path = urlsplit(url).path
         if "/enkelvoudiginformatieobjecten" in path:
             return DOCUMENTEN
-        if re.search(r"/(zaaktypen|statustypen|resultaattypen|informatieobjecttypen|roltypen)\b", path):
+        if re.search(r"/(zaaktypen|statustypen|resultaattypen|informatieobjecttypen|zaaktype-informatieobjecttypen|roltypen)\b", path):
             return CATALOGI
         if re.search(r"/(zaken|statussen|rollen|resultaten|zaakinformatieobjecten)\b", path):
             return ZAKEN
@@ -374,7 +380,7 @@ class ZgwClient:
             base = self.bases.get(api)
             hint = (f" Is {_OPTION[api]} {base} right? In Open Zaak it ends in /{_OPEN_ZAAK_PATH[api]}."
                     if base else "")
-            return ApiError(f"{api}: {resp.url} does not exist (HTTP 404).{hint}")
+            return _NotFound(f"{api}: {resp.url} does not exist (HTTP 404).{hint}")
         if code == 412:
             return ApiError(f"{api} requires the Accept-Crs/Content-Crs headers (HTTP 412{said}); the client sends "
                             "EPSG:4326, so a proxy in between may remove them.")
@@ -387,7 +393,16 @@ class ZgwClient:
 
     # -- lists ------------------------------------------------------------------------------
 
-    def _first_page(self, job: _Job) -> tuple[list[tuple], Any, str | None, int]:
+    def _first_page(self, job: _Job) -> tuple[list[tuple] | None, Any, str | None, int]:
+        """Page 1 of a list: its rows, count, next URL and page size (rows ``None``: an optional list is absent)."""
+        try:
+            return self._read_first_page(job)
+        except _NotFound:
+            if job.optional:
+                return None, 0, None, 0
+            raise
+
+    def _read_first_page(self, job: _Job) -> tuple[list[tuple], Any, str | None, int]:
         api = self.api_name(job.url)
         params = dict(job.params)
         use_size = self.page_size > 0 and not job.plain and self._page_size_ok.get(api, True)
@@ -452,7 +467,8 @@ class ZgwClient:
 
         Page 1 of each list tells the number of items and the page size; the
         remaining pages are numbered, so they are requested in parallel. Rows of
-        each job come back in page order.
+        each job come back in page order. An optional job the server answers
+        with HTTP 404 is missing from the result.
         """
         out: dict[Any, dict[int, list[tuple]]] = {j.key: {} for j in jobs}
         bars = _Bars(self.progress, labels or {})
@@ -482,6 +498,9 @@ class ZgwClient:
                 job, page, kind = pending.pop(fut)
                 if kind == "first":
                     rows, count, nxt, size = fut.result()
+                    if rows is None:
+                        del out[job.key]
+                        continue
                     out[job.key][1] = rows
                     bars.add_total(job.resource, count if isinstance(count, int) else len(rows))
                     bars.update(job.resource, len(rows))
@@ -801,6 +820,11 @@ class _Run:
     """The requests of one fetch, step by step; the results are raw frames for :func:`zgw_mapping.map_fetch`."""
 
     CATALOGUE = ("zaaktypen", "statustypen", "resultaattypen", "informatieobjecttypen")
+    #: The document types of each zaaktype's dossier: optional, since the archive report can do without.
+    DOSSIER = "zaaktype_informatieobjecttypen"
+    #: What the fetch says when the Catalogi API does not offer that list (HTTP 404).
+    NO_DOSSIER_NOTE = ("the Catalogi API gave no zaaktype-informatieobjecttypen; complete dossiers cannot be "
+                       "checked (the archive report falls back to zaken closed without any document).")
 
     def __init__(self, client: ZgwClient, sinds: dt.date | None, bronorganisatie: str | None,
                  old: Mapping[str, pd.DataFrame] | None) -> None:
@@ -840,6 +864,7 @@ class _Run:
 
     def _catalogue_and_zaken(self) -> None:
         jobs = [_Job(n, n, f"{self.c}/{n}") for n in self.CATALOGUE]
+        jobs.append(_Job(self.DOSSIER, self.DOSSIER, f"{self.c}/zaaktype-informatieobjecttypen", optional=True))
         if self.sinds is None:
             jobs.append(_Job(("zaken", 0), "zaken", f"{self.z}/zaken", dict(self.filter)))
         else:
@@ -860,6 +885,10 @@ class _Run:
                            + (f" since {self.sinds}" if self.sinds else "") + "; nothing to write.")
         self.raw["zaken"] = zaken
         self.catalogue = zm.Catalogue(**{n: zm.frame(n, got[n]) for n in self.CATALOGUE})
+        if self.DOSSIER in got:
+            self.catalogue.zaaktype_informatieobjecttypen = zm.frame(self.DOSSIER, got[self.DOSSIER])
+        else:
+            self.notes.append(self.NO_DOSSIER_NOTE)
 
     def _store(self, got: Mapping[Any, list[tuple]]) -> None:
         kinds = {"statussen": "statussen", "rollen": "rollen", "resultaten": "resultaten",
@@ -950,9 +979,18 @@ class _Run:
     def _complete_catalogue(self) -> None:
         """Types the lists did not have (an older or concept version), read one by one."""
         cat, raw = self.catalogue, self.raw
-        for kind, urls in (("zaaktypen", raw["zaken"]["zaaktype"]), ("statustypen", raw["statussen"]["statustype"]),
+        dossier = cat.zaaktype_informatieobjecttypen
+        if dossier is None:
+            dossier = zm.frame(self.DOSSIER, [])
+        # The standard names a dossier's document type by omschrijving, Open Zaak by URL: only URLs are looked up.
+        dossier_types = dossier["informatieobjecttype"][dossier["informatieobjecttype"].str.match(r"^https?://",
+                                                                                                 na=False)]
+        for kind, urls in (("zaaktypen", raw["zaken"]["zaaktype"]),
+                           ("statustypen", pd.concat([raw["statussen"]["statustype"],
+                                                      dossier["statustype"][dossier["statustype"] != ""]])),
                            ("resultaattypen", raw["resultaten"]["resultaattype"]),
-                           ("informatieobjecttypen", raw["enkelvoudiginformatieobjecten"]["informatieobjecttype"])):
+                           ("informatieobjecttypen", pd.concat([raw["enkelvoudiginformatieobjecten"]
+                                                                ["informatieobjecttype"], dossier_types]))):
             missing = cat.missing(kind, urls)
             if missing:
                 extra = self.client.fetch_objects(kind, missing, label=kind)

@@ -54,6 +54,10 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "informatieobjecttypen": (
         "url", "omschrijving", "vertrouwelijkheidaanduiding", "beginGeldigheid", "eindeGeldigheid", "concept",
     ),
+    # Catalogi API /zaaktype-informatieobjecttypen: the document types of a zaaktype's dossier.
+    "zaaktype_informatieobjecttypen": (
+        "url", "zaaktype", "zaaktypeIdentificatie", "informatieobjecttype", "volgnummer", "richting", "statustype",
+    ),
 }
 
 #: Fields without which a resource cannot be used; their absence means the answer breaks the standard.
@@ -69,6 +73,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "statustypen": ("url", "omschrijving", "volgnummer"),
     "resultaattypen": ("url", "omschrijving"),
     "informatieobjecttypen": ("url", "omschrijving"),
+    "zaaktype_informatieobjecttypen": ("url", "zaaktype", "informatieobjecttype", "richting"),
 }
 
 # The Documenten API knows more document statuses than the contract; map the extra ones
@@ -301,12 +306,15 @@ class Catalogue:
         Raw zaaktypen (every version).
     statustypen, resultaattypen, informatieobjecttypen : pandas.DataFrame
         Raw types.
+    zaaktype_informatieobjecttypen : pandas.DataFrame or None
+        Raw document types per zaaktype; ``None`` when the Catalogi API has no such list (HTTP 404).
     """
 
     zaaktypen: pd.DataFrame
     statustypen: pd.DataFrame
     resultaattypen: pd.DataFrame
     informatieobjecttypen: pd.DataFrame
+    zaaktype_informatieobjecttypen: pd.DataFrame | None = None
 
     def zaaktype_ids(self) -> dict[str, str]:
         """Zaaktype URL -> identificatie (every version)."""
@@ -339,6 +347,13 @@ class Mapped:
     niet_zichtbaar: dict[str, int] | None = None
 
 
+def _latest_zaaktypen(cat: Catalogue) -> pd.DataFrame:
+    """The version of each zaaktype the snapshot describes: the latest versiedatum (then beginGeldigheid)."""
+    zt = cat.zaaktypen.copy()
+    zt["_versie"] = zt["versiedatum"].fillna("").astype(str) + "|" + zt["beginGeldigheid"].fillna("").astype(str)
+    return zt.sort_values("_versie").drop_duplicates("identificatie", keep="last")
+
+
 def map_zaaktypen(cat: Catalogue, zaken: pd.DataFrame | None = None) -> pd.DataFrame:
     """Map the zaaktypen onto the contract: one row per identificatie, its latest version.
 
@@ -346,9 +361,7 @@ def map_zaaktypen(cat: Catalogue, zaken: pd.DataFrame | None = None) -> pd.DataF
     (the catalogue has no department); without zaken it is the zaaktype's
     ``verantwoordelijke``.
     """
-    zt = cat.zaaktypen.copy()
-    zt["_versie"] = zt["versiedatum"].fillna("").astype(str) + "|" + zt["beginGeldigheid"].fillna("").astype(str)
-    zt = zt.sort_values("_versie").drop_duplicates("identificatie", keep="last")
+    zt = _latest_zaaktypen(cat)
     out = pd.DataFrame({
         "identificatie": zt["identificatie"].astype(str),
         "omschrijving": zt["omschrijving"].astype(str),
@@ -394,6 +407,37 @@ def map_informatieobjecttypen(cat: Catalogue) -> pd.DataFrame:
                              else pd.Series(pd.NaT, index=iot.index, dtype="datetime64[us]")),
     })
     return contract.conform("informatieobjecttypen", out.sort_values("omschrijving"))
+
+
+def map_zaaktype_informatieobjecttypen(cat: Catalogue) -> pd.DataFrame:
+    """Map the Catalogi API's zaaktype-informatieobjecttypen onto the contract's optional table.
+
+    Only the rows of the zaaktype version the snapshot describes (:func:`_latest_zaaktypen`) count, so an
+    older version's dossier does not add requirements. The Catalogi API 1.3 names the document type by its
+    omschrijving; Open Zaak 1.30 sends the informatieobjecttype's URL instead (tests/openzaak-recorded), which is
+    looked up in the catalogue. A statustype URL becomes its omschrijving.
+    """
+    zti = cat.zaaktype_informatieobjecttypen
+    if zti is None or zti.empty:
+        return contract.TABLES["zaaktype_informatieobjecttypen"].empty()
+    latest = _latest_zaaktypen(cat)
+    zti = zti[zti["zaaktype"].isin(set(latest["url"]))]
+    iot = dict(zip(cat.informatieobjecttypen["url"], cat.informatieobjecttypen["omschrijving"]))
+    naam = pd.Series([iot.get(v, v) for v in zti["informatieobjecttype"]], index=zti.index, dtype=object)
+    unknown = naam.str.match(r"^https?://")
+    if unknown.any():
+        raise ApiError(f"a zaaktype-informatieobjecttype refers to informatieobjecttype {naam[unknown].iloc[0]}, "
+                       "which the Catalogi API does not know.")
+    statustype = dict(zip(cat.statustypen["url"], cat.statustypen["omschrijving"]))
+    out = pd.DataFrame({
+        "zaaktype": _lookup(zti["zaaktype"], cat.zaaktype_ids()),
+        "informatieobjecttype": naam,
+        "richting": zti["richting"],
+        "volgnummer": pd.array(zti["volgnummer"].to_numpy(dtype=object), dtype="Int64"),
+        "statustype": _lookup(_blank_to_na(zti["statustype"]), statustype),
+    }, index=zti.index)
+    return contract.conform("zaaktype_informatieobjecttypen",
+                            out.sort_values(["zaaktype", "volgnummer", "informatieobjecttype"]))
 
 
 def map_fetch(
@@ -616,6 +660,7 @@ def map_fetch(
     }
     tables["zaaktypen"] = map_zaaktypen(cat, tables["zaken"])
     tables["informatieobjecttypen"] = map_informatieobjecttypen(cat)
+    tables["zaaktype_informatieobjecttypen"] = map_zaaktype_informatieobjecttypen(cat)
     return Mapped(tables, dict(zip(zaken["_key"], zaken["identificatie"])), notes, niet_zichtbaar)
 
 
@@ -663,11 +708,12 @@ def merge_incremental(
     Every zaak in ``new`` replaces the zaak with the same identificatie in
     ``old`` together with its statussen (and documents, unless the documents
     were listed completely, in which case ``new`` has them all). Staff keep the
-    earliest ``actief_sinds``; the catalogue (zaaktypen, informatieobjecttypen)
-    is always read whole, so it comes from ``new``. The optional tables of ``old`` (cleanup, survey) are kept.
+    earliest ``actief_sinds``; the catalogue (zaaktypen, informatieobjecttypen,
+    zaaktype_informatieobjecttypen) is always read whole, so it comes from ``new``. The optional tables of ``old`` (cleanup, survey) are kept.
     """
     fresh = set(new["zaken"]["identificatie"])
-    replaced = ("zaken", "statussen", "documenten", "zaaktypen", "informatieobjecttypen", "medewerkers")
+    replaced = ("zaken", "statussen", "documenten", "zaaktypen", "informatieobjecttypen",
+                "zaaktype_informatieobjecttypen", "medewerkers")
     out: dict[str, pd.DataFrame] = {k: v for k, v in old.items() if k not in replaced}
     oz = old["zaken"]
     out["zaken"] = pd.concat([oz[~oz["identificatie"].isin(fresh)], new["zaken"]], ignore_index=True)
@@ -687,6 +733,10 @@ def merge_incremental(
         out["informatieobjecttypen"] = new["informatieobjecttypen"]
     elif "informatieobjecttypen" in old:
         out["informatieobjecttypen"] = old["informatieobjecttypen"]
+    if "zaaktype_informatieobjecttypen" in new:
+        out["zaaktype_informatieobjecttypen"] = new["zaaktype_informatieobjecttypen"]
+    elif "zaaktype_informatieobjecttypen" in old:
+        out["zaaktype_informatieobjecttypen"] = old["zaaktype_informatieobjecttypen"]
     om, nm = old["medewerkers"], new["medewerkers"]
     both = pd.concat([om, nm], ignore_index=True)
     first = both.groupby("identificatie")["actief_sinds"].min()
