@@ -231,8 +231,70 @@ def test_incremental_fetch_brings_a_snapshot_up_to_date(few, tmp_path, per_zaak)
         asked = {r.query.get("zaak") for r in srv.requests_to("/statussen")}
         assert len(asked) == len(few["zaken"]) - len(unchanged)
     assert read_meta(out)["sinds"] == cut
-    # Zaken closed before the cut were not read again: their archive states are still those of the cut.
+    # Closed zaken whose archive is not finished were read again: the archive states are those of the fetch day.
+    assert read_meta(out)["archief_gelezen_op"] == result_day(out)
+
+
+def result_day(out: Path) -> str:
+    return read_meta(out)["opgehaald_op"][:10]
+
+
+def test_an_incremental_fetch_reads_the_new_archiefstatus_of_zaken_closed_before_it(few, tmp_path):
+    """A zaak closed before the last fetch and archived since, and an archived one transferred since, get their new
+    archiefstatus (only the zaken list is read again for them, not their statussen or documents)."""
+    cut = "2026-03-01"
+    first = as_of(few, cut)
+    closed = first["zaken"]["einddatum"].notna()
+    z = first["zaken"].copy()
+    ids = list(z.loc[closed, "identificatie"].iloc[:2])
+    at = z["identificatie"].isin
+    z.loc[at(ids[:1]), ["archiefnominatie", "archiefstatus"]] = ["vernietigen", "nog_te_archiveren"]
+    z.loc[at(ids[1:2]), ["archiefnominatie", "archiefstatus", "archiefactiedatum"]] = [
+        "blijvend_bewaren", "gearchiveerd", pd.Timestamp("2026-01-15")]
+    first = {**first, "zaken": z}
+    later = z.copy()
+    later.loc[at(ids[:1]), "archiefstatus"] = "gearchiveerd"
+    later.loc[at(ids[1:2]), "archiefstatus"] = "overgedragen"
+    with ZgwTestServer(first, secret=SECRET, client_id=CLIENT_ID) as srv:
+        out = tmp_path / "snap"
+        quick(srv, out)
+        meta = json.loads((out / "meta.json").read_text())
+        meta["opgehaald_op"], meta["archief_gelezen_op"] = f"{cut}T06:00:00", cut
+        (out / "meta.json").write_text(json.dumps(meta))
+        srv.set_tables({**first, "zaken": later})
+        result = quick(srv, out)
+        assert srv.violations == []
+        asked = [r.query for r in srv.requests_to("/zaken/api/v1/zaken")]
+    got = load_snapshot(out).zaken.set_index("identificatie")["archiefstatus"]
+    assert list(got[ids]) == ["gearchiveerd", "overgedragen"]
+    assert {"archiefstatus__in": "gearchiveerd,gearchiveerd_procestermijn_onbekend,overgedragen",
+            "einddatum__isnull": "false"}.items() <= next(q for q in asked if "archiefstatus__in" in q).items()
+    assert {"archiefstatus": "nog_te_archiveren", "archiefnominatie__in": "blijvend_bewaren,vernietigen",
+            "einddatum__isnull": "false"}.items() <= next(q for q in asked if "archiefnominatie__in" in q).items()
+    # Everything else of the snapshot is that of the served data.
+    pd.testing.assert_frame_equal(load_snapshot(out).zaken.drop(columns="archiefstatus"),
+                                  contract.conform("zaken", later).sort_values(["registratiedatum", "identificatie"])
+                                  .reset_index(drop=True).drop(columns="archiefstatus"), check_like=True)
+    assert read_meta(out)["archief_gelezen_op"] == result_day(out) and result.merged
+
+
+def test_a_server_that_rejects_the_archive_filters_keeps_the_earlier_reading_day_and_says_so(few, tmp_path):
+    cut = "2026-03-01"
+    with ZgwTestServer(as_of(few, cut), secret=SECRET, client_id=CLIENT_ID) as srv:
+        out = tmp_path / "snap"
+        quick(srv, out)
+        meta = json.loads((out / "meta.json").read_text())
+        meta["opgehaald_op"], meta["archief_gelezen_op"] = f"{cut}T06:00:00", cut
+        (out / "meta.json").write_text(json.dumps(meta))
+        srv.set_tables(few)
+        # A server that does not know the archive filters refuses them as it refuses any unknown parameter.
+        srv.fail("/zaken/api/v1/zaken", [400], param="archiefstatus__in")
+        srv.fail("/zaken/api/v1/zaken", [400], param="archiefnominatie__in")
+        result = quick(srv, out)
+    assert any(n.startswith("the Zaken API did not answer the archiefstatus filters") for n in result.notes)
     assert read_meta(out)["archief_gelezen_op"] == cut
+    for table in ("zaken", "statussen", "documenten"):
+        assert_same(load_snapshot(out).tables[table], few[table], table)
 
 
 # -- the document types of a dossier: optional -----------------------------------------------

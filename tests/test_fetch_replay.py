@@ -56,6 +56,12 @@ def dossier() -> list[dict[str, Any]]:
             if e["path"] == "/catalogi/api/v1/zaaktype-informatieobjecttypen"]
 
 
+def error_exchange(case: str) -> dict[str, Any]:
+    """Open Zaak's recorded answer in ``errors/`` for ``case`` (see cases.json)."""
+    cases = {c["case"]: c for c in json.loads((REC / "errors" / "cases.json").read_text(encoding="utf-8"))}
+    return next(e for e in recording("errors") if e["seq"] == cases[case]["seq"])
+
+
 def run_info(scenario: str, name: str = "exchanges") -> dict[str, Any]:
     """What the recorded ``zgw fetch`` was given and produced (arguments, output, row counts)."""
     return json.loads((REC / scenario / f"{name}.run.json").read_text(encoding="utf-8"))
@@ -152,19 +158,28 @@ def test_an_incremental_fetch_of_real_open_zaak_answers_gives_the_recorded_snaps
     # One server for both runs: the incremental run must see the same API URL as the first.
     srv = replay(recording("full"), recording("full", "exchanges-incremental"), recording("full", "exchanges-links"),
                  dossier())
+    # The archive re-read (issue 15) came after the recording: nothing was recorded for its two zaken lists. They
+    # are answered as Open Zaak answered a zaken query it refused (the recorded 400 of unknown_query_parameter), so
+    # this replay shows the fetch without that re-read, and that it says so; tests/test_fetch.py shows the re-read.
+    refused = error_exchange("unknown_query_parameter")
+    srv.answer("/zaken/api/v1/zaken", refused, param="archiefstatus__in")
+    srv.answer("/zaken/api/v1/zaken", refused, param="archiefnominatie__in")
     out = tmp_path / "full"
     assert fetch_replayed(first, srv, out, monkeypatch, capsys)[0] == 0
     # The first fetch ran when it was recorded: the second asks for what changed since that day.
     meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
     meta["opgehaald_op"] = read_meta(REC / "full" / "snapshot")["opgehaald_op"]
+    meta["archief_gelezen_op"] = "2026-11-01"  # as if the first fetch had read the archive states on that day
     (out / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
     code, stdout, stderr = fetch_replayed(second, srv, out, monkeypatch, capsys)
     assert code == 0, stderr
     assert stdout.startswith("Fetched (incremental since 2026-11-27, merged, ")
+    assert "the Zaken API did not answer the archiefstatus filters" in stderr
+    assert read_meta(out)["archief_gelezen_op"] == "2026-11-01"  # not read again: the earlier day stays
     assert recorded_counts(out, second["row_counts"]) == second["row_counts"]
     asked = [r.query for r in srv.requests_to("/zaken/api/v1/zaken")][1:]
-    assert {k for q in asked for k in q} == {"bronorganisatie", "pageSize", "registratiedatum__gt", "einddatum__gt",
-                                             "einddatum__isnull"}
+    assert {k for q in asked if "archiefstatus" not in q and "archiefstatus__in" not in q for k in q} == {
+        "bronorganisatie", "pageSize", "registratiedatum__gt", "einddatum__gt", "einddatum__isnull"}
     assert read_meta(out)["sinds"] == "2026-11-27"
     assert_same_tables(out, REC / "full" / "snapshot-incremental")
     assert_same_month(out, REC / "full" / "snapshot-incremental")

@@ -664,6 +664,33 @@ def map_fetch(
     return Mapped(tables, dict(zip(zaken["_key"], zaken["identificatie"])), notes, niet_zichtbaar)
 
 
+def update_archive_states(zaken: pd.DataFrame, raw: pd.DataFrame) -> pd.DataFrame:
+    """Copy the archive fields of re-read zaken (``raw``, Zaken API frames) onto the contract ``zaken``.
+
+    ``archiefnominatie``, ``archiefstatus`` and ``archiefactiedatum`` of each zaak in both (by identificatie, a
+    zaak without one by its UUID, as :func:`map_fetch` names it) become those of ``raw``; nothing else changes, and
+    zaken only in ``raw`` are not added.
+    """
+    if raw.empty:
+        return zaken
+    ident = _blank_to_na(raw["identificatie"])
+    ident = ident.where(ident.notna(), raw["url"].str.rsplit("/", n=1).str[-1])
+    new = pd.DataFrame({
+        "archiefnominatie": _blank_to_na(raw["archiefnominatie"]).to_numpy(),
+        "archiefstatus": _blank_to_na(raw["archiefstatus"]).fillna("nog_te_archiveren").to_numpy(),
+        "archiefactiedatum": _dates(raw["archiefactiedatum"], "zaken.archiefactiedatum").to_numpy(),
+    }, index=pd.Index(ident.to_numpy(dtype=object), name="identificatie"))
+    new = new[~new.index.duplicated(keep="last")]
+    pos = _positions(pd.Index(new.index, dtype=object), zaken["identificatie"])
+    hit = pos >= 0
+    out = zaken.copy()
+    for col in new.columns:
+        values = out[col].to_numpy(copy=True)
+        values[hit] = new[col].to_numpy()[pos[hit]]
+        out[col] = values
+    return contract.conform("zaken", out)
+
+
 def derive_medewerkers(rollen: pd.DataFrame, zaak_id: Mapping[str, str], zaak_afdeling: Mapping[str, str],
                        at_work: pd.DataFrame | None = None) -> pd.DataFrame:
     """Staff from the medewerker rollen: the ZGW APIs have no staff register.
