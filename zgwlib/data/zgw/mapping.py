@@ -477,8 +477,51 @@ def map_fetch(
         are not documents outside any zaak, and are left out and counted in
         :attr:`Mapped.niet_zichtbaar`. ``None``: not looked up.
     """
+    zk = _index_zaken(raw["zaken"])
+    rollen = _attach_rollen(raw["rollen"], zk)
     notes: list[str] = []
-    zaken = raw["zaken"].copy()
+    out = _map_zaken(zk, cat, kanalen, rollen, _map_resultaten(raw["resultaten"], cat, zk), notes)
+    statussen, st_zaak = _map_statussen(raw["statussen"], cat, zk, rollen.medewerkers)
+    documenten, niet_zichtbaar = _map_documenten(raw, cat, zk, notes, documents_listed=documents_listed,
+                                                 old_links=old_links, extra_zaken=extra_zaken, hidden=hidden)
+    at_work = _days_at_work(statussen, rollen, out)
+    tables = {
+        "zaken": contract.conform("zaken", out.sort_values(["registratiedatum", "identificatie"])),
+        "statussen": contract.conform("statussen", statussen.iloc[_status_order(statussen, st_zaak, zk)]),
+        "documenten": contract.conform("documenten", documenten.sort_values("identificatie")),
+        "medewerkers": derive_medewerkers(rollen.all, {}, dict(zip(zk.frame["_key"], out["afdeling"])), at_work),
+    }
+    tables["zaaktypen"] = map_zaaktypen(cat, tables["zaken"])
+    tables["informatieobjecttypen"] = map_informatieobjecttypen(cat)
+    tables["zaaktype_informatieobjecttypen"] = map_zaaktype_informatieobjecttypen(cat)
+    return Mapped(tables, dict(zip(zk.frame["_key"], zk.frame["identificatie"])), notes, niet_zichtbaar)
+
+
+@dataclass
+class _Zaken:
+    """The zaken of one fetch, resolved once: everything that points at a zaak finds its row through ``index``.
+
+    Attributes
+    ----------
+    frame : DataFrame
+        The raw zaken, one row per URL (``_key``), ``identificatie`` filled in (a zaak without one: its UUID).
+    index : pandas.Index
+        The zaak URLs, in the rows' order (one hash table, reused).
+    ids : numpy.ndarray
+        The identificaties, in the rows' order.
+    """
+
+    frame: pd.DataFrame
+    index: pd.Index
+    ids: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+
+def _index_zaken(raw_zaken: pd.DataFrame) -> _Zaken:
+    """The zaken with their identificatie, one per URL; refuses two zaken sharing an identificatie."""
+    zaken = raw_zaken.copy()
     zaken["_key"] = zaken["url"]
     zaken["identificatie"] = _blank_to_na(zaken["identificatie"])
     # A zaak without identificatie (allowed by the standard) is named by its UUID.
@@ -490,15 +533,36 @@ def map_fetch(
         raise ApiError(f"the Zaken API returned {int(dup.sum())} zaken sharing an identificatie "
                        f"(e.g. {zaken.loc[dup, 'identificatie'].iloc[0]!r}); use --bronorganisatie to read "
                        "one organisation's zaken.")
-    # Everything that points at a zaak is resolved to its row here: one hash table of the zaak URLs, reused.
-    zaak_index = pd.Index(zaken["_key"].to_numpy(dtype=object), dtype=object)
-    zaak_ids = zaken["identificatie"].to_numpy(dtype=object)
-    n_zaken = len(zaken)
+    return _Zaken(zaken, pd.Index(zaken["_key"].to_numpy(dtype=object), dtype=object),
+                  zaken["identificatie"].to_numpy(dtype=object))
 
-    # Rollen: department and handler.
-    rollen = raw["rollen"]
-    pos = _positions(zaak_index, rollen["zaak"])
-    rollen = rollen[pos >= 0].assign(_z=pos[pos >= 0])
+
+@dataclass
+class _Rollen:
+    """The rollen of the fetched zaken (``_z``: the zaak's row), and the ones that say who and which department.
+
+    Attributes
+    ----------
+    all : DataFrame
+        Every rol of a fetched zaak, with ``_z``, ``_zaak`` and ``_reg`` (local registratiedatum).
+    afdeling : DataFrame
+        Per zaak its department rol (organisatorische_eenheid; the behandelaar one first, then the earliest).
+    medewerkers : DataFrame
+        Medewerker rollen with an identificatie.
+    behandelaar : DataFrame
+        Per zaak its latest behandelaar rol (a handover adds a new rol).
+    """
+
+    all: pd.DataFrame
+    afdeling: pd.DataFrame
+    medewerkers: pd.DataFrame
+    behandelaar: pd.DataFrame
+
+
+def _attach_rollen(raw_rollen: pd.DataFrame, zk: _Zaken) -> _Rollen:
+    """Rollen: the department and the handler of each zaak."""
+    pos = _positions(zk.index, raw_rollen["zaak"])
+    rollen = raw_rollen[pos >= 0].assign(_z=pos[pos >= 0])
     rollen["_zaak"] = rollen["zaak"]
     rollen["_reg"] = local_datetimes(rollen["registratiedatum"], "rollen.registratiedatum")
     org = rollen[(rollen["betrokkeneType"] == "organisatorische_eenheid")
@@ -510,17 +574,24 @@ def map_fetch(
     mdw = rollen[(rollen["betrokkeneType"] == "medewerker") & rollen["identificatie"].notna()]
     beh = mdw[mdw["omschrijvingGeneriek"] == "behandelaar"].sort_values(["_z", "_reg"], kind="stable")
     # The latest behandelaar rol is the current handler (a handover adds a new rol).
-    beh = beh.drop_duplicates("_z", keep="last")
+    return _Rollen(rollen, org, mdw, beh.drop_duplicates("_z", keep="last"))
 
-    # Resultaten: resultaattype omschrijving, by the zaak's resultaat URL, else by the resultaat's zaak.
-    res = raw["resultaten"].drop_duplicates("url")
+
+def _map_resultaten(raw_resultaten: pd.DataFrame, cat: Catalogue, zk: _Zaken) -> np.ndarray:
+    """Per zaak its resultaattype omschrijving: by the zaak's resultaat URL, else by the resultaat's zaak."""
+    res = raw_resultaten.drop_duplicates("url")
     rt = dict(zip(cat.resultaattypen["url"], cat.resultaattypen["omschrijving"]))
     res_naam = _lookup(res["resultaattype"], rt)
     resultaat = _take(res_naam, _positions(pd.Index(res["url"].to_numpy(dtype=object), dtype=object),
-                                           zaken["resultaat"]))
-    by_zaak = _scatter(n_zaken, _positions(zaak_index, res["zaak"]), res_naam)
-    resultaat = np.where(pd.isna(resultaat), by_zaak, resultaat)
+                                           zk.frame["resultaat"]))
+    by_zaak = _scatter(len(zk), _positions(zk.index, res["zaak"]), res_naam)
+    return np.where(pd.isna(resultaat), by_zaak, resultaat)
 
+
+def _map_zaken(zk: _Zaken, cat: Catalogue, kanalen: Mapping[str, str | None], rollen: _Rollen,
+               resultaat: np.ndarray, notes: list[str]) -> pd.DataFrame:
+    """The contract's zaken (unsorted), noting the fallbacks taken (afdeling, communicatiekanaal)."""
+    zaken, n_zaken = zk.frame, len(zk)
     zaaktype = pd.Series(_lookup(zaken["zaaktype"], cat.zaaktype_ids()), dtype=object)
     if zaaktype.isna().any():
         bad = zaken.loc[zaaktype.isna(), "zaaktype"].iloc[0]
@@ -529,11 +600,11 @@ def map_fetch(
     kanaal = _blank_to_na(zaken["communicatiekanaalNaam"])
     kanaal = kanaal.where(kanaal.notna(), pd.Series(_lookup(_blank_to_na(zaken["communicatiekanaal"]), kanalen),
                                                     index=zaken.index, dtype=object))
-    afdeling = _scatter(n_zaken, org["_z"].to_numpy(), org["afdeling"].to_numpy(dtype=object))
+    org, beh = rollen.afdeling, rollen.behandelaar
     out = pd.DataFrame({
         "identificatie": zaken["identificatie"],
         "zaaktype": zaaktype,
-        "afdeling": afdeling,
+        "afdeling": _scatter(n_zaken, org["_z"].to_numpy(), org["afdeling"].to_numpy(dtype=object)),
         "behandelaar": _scatter(n_zaken, beh["_z"].to_numpy(), beh["identificatie"].to_numpy(dtype=object)),
         "registratiedatum": _dates(zaken["registratiedatum"].where(zaken["registratiedatum"].notna(),
                                                                    zaken["startdatum"]), "zaken.registratiedatum"),
@@ -563,10 +634,14 @@ def map_fetch(
     if unresolved:
         notes.append(f"{unresolved} communicatiekanaal URL(s) could not be resolved to a name; "
                      "communicatiekanaal is left empty for those zaken.")
+    return out
 
-    # Statussen.
-    st = raw["statussen"].drop_duplicates("url")
-    pos = _positions(zaak_index, st["zaak"])
+
+def _map_statussen(raw_statussen: pd.DataFrame, cat: Catalogue, zk: _Zaken, mdw: pd.DataFrame
+                   ) -> tuple[pd.DataFrame, np.ndarray]:
+    """The contract's statussen of the fetched zaken (unsorted) and each one's zaak row."""
+    st = raw_statussen.drop_duplicates("url")
+    pos = _positions(zk.index, st["zaak"])
     st, st_zaak = st[pos >= 0], pos[pos >= 0]
     stt = cat.statustypen.drop_duplicates("url")
     codes, types = pd.factorize(st["statustype"].to_numpy(dtype=object))
@@ -574,7 +649,7 @@ def map_fetch(
     tpos = np.append(_positions(pd.Index(stt["url"].to_numpy(dtype=object), dtype=object), pd.Series(types)), -1)[codes]
     rol_person = dict(zip(mdw["url"], mdw["identificatie"]))
     statussen = pd.DataFrame({
-        "zaak": zaak_ids[st_zaak],
+        "zaak": zk.ids[st_zaak],
         "statustype": _take(stt["omschrijving"].to_numpy(dtype=object), tpos),
         "volgnummer": pd.array(_take(stt["volgnummer"].to_numpy(dtype=object), tpos), dtype="Int64"),
         "datum_status_gezet": local_datetimes(st["datumStatusGezet"], "statussen.datumStatusGezet").to_numpy(),
@@ -584,9 +659,21 @@ def map_fetch(
     if (tpos < 0).any():
         bad = st["statustype"].iloc[int(np.flatnonzero(tpos < 0)[0])]
         raise ApiError(f"a status refers to statustype {bad}, which the Catalogi API does not know.")
+    return statussen, st_zaak
 
-    # Documents: the links first, then the documents themselves.
-    known_zaak = dict(zip(zaken["_key"], zaken["identificatie"]))
+
+def _status_order(statussen: pd.DataFrame, st_zaak: np.ndarray, zk: _Zaken) -> np.ndarray:
+    """Statussen in zaak order: the rank of each zaak's identificatie, not a sort of 400,000 strings."""
+    rank = np.empty(len(zk), dtype=np.int64)
+    rank[np.argsort(zk.ids.astype(str), kind="stable")] = np.arange(len(zk))
+    return np.lexsort((statussen["volgnummer"].to_numpy(dtype="float64", na_value=np.nan),
+                       statussen["datum_status_gezet"].to_numpy(), rank[st_zaak]))
+
+
+def _document_zaken(raw: Mapping[str, pd.DataFrame], zk: _Zaken, extra_zaken: Mapping[str, str] | None
+                    ) -> tuple[pd.DataFrame, set[str]]:
+    """Per document URL (``_io``) its zaak identificatie (``_zaak``), and the documents linked only to other zaken."""
+    known_zaak = dict(zip(zk.frame["_key"], zk.frame["identificatie"]))
     known_zaak.update(extra_zaken or {})
     zio = raw["zaakinformatieobjecten"].copy()
     zio["_zaak"] = _lookup(zio["zaak"], known_zaak)
@@ -594,7 +681,15 @@ def map_fetch(
     foreign = set(zio.loc[zio["_zaak"].isna(), "_io"])
     # A document linked to several zaken belongs to the first one it was linked to.
     zio = zio[zio["_zaak"].notna()].sort_values("registratiedatum", na_position="last", kind="stable")
-    zio = zio.drop_duplicates("_io", keep="first")
+    return zio.drop_duplicates("_io", keep="first"), foreign
+
+
+def _map_documenten(raw: Mapping[str, pd.DataFrame], cat: Catalogue, zk: _Zaken, notes: list[str], *,
+                    documents_listed: bool, old_links: Mapping[str, str] | None,
+                    extra_zaken: Mapping[str, str] | None, hidden: Mapping[str, str] | None
+                    ) -> tuple[pd.DataFrame, dict[str, int] | None]:
+    """The contract's documenten (unsorted) and what the application may not see (see :func:`map_fetch`)."""
+    zio, foreign = _document_zaken(raw, zk, extra_zaken)
     eio = raw["enkelvoudiginformatieobjecten"].copy()
     eio["_key"] = eio["url"]
     eio = eio.drop_duplicates("_key", keep="last")
@@ -621,30 +716,29 @@ def map_fetch(
         notes.append(f"{niet_zichtbaar['documenten']} documents belong to {niet_zichtbaar['zaken']} zaken this "
                      "application may not see; they are left out (meta.json: niet_zichtbaar).")
     iot = dict(zip(cat.informatieobjecttypen["url"], cat.informatieobjecttypen["omschrijving"]))
-    status = _blank_to_na(eio["status"]).replace(DOCUMENT_STATUS_MAP)
     documenten = pd.DataFrame({
         "identificatie": eio["identificatie"],
         "zaak": doc_zaak,
         "informatieobjecttype": _lookup(eio["informatieobjecttype"], iot),
         "creatiedatum": _dates(eio["creatiedatum"], "enkelvoudiginformatieobjecten.creatiedatum"),
-        "status": status,
+        "status": _blank_to_na(eio["status"]).replace(DOCUMENT_STATUS_MAP),
     })[keep.to_numpy()]
     if documenten["informatieobjecttype"].isna().any():
         raise ApiError("a document refers to an informatieobjecttype the Catalogi API does not know.")
-    dup = documenten["identificatie"].duplicated(keep="last")
-    documenten = documenten[~dup]
+    return documenten[~documenten["identificatie"].duplicated(keep="last")], niet_zichtbaar
 
-    # Statussen in zaak order: the rank of each zaak's identificatie, not a sort of 400,000 strings.
-    rank = np.empty(n_zaken, dtype=np.int64)
-    rank[np.argsort(zaak_ids.astype(str), kind="stable")] = np.arange(n_zaken)
-    order = np.lexsort((statussen["volgnummer"].to_numpy(dtype="float64", na_value=np.nan),
-                        statussen["datum_status_gezet"].to_numpy(), rank[st_zaak]))
-    # Days that show a person at work: a rol's registratiedatum is the day the zaaksysteem stored the rol (after a
-    # migration or bulk load, the load day), so the statuses they set and the zaken they handled count too: the
-    # first behandelaar from the zaak's registratie, the last one on its einddatum.
+
+def _days_at_work(statussen: pd.DataFrame, rollen: _Rollen, out: pd.DataFrame) -> pd.DataFrame:
+    """Days that show a person at work (``identificatie``, ``_when``), for :func:`derive_medewerkers`.
+
+    A rol's registratiedatum is the day the zaaksysteem stored the rol (after a migration or bulk load, the load
+    day), so the statuses they set and the zaken they handled count too: the first behandelaar from the zaak's
+    registratie, the last one on its einddatum.
+    """
+    mdw, beh = rollen.medewerkers, rollen.behandelaar
     handlers = mdw[mdw["omschrijvingGeneriek"] == "behandelaar"].sort_values(["_z", "_reg"], kind="stable")
     first_handler = handlers.drop_duplicates("_z", keep="first")
-    at_work = pd.concat([
+    return pd.concat([
         pd.DataFrame({"identificatie": statussen["gezet_door"].to_numpy(dtype=object),
                       "_when": statussen["datum_status_gezet"].to_numpy()}),
         pd.DataFrame({"identificatie": first_handler["identificatie"].to_numpy(dtype=object),
@@ -652,16 +746,6 @@ def map_fetch(
         pd.DataFrame({"identificatie": beh["identificatie"].to_numpy(dtype=object),
                       "_when": out["einddatum"].to_numpy()[beh["_z"].to_numpy()]}),
     ], ignore_index=True).dropna()
-    tables = {
-        "zaken": contract.conform("zaken", out.sort_values(["registratiedatum", "identificatie"])),
-        "statussen": contract.conform("statussen", statussen.iloc[order]),
-        "documenten": contract.conform("documenten", documenten.sort_values("identificatie")),
-        "medewerkers": derive_medewerkers(rollen, {}, dict(zip(zaken["_key"], out["afdeling"])), at_work),
-    }
-    tables["zaaktypen"] = map_zaaktypen(cat, tables["zaken"])
-    tables["informatieobjecttypen"] = map_informatieobjecttypen(cat)
-    tables["zaaktype_informatieobjecttypen"] = map_zaaktype_informatieobjecttypen(cat)
-    return Mapped(tables, dict(zip(zaken["_key"], zaken["identificatie"])), notes, niet_zichtbaar)
 
 
 def update_archive_states(zaken: pd.DataFrame, raw: pd.DataFrame) -> pd.DataFrame:
