@@ -292,6 +292,27 @@ def test_adoption_flags_the_lagging_department_since_it_caught_up(ev: ev_mod.Eva
     assert (a.loc["Vergunningen", "zaaktypen_live"], a.loc["Vergunningen", "zaaktypen_totaal"]) == (2, 2)
 
 
+def test_a_consulting_department_is_labelled_not_judged_as_lagging(snap: Snapshot) -> None:
+    """Marked in raadplegende_afdelingen: Achterstand (which lags) and Financiën (staff, no zaken) get "raadpleegt
+    vooral" with the figures' own reason kept; Vergunningen, adopted, keeps its verdict; nobody lags any more, so the
+    table marks no row and the findings name no lagging department."""
+    inst = Instellingen(raadplegende_afdelingen=("Achterstand", "Financiën", "Vergunningen"))
+    e = ev_mod.evaluate(snap, instellingen=inst)
+    a = e.adoptie.per_afdeling.set_index("afdeling")
+    assert a.loc["Achterstand", "oordeel"] == a.loc["Financiën", "oordeel"] == ev_mod.RAADPLEEGT
+    assert a.loc["Achterstand", "toelichting"] == (
+        "raadpleegt vooral; het gebruik is niet te zien in de gegevens (registreert pas sinds september 2025 al het "
+        "werk als zaak, 6 maanden na de invoering)")
+    assert a.loc["Financiën", "toelichting"].endswith("(geen zaken geregistreerd in de laatste maanden)")
+    assert a.loc["Vergunningen", "oordeel"] == GEADOPTEERD and a.loc["Klein", "oordeel"] == WEINIG_VOLUME
+    assert e.adoptie.achterblijvers().empty
+    tabel = weergave.tabel_adoptie(e.adoptie)
+    assert "box-shadow" not in tabel and ev_mod.RAADPLEEGT in tabel  # no row marked as lagging
+    assert "box-shadow" in weergave.tabel_adoptie(ev_mod.evaluate(snap).adoptie)  # without the setting: marked
+    assert not any("Achterstand" in regel for regel in findings.bevindingen(e)["Achterblijvers en verslechteringen"])
+    assert e.kerncijfers()["Afdelingen die achterblijven"] == "0"
+
+
 def test_share_of_work_is_registered_zaken_over_the_steady_state(ev: ev_mod.Evaluatie, snap: Snapshot) -> None:
     z = snap.zaken
     eigen = z[z["afdeling"] == "Vergunningen"]

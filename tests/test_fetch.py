@@ -43,7 +43,7 @@ SECRET = "test-geheim-van-de-zgw-rapportage-0123456789"
 CLIENT_ID = "zgw-rapportage"
 KEYS = {"zaken": ["identificatie"], "statussen": ["zaak", "datum_status_gezet", "volgnummer"],
         "documenten": ["identificatie"], "zaaktypen": ["identificatie"], "medewerkers": ["identificatie"],
-        "informatieobjecttypen": ["omschrijving"]}
+        "informatieobjecttypen": ["omschrijving"], "zaaktype_informatieobjecttypen": ["zaaktype", "informatieobjecttype"]}
 
 
 def _sorted(frame: pd.DataFrame, table: str) -> pd.DataFrame:
@@ -68,6 +68,7 @@ def subset(tables: dict[str, pd.DataFrame], every: int) -> dict[str, pd.DataFram
         "documenten": pd.concat([docs[docs["zaak"].isin(ids)], outside]).reset_index(drop=True),
         "zaaktypen": tables["zaaktypen"],
         "informatieobjecttypen": tables["informatieobjecttypen"],
+        "zaaktype_informatieobjecttypen": tables["zaaktype_informatieobjecttypen"],
         "medewerkers": tables["medewerkers"][tables["medewerkers"]["identificatie"].isin(people)].reset_index(drop=True),
     }
 
@@ -140,8 +141,10 @@ def test_full_fetch_equals_the_sample(sample_server, sample_tables, small_sample
     assert "Snapshot written to" in printed.out and SECRET not in printed.out + printed.err
 
     snap = load_snapshot(out)
-    for table in ("zaken", "statussen", "documenten", "zaaktypen", "informatieobjecttypen", "medewerkers"):
+    for table in ("zaken", "statussen", "documenten", "zaaktypen", "informatieobjecttypen",
+                  "zaaktype_informatieobjecttypen", "medewerkers"):
         assert_same(snap.tables[table], sample_tables[table], table)
+    assert len(snap.zaaktype_informatieobjecttypen) > 0  # the complete-dossier check has its requirements
     assert len(snap.informatieobjecttypen) > snap.documenten["informatieobjecttype"].nunique()  # never-used types too
     # The monthly report of the last complete month: every figure of every department, team and month.
     want = metrics.maand(metrics.prepare(load_snapshot(small_sample)))
@@ -211,7 +214,8 @@ def test_incremental_fetch_brings_a_snapshot_up_to_date(few, tmp_path, per_zaak)
 
     assert result.merged and result.sinds == dt.date(2026, 3, 1)
     snap = load_snapshot(out)
-    for table in ("zaken", "statussen", "documenten", "zaaktypen", "informatieobjecttypen"):
+    for table in ("zaken", "statussen", "documenten", "zaaktypen", "informatieobjecttypen",
+                  "zaaktype_informatieobjecttypen"):
         assert_same(snap.tables[table], few[table], table)
     assert set(snap.medewerkers["identificatie"]) == set(few["zaken"]["behandelaar"].dropna()) | set(
         few["statussen"]["gezet_door"].dropna())
@@ -227,8 +231,92 @@ def test_incremental_fetch_brings_a_snapshot_up_to_date(few, tmp_path, per_zaak)
         asked = {r.query.get("zaak") for r in srv.requests_to("/statussen")}
         assert len(asked) == len(few["zaken"]) - len(unchanged)
     assert read_meta(out)["sinds"] == cut
-    # Zaken closed before the cut were not read again: their archive states are still those of the cut.
+    # Closed zaken whose archive is not finished were read again: the archive states are those of the fetch day.
+    assert read_meta(out)["archief_gelezen_op"] == result_day(out)
+
+
+def result_day(out: Path) -> str:
+    return read_meta(out)["opgehaald_op"][:10]
+
+
+def test_an_incremental_fetch_reads_the_new_archiefstatus_of_zaken_closed_before_it(few, tmp_path):
+    """A zaak closed before the last fetch and archived since, and an archived one transferred since, get their new
+    archiefstatus (only the zaken list is read again for them, not their statussen or documents)."""
+    cut = "2026-03-01"
+    first = as_of(few, cut)
+    closed = first["zaken"]["einddatum"].notna()
+    z = first["zaken"].copy()
+    ids = list(z.loc[closed, "identificatie"].iloc[:2])
+    at = z["identificatie"].isin
+    z.loc[at(ids[:1]), ["archiefnominatie", "archiefstatus"]] = ["vernietigen", "nog_te_archiveren"]
+    z.loc[at(ids[1:2]), ["archiefnominatie", "archiefstatus", "archiefactiedatum"]] = [
+        "blijvend_bewaren", "gearchiveerd", pd.Timestamp("2026-01-15")]
+    first = {**first, "zaken": z}
+    later = z.copy()
+    later.loc[at(ids[:1]), "archiefstatus"] = "gearchiveerd"
+    later.loc[at(ids[1:2]), "archiefstatus"] = "overgedragen"
+    with ZgwTestServer(first, secret=SECRET, client_id=CLIENT_ID) as srv:
+        out = tmp_path / "snap"
+        quick(srv, out)
+        meta = json.loads((out / "meta.json").read_text())
+        meta["opgehaald_op"], meta["archief_gelezen_op"] = f"{cut}T06:00:00", cut
+        (out / "meta.json").write_text(json.dumps(meta))
+        srv.set_tables({**first, "zaken": later})
+        result = quick(srv, out)
+        assert srv.violations == []
+        asked = [r.query for r in srv.requests_to("/zaken/api/v1/zaken")]
+    got = load_snapshot(out).zaken.set_index("identificatie")["archiefstatus"]
+    assert list(got[ids]) == ["gearchiveerd", "overgedragen"]
+    assert {"archiefstatus__in": "gearchiveerd,gearchiveerd_procestermijn_onbekend,overgedragen",
+            "einddatum__isnull": "false"}.items() <= next(q for q in asked if "archiefstatus__in" in q).items()
+    assert {"archiefstatus": "nog_te_archiveren", "archiefnominatie__in": "blijvend_bewaren,vernietigen",
+            "einddatum__isnull": "false"}.items() <= next(q for q in asked if "archiefnominatie__in" in q).items()
+    # Everything else of the snapshot is that of the served data.
+    pd.testing.assert_frame_equal(load_snapshot(out).zaken.drop(columns="archiefstatus"),
+                                  contract.conform("zaken", later).sort_values(["registratiedatum", "identificatie"])
+                                  .reset_index(drop=True).drop(columns="archiefstatus"), check_like=True)
+    assert read_meta(out)["archief_gelezen_op"] == result_day(out) and result.merged
+
+
+def test_a_server_that_rejects_the_archive_filters_keeps_the_earlier_reading_day_and_says_so(few, tmp_path):
+    cut = "2026-03-01"
+    with ZgwTestServer(as_of(few, cut), secret=SECRET, client_id=CLIENT_ID) as srv:
+        out = tmp_path / "snap"
+        quick(srv, out)
+        meta = json.loads((out / "meta.json").read_text())
+        meta["opgehaald_op"], meta["archief_gelezen_op"] = f"{cut}T06:00:00", cut
+        (out / "meta.json").write_text(json.dumps(meta))
+        srv.set_tables(few)
+        # A server that does not know the archive filters refuses them as it refuses any unknown parameter.
+        srv.fail("/zaken/api/v1/zaken", [400], param="archiefstatus__in")
+        srv.fail("/zaken/api/v1/zaken", [400], param="archiefnominatie__in")
+        result = quick(srv, out)
+    assert any(n.startswith("the Zaken API did not answer the archiefstatus filters") for n in result.notes)
     assert read_meta(out)["archief_gelezen_op"] == cut
+    for table in ("zaken", "statussen", "documenten"):
+        assert_same(load_snapshot(out).tables[table], few[table], table)
+
+
+# -- the document types of a dossier: optional -----------------------------------------------
+
+def test_a_catalogi_api_without_zaaktype_informatieobjecttypen_gives_a_snapshot_without_them_and_says_so(
+        server, tmp_path):
+    """A server that does not offer the list (HTTP 404) still gives a snapshot: the archive report then falls back
+    to zaken closed without any document, and the fetch says why."""
+    server.fail("/zaaktype-informatieobjecttypen", [404])
+    result = quick(server, tmp_path / "snap")
+    assert ("the Catalogi API gave no zaaktype-informatieobjecttypen; complete dossiers cannot be checked "
+            "(the archive report falls back to zaken closed without any document).") in result.notes
+    snap = load_snapshot(tmp_path / "snap")
+    assert snap.zaaktype_informatieobjecttypen.empty and len(snap.zaken) > 0
+
+
+def test_a_failing_zaaktype_informatieobjecttypen_list_still_stops_the_fetch(server, tmp_path):
+    """Only 'not offered' (404) is tolerated: a refusal or a server error is not taken for an empty list."""
+    server.fail("/zaaktype-informatieobjecttypen", [403])
+    with pytest.raises(ApiError, match=r"Catalogi API refused access \(HTTP 403"):
+        quick(server, tmp_path / "snap")
+    assert not (tmp_path / "snap").exists()
 
 
 # -- an organisation that keeps its documents elsewhere -------------------------------------

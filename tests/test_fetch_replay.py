@@ -7,6 +7,12 @@ wrote is kept beside it. Replaying them checks the client against what a real
 server sends (its paging, its plain arrays, its error bodies), not against a
 server written here. Every request must have been recorded: an unmatched one
 fails the test.
+
+The kit reads ``zaaktype-informatieobjecttypen`` since the recordings were made. Its real answer was recorded
+from the same server a few minutes later, among the lists the kit did not read then
+(``full/exchanges-extra.jsonl``, the same request ``?pageSize=500``); the catalogue the three scenarios read is
+byte-for-byte the same, so every scenario is replayed with that recorded answer (:func:`dossier`). A server
+without the list is replayed with Open Zaak's real answer to a path it does not have (HTTP 404).
 """
 
 from __future__ import annotations
@@ -43,6 +49,19 @@ def recording(scenario: str, name: str = "exchanges") -> list[dict[str, Any]]:
     return load_exchanges(path if path.exists() else folder / f"{name}.jsonl")
 
 
+def dossier() -> list[dict[str, Any]]:
+    """Open Zaak's recorded answer to ``zaaktype-informatieobjecttypen?pageSize=500`` (the one catalogue, shared by
+    every organisation on the server; see the module docstring)."""
+    return [e for e in recording("full", "exchanges-extra")
+            if e["path"] == "/catalogi/api/v1/zaaktype-informatieobjecttypen"]
+
+
+def error_exchange(case: str) -> dict[str, Any]:
+    """Open Zaak's recorded answer in ``errors/`` for ``case`` (see cases.json)."""
+    cases = {c["case"]: c for c in json.loads((REC / "errors" / "cases.json").read_text(encoding="utf-8"))}
+    return next(e for e in recording("errors") if e["seq"] == cases[case]["seq"])
+
+
 def run_info(scenario: str, name: str = "exchanges") -> dict[str, Any]:
     """What the recorded ``zgw fetch`` was given and produced (arguments, output, row counts)."""
     return json.loads((REC / scenario / f"{name}.run.json").read_text(encoding="utf-8"))
@@ -69,9 +88,11 @@ def counts(out: Path) -> dict[str, int]:
 
 def recorded_counts(out: Path, recorded: dict[str, int]) -> dict[str, int]:
     """The row counts of the tables the recording knew; a table added to the contract since (optional, and not in
-    the ZGW APIs, such as activiteiten) must be empty."""
+    the ZGW APIs, such as activiteiten) must be empty, but for the dossiers' document types read from
+    :func:`dossier` (the recorded 9, all of zaaktypen of this catalogue)."""
     got = counts(out)
-    assert all(got[t] == 0 for t in got if t not in recorded), got
+    assert got["zaaktype_informatieobjecttypen"] == 9, got
+    assert all(got[t] == 0 for t in got if t not in recorded and t != "zaaktype_informatieobjecttypen"), got
     return {t: n for t, n in got.items() if t in recorded}
 
 
@@ -114,7 +135,7 @@ def replay():
 def test_a_full_fetch_of_real_open_zaak_answers_gives_the_recorded_snapshot(replay, tmp_path, monkeypatch, capsys):
     run = run_info("full")
     exchanges = recording("full")
-    srv = replay(exchanges, recording("full", "exchanges-links"))
+    srv = replay(exchanges, recording("full", "exchanges-links"), dossier())
     out = tmp_path / "full"
     code, stdout, stderr = fetch_replayed(run, srv, out, monkeypatch, capsys)
     assert code == 0, stderr
@@ -135,20 +156,30 @@ def test_an_incremental_fetch_of_real_open_zaak_answers_gives_the_recorded_snaps
                                                                                   capsys):
     first, second = run_info("full"), run_info("full", "exchanges-incremental")
     # One server for both runs: the incremental run must see the same API URL as the first.
-    srv = replay(recording("full"), recording("full", "exchanges-incremental"), recording("full", "exchanges-links"))
+    srv = replay(recording("full"), recording("full", "exchanges-incremental"), recording("full", "exchanges-links"),
+                 dossier())
+    # The archive re-read (issue 15) came after the recording: nothing was recorded for its two zaken lists. They
+    # are answered as Open Zaak answered a zaken query it refused (the recorded 400 of unknown_query_parameter), so
+    # this replay shows the fetch without that re-read, and that it says so; tests/test_fetch.py shows the re-read.
+    refused = error_exchange("unknown_query_parameter")
+    srv.answer("/zaken/api/v1/zaken", refused, param="archiefstatus__in")
+    srv.answer("/zaken/api/v1/zaken", refused, param="archiefnominatie__in")
     out = tmp_path / "full"
     assert fetch_replayed(first, srv, out, monkeypatch, capsys)[0] == 0
     # The first fetch ran when it was recorded: the second asks for what changed since that day.
     meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
     meta["opgehaald_op"] = read_meta(REC / "full" / "snapshot")["opgehaald_op"]
+    meta["archief_gelezen_op"] = "2026-11-01"  # as if the first fetch had read the archive states on that day
     (out / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
     code, stdout, stderr = fetch_replayed(second, srv, out, monkeypatch, capsys)
     assert code == 0, stderr
     assert stdout.startswith("Fetched (incremental since 2026-11-27, merged, ")
+    assert "the Zaken API did not answer the archiefstatus filters" in stderr
+    assert read_meta(out)["archief_gelezen_op"] == "2026-11-01"  # not read again: the earlier day stays
     assert recorded_counts(out, second["row_counts"]) == second["row_counts"]
     asked = [r.query for r in srv.requests_to("/zaken/api/v1/zaken")][1:]
-    assert {k for q in asked for k in q} == {"bronorganisatie", "pageSize", "registratiedatum__gt", "einddatum__gt",
-                                             "einddatum__isnull"}
+    assert {k for q in asked if "archiefstatus" not in q and "archiefstatus__in" not in q for k in q} == {
+        "bronorganisatie", "pageSize", "registratiedatum__gt", "einddatum__gt", "einddatum__isnull"}
     assert read_meta(out)["sinds"] == "2026-11-27"
     assert_same_tables(out, REC / "full" / "snapshot-incremental")
     assert_same_month(out, REC / "full" / "snapshot-incremental")
@@ -157,7 +188,7 @@ def test_an_incremental_fetch_of_real_open_zaak_answers_gives_the_recorded_snaps
 def test_a_fetch_of_520_real_zaken_reads_the_second_page(replay, tmp_path, monkeypatch, capsys):
     run = run_info("paging")
     exchanges = recording("paging")
-    srv = replay(exchanges)
+    srv = replay(exchanges, dossier())
     out = tmp_path / "paging"
     code, stdout, stderr = fetch_replayed(run, srv, out, monkeypatch, capsys)
     assert code == 0, stderr
@@ -236,7 +267,7 @@ def test_a_recorded_error_answer_gives_the_documented_message(case, replay, tmp_
     cases = {c["case"]: c for c in json.loads((REC / "errors" / "cases.json").read_text(encoding="utf-8"))}
     exchange = next(e for e in recording("errors") if e["seq"] == cases[case]["seq"])
     prefix, changes, message = ERROR_CASES[case]
-    srv = replay(recording("full"), recording("full", "exchanges-links"))
+    srv = replay(recording("full"), recording("full", "exchanges-links"), dossier())
     srv.answer(prefix, exchange)
     run = run_info("full")
     out = tmp_path / "snap"
@@ -289,7 +320,7 @@ def test_staff_are_active_since_their_first_work_not_since_the_rollen_were_loade
     months after the statuses the staff set. actief_sinds is the earliest of the rol, the statuses a person set,
     the registratie of a zaak they were the first behandelaar of and the einddatum of one they closed."""
     exchanges = recording("full")
-    srv = replay(exchanges, recording("full", "exchanges-links"))
+    srv = replay(exchanges, recording("full", "exchanges-links"), dossier())
     assert fetch_replayed(run_info("full"), srv, tmp_path / "full", monkeypatch, capsys)[0] == 0
 
     zaken = {z["url"]: z for z in _results(exchanges, "/zaken/api/v1/zaken")}
@@ -353,7 +384,7 @@ def test_documents_of_zaken_the_application_may_not_see_are_not_outside_any_zaak
     hidden = {z["url"] for z in zaken if z["vertrouwelijkheidaanduiding"] == "vertrouwelijk"}
     links = [z for z in _results(exchanges, "/zaken/api/v1/zaakinformatieobjecten") if z["zaak"] in hidden]
     assert (len(hidden), len(links)) == (9, 14)  # the trial: 17 documents "outside" instead of 3
-    srv = replay(hide_zaken(exchanges, hidden), recording("full", "exchanges-links"))
+    srv = replay(hide_zaken(exchanges, hidden), recording("full", "exchanges-links"), dossier())
     out = tmp_path / "beperkt"
     code, stdout, stderr = fetch_replayed(run_info("full"), srv, out, monkeypatch, capsys)
     assert code == 0, stderr
@@ -365,10 +396,56 @@ def test_documents_of_zaken_the_application_may_not_see_are_not_outside_any_zaak
     assert "14 documents belong to" in stderr
     # With every autorisatie nothing is hidden, and meta.json says so.
     assert len(srv.requests_to("/objectinformatieobjecten")) == 17
-    full = replay(exchanges, recording("full", "exchanges-links"))
+    full = replay(exchanges, recording("full", "exchanges-links"), dossier())
     assert fetch_replayed(run_info("full"), full, tmp_path / "alles", monkeypatch, capsys)[0] == 0
     assert read_meta(tmp_path / "alles")["niet_zichtbaar"] == {"zaken": 0, "documenten": 0}
     assert metrics.make_visibility_note(read_meta(tmp_path / "alles")) is None
     note = metrics.make_visibility_note(read_meta(out))
     assert note == ("Let op: 14 documenten horen bij 9 zaken die de koppeling met het zaaksysteem niet mag zien "
                     "(door hun zaaktype of vertrouwelijkheid). Die zaken en documenten tellen niet mee in dit rapport.")
+
+
+# -- the document types of each dossier ------------------------------------------------------------
+
+def test_the_catalogue_is_the_same_in_every_recording_so_the_one_recorded_dossier_answer_fits_them_all():
+    """Why :func:`dossier` may be replayed in every scenario: the catalogue lists all three read are identical."""
+    for path in ("zaaktypen", "informatieobjecttypen", "statustypen", "resultaattypen"):
+        bodies = [[e["body"] for e in recording(*which) if e["path"] == f"/catalogi/api/v1/{path}"]
+                  for which in (("full",), ("full", "exchanges-incremental"), ("paging",))]
+        assert bodies[0] and bodies[0] == bodies[1] == bodies[2], path
+    assert [e["query"] for e in dossier()] == ["pageSize=500"] and dossier()[0]["status"] == 200
+
+
+def test_open_zaak_names_a_dossiers_document_type_by_url_and_the_fetch_gives_its_omschrijving(replay, tmp_path,
+                                                                                              monkeypatch, capsys):
+    """Catalogi API 1.3.1 describes `informatieobjecttype` as the type's omschrijving; Open Zaak 1.30 sends the
+    type's URL. Each recorded row becomes (zaaktype identificatie, omschrijving of that URL, richting, volgnummer)."""
+    exchanges = recording("full")
+    srv = replay(exchanges, recording("full", "exchanges-links"), dossier())
+    assert fetch_replayed(run_info("full"), srv, tmp_path / "full", monkeypatch, capsys)[0] == 0
+    naam = {t["url"]: t["omschrijving"] for t in _results(exchanges, "/catalogi/api/v1/informatieobjecttypen")}
+    rows = _results(dossier(), "/catalogi/api/v1/zaaktype-informatieobjecttypen")
+    assert all(r["informatieobjecttype"] in naam for r in rows)  # URLs, every one a known type
+    want = sorted((r["zaaktypeIdentificatie"], naam[r["informatieobjecttype"]], r["richting"], r["volgnummer"])
+                  for r in rows)
+    got = load_snapshot(tmp_path / "full").zaaktype_informatieobjecttypen
+    assert sorted(zip(got["zaaktype"], got["informatieobjecttype"], got["richting"], got["volgnummer"])) == want
+    assert got["statustype"].isna().all() and len(want) == 9
+
+
+def test_a_server_without_zaaktype_informatieobjecttypen_gives_a_snapshot_and_the_note(replay, tmp_path,
+                                                                                     monkeypatch, capsys):
+    """An older server without the list answers as Open Zaak answers any path it does not have (the recorded HTML
+    404 of `nonexistent_api_path`): the fetch goes on without the table and says what that means."""
+    cases = {c["case"]: c for c in json.loads((REC / "errors" / "cases.json").read_text(encoding="utf-8"))}
+    not_found = next(e for e in recording("errors") if e["seq"] == cases["nonexistent_api_path"]["seq"])
+    assert not_found["status"] == 404 and not not_found["body_is_json"]
+    srv = replay(recording("full"), recording("full", "exchanges-links"))
+    srv.answer("/catalogi/api/v1/zaaktype-informatieobjecttypen", not_found)
+    out = tmp_path / "full"
+    code, stdout, stderr = fetch_replayed(run_info("full"), srv, out, monkeypatch, capsys)
+    assert code == 0, stderr
+    assert ("the Catalogi API gave no zaaktype-informatieobjecttypen; complete dossiers cannot be checked"
+            in stderr)
+    assert load_snapshot(out).zaaktype_informatieobjecttypen.empty
+    assert_same_tables(out, REC / "full" / "snapshot")

@@ -395,6 +395,16 @@ def build_resources(tables: Mapping[str, pd.DataFrame], base: str, rsin: str) ->
                                      "hierarchieInformatieobjecttypeOmschrijvingGeneriek": "",
                                      "opmerkingInformatieobjecttypeOmschrijvingGeneriek": ""},
         })
+    # The document types of each zaaktype's dossier, named by omschrijving as Catalogi API 1.3.1 describes it.
+    dossier = tables.get("zaaktype_informatieobjecttypen")
+    for t in ([] if dossier is None else dossier.itertuples(index=False)):
+        u = f"{cat}/zaaktype-informatieobjecttypen/{_uuid('ztiot', t.zaaktype, t.informatieobjecttype, t.richting)}"
+        r.add("zaaktype-informatieobjecttypen", {
+            "url": u, "zaaktype": zt_url[t.zaaktype], "zaaktypeIdentificatie": t.zaaktype,
+            "catalogus": catalogus, "informatieobjecttype": t.informatieobjecttype,
+            "volgnummer": int(t.volgnummer), "richting": t.richting,
+            "statustype": None if pd.isna(t.statustype) else st_url[(t.zaaktype, t.statustype)],
+        })
     for kanaal in sorted(zaken["communicatiekanaal"].dropna().unique()):
         u = _uuid("kanaal", kanaal)
         r.kanalen[u] = {"url": f"{ref}/communicatiekanalen/{u}", "naam": kanaal, "omschrijving": kanaal}
@@ -538,9 +548,11 @@ class _Fault:
     retry_after: str | None = None
     page: str | None = None  # only requests with this page parameter
     seconds: float | None = None
+    param: str | None = None  # only requests with this query parameter
 
     def matches(self, path: str, query: Mapping[str, str]) -> bool:
-        return self.path in path and (self.page is None or query.get("page", "1") == self.page)
+        return (self.path in path and (self.page is None or query.get("page", "1") == self.page)
+                and (self.param is None or self.param in query))
 
 
 @dataclass
@@ -653,9 +665,11 @@ class ZgwTestServer:
         self.stop()
 
     # faults
-    def fail(self, path: str, statuses: list[int], retry_after: str | None = None, page: str | None = None) -> None:
-        """Answer the next requests whose path contains ``path`` with ``statuses``, one each, then normally."""
-        self.faults.append(_Fault(path, "status", list(statuses), retry_after, page))
+    def fail(self, path: str, statuses: list[int], retry_after: str | None = None, page: str | None = None,
+             param: str | None = None) -> None:
+        """Answer the next requests whose path contains ``path`` (and whose query has ``param``) with ``statuses``,
+        one each, then normally."""
+        self.faults.append(_Fault(path, "status", list(statuses), retry_after, page, param=param))
 
     def hang(self, path: str = "", seconds: float | None = None) -> None:
         """Never answer (or only after ``seconds``) requests whose path contains ``path``."""
@@ -982,7 +996,7 @@ class ReplayServer:
         self._lock = threading.Lock()
         self._answers: dict[tuple, list[dict[str, Any]]] = defaultdict(list)
         self._served: dict[tuple, int] = defaultdict(int)
-        self._overrides: list[tuple[str, dict[str, Any]]] = []
+        self._overrides: list[tuple[str, str | None, dict[str, Any]]] = []
         self.exchanges = list(exchanges)
         handler = type("Handler", (_Handler,), {"app": self})
         self.httpd = ThreadingHTTPServer(("127.0.0.1", port), handler)
@@ -1016,13 +1030,14 @@ class ReplayServer:
     def _key(method: str, path: str, query: list[tuple[str, str]]) -> tuple:
         return method.upper(), path, tuple(sorted(query))
 
-    def answer(self, path_prefix: str, exchange: dict[str, Any]) -> None:
-        """Answer every request whose path starts with ``path_prefix`` with ``exchange`` (whatever its query).
+    def answer(self, path_prefix: str, exchange: dict[str, Any], param: str | None = None) -> None:
+        """Answer every request whose path starts with ``path_prefix`` (and whose query has ``param``) with
+        ``exchange`` (whatever the rest of its query).
 
         For recorded failures: a real server that refuses the credentials refuses
         every request, not only the one that was recorded.
         """
-        self._overrides.append((path_prefix, exchange))
+        self._overrides.append((path_prefix, param, exchange))
 
     def start(self) -> ReplayServer:
         self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
@@ -1055,7 +1070,8 @@ class ReplayServer:
         key = self._key(req.command, parts.path, query)
         with self._lock:
             self.log.append(entry)
-            found = next((e for prefix, e in self._overrides if parts.path.startswith(prefix)), None)
+            found = next((e for prefix, param, e in self._overrides
+                          if parts.path.startswith(prefix) and (param is None or param in dict(query))), None)
             if found is None and self._answers.get(key):
                 options = self._answers[key]
                 found = options[min(self._served[key], len(options) - 1)]

@@ -73,6 +73,9 @@ from zgwlib.opschoonactie import figures as cleanup
 SNELLER, LANGZAMER, TE_WEINIG = "sneller", "langzamer", "te weinig zaken"
 VAKER_OP_TIJD, MINDER_OP_TIJD = "vaker op tijd", "minder vaak op tijd"
 GEADOPTEERD, ACHTER, WEINIG_VOLUME, GEEN_ZAKEN = "geadopteerd", "blijft achter", "te weinig zaken", "geen zaken"
+#: The adoption verdict of a department marked in :attr:`Instellingen.raadplegende_afdelingen` that would otherwise
+#: lag or have too few zaken: its staff mainly read dossiers, which leaves no trace in the data.
+RAADPLEEGT = "raadpleegt vooral"
 
 #: Signals of the monthly report followed in the evaluation's chart and findings.
 KERNSIGNALEN = ("achteraf_geregistreerd", "gesloten_zonder_documenten", "documenten_buiten_zaak")
@@ -118,6 +121,10 @@ class Instellingen:
         Respondents a group needs in every round to be shown.
     max_bevindingen : int
         Items per list in the draft findings.
+    raadplegende_afdelingen : list of str
+        Departments whose staff mainly consult dossiers (a klantcontactcentrum), as in the monthly report's setting
+        of the same name: reading leaves no trace in the data, so where their adoption would be judged lagging, too
+        small or without zaken, it is labelled "raadpleegt vooral" instead (not a lagging department).
     """
 
     evaluatie_maanden: int = 8
@@ -133,6 +140,7 @@ class Instellingen:
     min_volume: float = 10.0
     min_respondenten: int = 5
     max_bevindingen: int = 3
+    raadplegende_afdelingen: tuple[str, ...] = ()
 
 
 # --------------------------------------------------------------------------- periods
@@ -480,6 +488,9 @@ def adoptie(basis: metrics.Basis, perioden: Perioden, instellingen: Instellingen
         else:
             oordeel = GEADOPTEERD
             uitleg = f"registreert sinds {wanneer} al het werk als zaak"
+        if oordeel != GEADOPTEERD and afd in inst.raadplegende_afdelingen:
+            # What the figures say stays readable; it is not a verdict on use (docs/metrics.md, signals).
+            oordeel, uitleg = RAADPLEEGT, f"{signals.RAADPLEEGT} ({uitleg})"
         v = float(voor.get(afd, math.nan))
         rows.append({
             "afdeling": afd, "normaal_per_maand": norm, "voor_per_maand": v,
@@ -682,7 +693,7 @@ def evaluate(
 # The bootstrap and survey names are part of this module's interface too: an evaluator who adapts the
 # notebook reaches every figure through ``evaluation``.
 __all__ = [
-    "ACHTER", "EVALUATIE", "GEADOPTEERD", "GEEN_VERSCHIL", "GEEN_ZAKEN", "KERNSIGNALEN", "KOLOMMEN", "LANGZAMER",
+    "ACHTER", "EVALUATIE", "RAADPLEEGT", "GEADOPTEERD", "GEEN_VERSCHIL", "GEEN_ZAKEN", "KERNSIGNALEN", "KOLOMMEN", "LANGZAMER",
     "MINDER_OP_TIJD", "NEGATIEVER", "NULMETING", "OVERIGE", "POSITIEVER", "SNELLER", "TE_WEINIG", "VAKER_OP_TIJD",
     "WEINIG_VOLUME", "Adoptie", "Enquete", "Evaluatie", "Instellingen", "Perioden", "Verschil", "adoptie",
     "determine_perioden", "bootstrap_verschil", "enquete", "enquete_groepen", "evaluate", "hardnekkige_signalen", "load",

@@ -15,7 +15,8 @@ is read from the environment only and never printed or stored.
 
 Incremental fetch: with ``--sinds`` (or the fetch date recorded in the
 snapshot already at ``--out``) only zaken registered, closed or still open
-since that date are read again; they replace their earlier version.
+since that date are read again, and the closed zaken whose archive is not
+finished (their archiefstatus can have changed); they replace their earlier version.
 """
 
 from __future__ import annotations
@@ -127,6 +128,10 @@ class _BadRequest(ApiError):
     """HTTP 400: the server rejected a query parameter (for example ``pageSize``)."""
 
 
+class _NotFound(ApiError):
+    """HTTP 404: the path does not exist on this server."""
+
+
 @dataclass
 class _Job:
     """One list to read completely: a resource, its URL and query."""
@@ -136,6 +141,9 @@ class _Job:
     url: str
     params: dict[str, str] = field(default_factory=dict)
     plain: bool = False  # the answer is a plain JSON array (zaakinformatieobjecten)
+    # An optional list: these errors on its first page mean the server cannot give it (left out of the result):
+    # _NotFound (HTTP 404, the list is not offered), _BadRequest (HTTP 400, a filter it does not know).
+    optional: tuple[type[ApiError], ...] = ()
 
 
 class ZgwClient:
@@ -271,7 +279,7 @@ class ZgwClient:
         path = urlsplit(url).path
         if "/enkelvoudiginformatieobjecten" in path:
             return DOCUMENTEN
-        if re.search(r"/(zaaktypen|statustypen|resultaattypen|informatieobjecttypen|roltypen)\b", path):
+        if re.search(r"/(zaaktypen|statustypen|resultaattypen|informatieobjecttypen|zaaktype-informatieobjecttypen|roltypen)\b", path):
             return CATALOGI
         if re.search(r"/(zaken|statussen|rollen|resultaten|zaakinformatieobjecten)\b", path):
             return ZAKEN
@@ -374,7 +382,7 @@ class ZgwClient:
             base = self.bases.get(api)
             hint = (f" Is {_OPTION[api]} {base} right? In Open Zaak it ends in /{_OPEN_ZAAK_PATH[api]}."
                     if base else "")
-            return ApiError(f"{api}: {resp.url} does not exist (HTTP 404).{hint}")
+            return _NotFound(f"{api}: {resp.url} does not exist (HTTP 404).{hint}")
         if code == 412:
             return ApiError(f"{api} requires the Accept-Crs/Content-Crs headers (HTTP 412{said}); the client sends "
                             "EPSG:4326, so a proxy in between may remove them.")
@@ -387,7 +395,16 @@ class ZgwClient:
 
     # -- lists ------------------------------------------------------------------------------
 
-    def _first_page(self, job: _Job) -> tuple[list[tuple], Any, str | None, int]:
+    def _first_page(self, job: _Job) -> tuple[list[tuple] | None, Any, str | None, int]:
+        """Page 1 of a list: its rows, count, next URL and page size (rows ``None``: an optional list is absent)."""
+        try:
+            return self._read_first_page(job)
+        except (_NotFound, _BadRequest) as exc:
+            if isinstance(exc, job.optional):
+                return None, 0, None, 0
+            raise
+
+    def _read_first_page(self, job: _Job) -> tuple[list[tuple], Any, str | None, int]:
         api = self.api_name(job.url)
         params = dict(job.params)
         use_size = self.page_size > 0 and not job.plain and self._page_size_ok.get(api, True)
@@ -395,8 +412,11 @@ class ZgwClient:
             params["pageSize"] = str(self.page_size)
         try:
             data = self.get(job.url, params)
+            if use_size:
+                self._page_size_ok[api] = True
         except _BadRequest:
-            if not use_size:
+            if not use_size or self._page_size_ok.get(api):
+                # pageSize was accepted before on this API: the server rejects something else (a filter).
                 raise
             # The standard has no pageSize; a strict server rejects it. Use its own page size from now on.
             self._page_size_ok[api] = False
@@ -452,7 +472,8 @@ class ZgwClient:
 
         Page 1 of each list tells the number of items and the page size; the
         remaining pages are numbered, so they are requested in parallel. Rows of
-        each job come back in page order.
+        each job come back in page order. An optional job the server answers
+        with HTTP 404 is missing from the result.
         """
         out: dict[Any, dict[int, list[tuple]]] = {j.key: {} for j in jobs}
         bars = _Bars(self.progress, labels or {})
@@ -482,6 +503,9 @@ class ZgwClient:
                 job, page, kind = pending.pop(fut)
                 if kind == "first":
                     rows, count, nxt, size = fut.result()
+                    if rows is None:
+                        del out[job.key]
+                        continue
                     out[job.key][1] = rows
                     bars.add_total(job.resource, count if isinstance(count, int) else len(rows))
                     bars.update(job.resource, len(rows))
@@ -746,6 +770,8 @@ def fetch(
     if old is not None:
         tables = zm.merge_incremental(old, tables, documents_listed=run.documents_listed)
         tables["zaaktypen"] = zm.map_zaaktypen(run.catalogue, tables["zaken"])
+        if run.archive_rows is not None:
+            tables["zaken"] = zm.update_archive_states(tables["zaken"], run.archive_rows)
     prev_meta = previous or {}
     staff_source = f"HR-export: {Path(medewerkers).name}" if medewerkers else "rollen"
     if hr is None and old is not None and str(prev_meta.get("medewerkers_bron", "")).startswith("HR-export"):
@@ -782,10 +808,10 @@ def fetch(
         sinds=sinds_date.isoformat() if sinds_date else None,
         laatste_volledige_fetch=(prev_meta.get("laatste_volledige_fetch") if old is not None
                                  else started.isoformat()),
-        # The day the archive states were read: an incremental fetch does not re-read zaken closed before it,
-        # so their archiefstatus is as old as the last full fetch (the archive report states this day).
-        archief_gelezen_op=((prev_meta.get("archief_gelezen_op") or prev_meta.get("laatste_volledige_fetch"))
-                            if old is not None else started.date().isoformat()),
+        # The day the archive states were read: today, when every zaak whose archive can have changed was read
+        # again; else (the server refused the archive filters) that of the earlier fetch, which the report states.
+        archief_gelezen_op=(started.date().isoformat() if old is None or run.archive_rows is not None
+                            else (prev_meta.get("archief_gelezen_op") or prev_meta.get("laatste_volledige_fetch"))),
         medewerkers_bron=staff_source,
         niet_zichtbaar=mapped.niet_zichtbaar,
         **declared,
@@ -801,6 +827,13 @@ class _Run:
     """The requests of one fetch, step by step; the results are raw frames for :func:`zgw_mapping.map_fetch`."""
 
     CATALOGUE = ("zaaktypen", "statustypen", "resultaattypen", "informatieobjecttypen")
+    #: The document types of each zaaktype's dossier: optional, since the archive report can do without.
+    DOSSIER = "zaaktype_informatieobjecttypen"
+    #: What the fetch says when the Catalogi API does not offer that list (HTTP 404).
+    NO_DOSSIER_NOTE = ("the Catalogi API gave no zaaktype-informatieobjecttypen; complete dossiers cannot be "
+                       "checked (the archive report falls back to zaken closed without any document).")
+    NO_ARCHIVE_NOTE = ("the Zaken API did not answer the archiefstatus filters; zaken closed before the last fetch "
+                       "were not read again, so their archive states are as old as meta.json archief_gelezen_op.")
 
     def __init__(self, client: ZgwClient, sinds: dt.date | None, bronorganisatie: str | None,
                  old: Mapping[str, pd.DataFrame] | None) -> None:
@@ -819,6 +852,7 @@ class _Run:
         self.extra_zaken: dict[str, str] = {}
         self.kanalen: dict[str, str | None] = {}
         self.hidden: dict[str, str] | None = None  # document URL -> zaak URL the application may not see
+        self.archive_rows: pd.DataFrame | None = None  # incremental: current archive states of closed zaken
 
     def read(self, per_zaak: bool | None) -> None:
         """Read everything the snapshot needs."""
@@ -837,9 +871,12 @@ class _Run:
         self._kanalen()
         if self.old is not None:
             self._old_links()
+            self._archive_states()
 
     def _catalogue_and_zaken(self) -> None:
         jobs = [_Job(n, n, f"{self.c}/{n}") for n in self.CATALOGUE]
+        jobs.append(_Job(self.DOSSIER, self.DOSSIER, f"{self.c}/zaaktype-informatieobjecttypen",
+                         optional=(_NotFound,)))
         if self.sinds is None:
             jobs.append(_Job(("zaken", 0), "zaken", f"{self.z}/zaken", dict(self.filter)))
         else:
@@ -849,17 +886,46 @@ class _Run:
                                    {"einddatum__isnull": "true"})):
                 jobs.append(_Job(("zaken", i), "zaken", f"{self.z}/zaken", {**self.filter, **q}))
         got = self.client.fetch_lists(jobs)
-        zaken = zm.frame("zaken", [r for k, v in got.items() if isinstance(k, tuple) for r in v])
-        zaken = zaken.drop_duplicates("url", keep="last")
-        if self.rsin:
-            # A server that ignores an unknown filter must not mix organisations into the snapshot.
-            zaken = zaken[zaken["bronorganisatie"].isna() | (zaken["bronorganisatie"] == self.rsin)]
+        zaken = self._ours(zm.frame("zaken", [r for k, v in got.items() if isinstance(k, tuple) for r in v]))
         if zaken.empty and self.old is None:
             raise ApiError(f"{ZAKEN} at {self.z} returned no zaken"
                            + (f" for bronorganisatie {self.rsin}" if self.rsin else "")
                            + (f" since {self.sinds}" if self.sinds else "") + "; nothing to write.")
         self.raw["zaken"] = zaken
         self.catalogue = zm.Catalogue(**{n: zm.frame(n, got[n]) for n in self.CATALOGUE})
+        if self.DOSSIER in got:
+            self.catalogue.zaaktype_informatieobjecttypen = zm.frame(self.DOSSIER, got[self.DOSSIER])
+        else:
+            self.notes.append(self.NO_DOSSIER_NOTE)
+
+    def _ours(self, zaken: pd.DataFrame) -> pd.DataFrame:
+        zaken = zaken.drop_duplicates("url", keep="last")
+        if self.rsin:
+            # A server that ignores an unknown filter must not mix organisations into the snapshot.
+            zaken = zaken[zaken["bronorganisatie"].isna() | (zaken["bronorganisatie"] == self.rsin)]
+        return zaken
+
+    def _archive_states(self) -> None:
+        """Incremental: the current archive state of every closed zaak whose state can have moved since.
+
+        The Zaken API filters on the state a zaak has now, so the lists ask for the states a zaak can have reached:
+        archived or transferred (``archiefstatus__in``), or nominated and not yet archived (``archiefnominatie__in``:
+        a nominatie set since). Closed zaken without a nominatie and not archived cannot have been further before.
+        Only the list pages are read (no statussen or documents): :func:`zm.update_archive_states` copies the three
+        archive fields onto the snapshot's zaken. A server that rejects these filters (HTTP 400) or the list (404)
+        leaves the archive states as old as before, with a note.
+        """
+        closed = {"einddatum__isnull": "false"}
+        queries = ({**closed, "archiefstatus__in": "gearchiveerd,gearchiveerd_procestermijn_onbekend,overgedragen"},
+                   {**closed, "archiefstatus": "nog_te_archiveren",
+                    "archiefnominatie__in": "blijvend_bewaren,vernietigen"})
+        jobs = [_Job(("archief", i), "zaken", f"{self.z}/zaken", {**self.filter, **q},
+                     optional=(_NotFound, _BadRequest)) for i, q in enumerate(queries)]
+        got = self.client.fetch_lists(jobs, {"zaken": "zaken (archiefstatus)"})
+        if len(got) < len(jobs):
+            self.notes.append(self.NO_ARCHIVE_NOTE)
+            return
+        self.archive_rows = self._ours(zm.frame("zaken", [r for v in got.values() for r in v]))
 
     def _store(self, got: Mapping[Any, list[tuple]]) -> None:
         kinds = {"statussen": "statussen", "rollen": "rollen", "resultaten": "resultaten",
@@ -950,9 +1016,18 @@ class _Run:
     def _complete_catalogue(self) -> None:
         """Types the lists did not have (an older or concept version), read one by one."""
         cat, raw = self.catalogue, self.raw
-        for kind, urls in (("zaaktypen", raw["zaken"]["zaaktype"]), ("statustypen", raw["statussen"]["statustype"]),
+        dossier = cat.zaaktype_informatieobjecttypen
+        if dossier is None:
+            dossier = zm.frame(self.DOSSIER, [])
+        # The standard names a dossier's document type by omschrijving, Open Zaak by URL: only URLs are looked up.
+        dossier_types = dossier["informatieobjecttype"][dossier["informatieobjecttype"].str.match(r"^https?://",
+                                                                                                 na=False)]
+        for kind, urls in (("zaaktypen", raw["zaken"]["zaaktype"]),
+                           ("statustypen", pd.concat([raw["statussen"]["statustype"],
+                                                      dossier["statustype"][dossier["statustype"] != ""]])),
                            ("resultaattypen", raw["resultaten"]["resultaattype"]),
-                           ("informatieobjecttypen", raw["enkelvoudiginformatieobjecten"]["informatieobjecttype"])):
+                           ("informatieobjecttypen", pd.concat([raw["enkelvoudiginformatieobjecten"]
+                                                                ["informatieobjecttype"], dossier_types]))):
             missing = cat.missing(kind, urls)
             if missing:
                 extra = self.client.fetch_objects(kind, missing, label=kind)

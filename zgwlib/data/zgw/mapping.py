@@ -54,6 +54,10 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "informatieobjecttypen": (
         "url", "omschrijving", "vertrouwelijkheidaanduiding", "beginGeldigheid", "eindeGeldigheid", "concept",
     ),
+    # Catalogi API /zaaktype-informatieobjecttypen: the document types of a zaaktype's dossier.
+    "zaaktype_informatieobjecttypen": (
+        "url", "zaaktype", "zaaktypeIdentificatie", "informatieobjecttype", "volgnummer", "richting", "statustype",
+    ),
 }
 
 #: Fields without which a resource cannot be used; their absence means the answer breaks the standard.
@@ -69,6 +73,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "statustypen": ("url", "omschrijving", "volgnummer"),
     "resultaattypen": ("url", "omschrijving"),
     "informatieobjecttypen": ("url", "omschrijving"),
+    "zaaktype_informatieobjecttypen": ("url", "zaaktype", "informatieobjecttype", "richting"),
 }
 
 # The Documenten API knows more document statuses than the contract; map the extra ones
@@ -301,12 +306,15 @@ class Catalogue:
         Raw zaaktypen (every version).
     statustypen, resultaattypen, informatieobjecttypen : pandas.DataFrame
         Raw types.
+    zaaktype_informatieobjecttypen : pandas.DataFrame or None
+        Raw document types per zaaktype; ``None`` when the Catalogi API has no such list (HTTP 404).
     """
 
     zaaktypen: pd.DataFrame
     statustypen: pd.DataFrame
     resultaattypen: pd.DataFrame
     informatieobjecttypen: pd.DataFrame
+    zaaktype_informatieobjecttypen: pd.DataFrame | None = None
 
     def zaaktype_ids(self) -> dict[str, str]:
         """Zaaktype URL -> identificatie (every version)."""
@@ -339,6 +347,13 @@ class Mapped:
     niet_zichtbaar: dict[str, int] | None = None
 
 
+def _latest_zaaktypen(cat: Catalogue) -> pd.DataFrame:
+    """The version of each zaaktype the snapshot describes: the latest versiedatum (then beginGeldigheid)."""
+    zt = cat.zaaktypen.copy()
+    zt["_versie"] = zt["versiedatum"].fillna("").astype(str) + "|" + zt["beginGeldigheid"].fillna("").astype(str)
+    return zt.sort_values("_versie").drop_duplicates("identificatie", keep="last")
+
+
 def map_zaaktypen(cat: Catalogue, zaken: pd.DataFrame | None = None) -> pd.DataFrame:
     """Map the zaaktypen onto the contract: one row per identificatie, its latest version.
 
@@ -346,9 +361,7 @@ def map_zaaktypen(cat: Catalogue, zaken: pd.DataFrame | None = None) -> pd.DataF
     (the catalogue has no department); without zaken it is the zaaktype's
     ``verantwoordelijke``.
     """
-    zt = cat.zaaktypen.copy()
-    zt["_versie"] = zt["versiedatum"].fillna("").astype(str) + "|" + zt["beginGeldigheid"].fillna("").astype(str)
-    zt = zt.sort_values("_versie").drop_duplicates("identificatie", keep="last")
+    zt = _latest_zaaktypen(cat)
     out = pd.DataFrame({
         "identificatie": zt["identificatie"].astype(str),
         "omschrijving": zt["omschrijving"].astype(str),
@@ -396,6 +409,37 @@ def map_informatieobjecttypen(cat: Catalogue) -> pd.DataFrame:
     return contract.conform("informatieobjecttypen", out.sort_values("omschrijving"))
 
 
+def map_zaaktype_informatieobjecttypen(cat: Catalogue) -> pd.DataFrame:
+    """Map the Catalogi API's zaaktype-informatieobjecttypen onto the contract's optional table.
+
+    Only the rows of the zaaktype version the snapshot describes (:func:`_latest_zaaktypen`) count, so an
+    older version's dossier does not add requirements. The Catalogi API 1.3 names the document type by its
+    omschrijving; Open Zaak 1.30 sends the informatieobjecttype's URL instead (tests/openzaak-recorded), which is
+    looked up in the catalogue. A statustype URL becomes its omschrijving.
+    """
+    zti = cat.zaaktype_informatieobjecttypen
+    if zti is None or zti.empty:
+        return contract.TABLES["zaaktype_informatieobjecttypen"].empty()
+    latest = _latest_zaaktypen(cat)
+    zti = zti[zti["zaaktype"].isin(set(latest["url"]))]
+    iot = dict(zip(cat.informatieobjecttypen["url"], cat.informatieobjecttypen["omschrijving"]))
+    naam = pd.Series([iot.get(v, v) for v in zti["informatieobjecttype"]], index=zti.index, dtype=object)
+    unknown = naam.str.match(r"^https?://")
+    if unknown.any():
+        raise ApiError(f"a zaaktype-informatieobjecttype refers to informatieobjecttype {naam[unknown].iloc[0]}, "
+                       "which the Catalogi API does not know.")
+    statustype = dict(zip(cat.statustypen["url"], cat.statustypen["omschrijving"]))
+    out = pd.DataFrame({
+        "zaaktype": _lookup(zti["zaaktype"], cat.zaaktype_ids()),
+        "informatieobjecttype": naam,
+        "richting": zti["richting"],
+        "volgnummer": pd.array(zti["volgnummer"].to_numpy(dtype=object), dtype="Int64"),
+        "statustype": _lookup(_blank_to_na(zti["statustype"]), statustype),
+    }, index=zti.index)
+    return contract.conform("zaaktype_informatieobjecttypen",
+                            out.sort_values(["zaaktype", "volgnummer", "informatieobjecttype"]))
+
+
 def map_fetch(
     cat: Catalogue,
     raw: Mapping[str, pd.DataFrame],
@@ -433,8 +477,51 @@ def map_fetch(
         are not documents outside any zaak, and are left out and counted in
         :attr:`Mapped.niet_zichtbaar`. ``None``: not looked up.
     """
+    zk = _index_zaken(raw["zaken"])
+    rollen = _attach_rollen(raw["rollen"], zk)
     notes: list[str] = []
-    zaken = raw["zaken"].copy()
+    out = _map_zaken(zk, cat, kanalen, rollen, _map_resultaten(raw["resultaten"], cat, zk), notes)
+    statussen, st_zaak = _map_statussen(raw["statussen"], cat, zk, rollen.medewerkers)
+    documenten, niet_zichtbaar = _map_documenten(raw, cat, zk, notes, documents_listed=documents_listed,
+                                                 old_links=old_links, extra_zaken=extra_zaken, hidden=hidden)
+    at_work = _days_at_work(statussen, rollen, out)
+    tables = {
+        "zaken": contract.conform("zaken", out.sort_values(["registratiedatum", "identificatie"])),
+        "statussen": contract.conform("statussen", statussen.iloc[_status_order(statussen, st_zaak, zk)]),
+        "documenten": contract.conform("documenten", documenten.sort_values("identificatie")),
+        "medewerkers": derive_medewerkers(rollen.all, {}, dict(zip(zk.frame["_key"], out["afdeling"])), at_work),
+    }
+    tables["zaaktypen"] = map_zaaktypen(cat, tables["zaken"])
+    tables["informatieobjecttypen"] = map_informatieobjecttypen(cat)
+    tables["zaaktype_informatieobjecttypen"] = map_zaaktype_informatieobjecttypen(cat)
+    return Mapped(tables, dict(zip(zk.frame["_key"], zk.frame["identificatie"])), notes, niet_zichtbaar)
+
+
+@dataclass
+class _Zaken:
+    """The zaken of one fetch, resolved once: everything that points at a zaak finds its row through ``index``.
+
+    Attributes
+    ----------
+    frame : DataFrame
+        The raw zaken, one row per URL (``_key``), ``identificatie`` filled in (a zaak without one: its UUID).
+    index : pandas.Index
+        The zaak URLs, in the rows' order (one hash table, reused).
+    ids : numpy.ndarray
+        The identificaties, in the rows' order.
+    """
+
+    frame: pd.DataFrame
+    index: pd.Index
+    ids: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+
+def _index_zaken(raw_zaken: pd.DataFrame) -> _Zaken:
+    """The zaken with their identificatie, one per URL; refuses two zaken sharing an identificatie."""
+    zaken = raw_zaken.copy()
     zaken["_key"] = zaken["url"]
     zaken["identificatie"] = _blank_to_na(zaken["identificatie"])
     # A zaak without identificatie (allowed by the standard) is named by its UUID.
@@ -446,15 +533,36 @@ def map_fetch(
         raise ApiError(f"the Zaken API returned {int(dup.sum())} zaken sharing an identificatie "
                        f"(e.g. {zaken.loc[dup, 'identificatie'].iloc[0]!r}); use --bronorganisatie to read "
                        "one organisation's zaken.")
-    # Everything that points at a zaak is resolved to its row here: one hash table of the zaak URLs, reused.
-    zaak_index = pd.Index(zaken["_key"].to_numpy(dtype=object), dtype=object)
-    zaak_ids = zaken["identificatie"].to_numpy(dtype=object)
-    n_zaken = len(zaken)
+    return _Zaken(zaken, pd.Index(zaken["_key"].to_numpy(dtype=object), dtype=object),
+                  zaken["identificatie"].to_numpy(dtype=object))
 
-    # Rollen: department and handler.
-    rollen = raw["rollen"]
-    pos = _positions(zaak_index, rollen["zaak"])
-    rollen = rollen[pos >= 0].assign(_z=pos[pos >= 0])
+
+@dataclass
+class _Rollen:
+    """The rollen of the fetched zaken (``_z``: the zaak's row), and the ones that say who and which department.
+
+    Attributes
+    ----------
+    all : DataFrame
+        Every rol of a fetched zaak, with ``_z``, ``_zaak`` and ``_reg`` (local registratiedatum).
+    afdeling : DataFrame
+        Per zaak its department rol (organisatorische_eenheid; the behandelaar one first, then the earliest).
+    medewerkers : DataFrame
+        Medewerker rollen with an identificatie.
+    behandelaar : DataFrame
+        Per zaak its latest behandelaar rol (a handover adds a new rol).
+    """
+
+    all: pd.DataFrame
+    afdeling: pd.DataFrame
+    medewerkers: pd.DataFrame
+    behandelaar: pd.DataFrame
+
+
+def _attach_rollen(raw_rollen: pd.DataFrame, zk: _Zaken) -> _Rollen:
+    """Rollen: the department and the handler of each zaak."""
+    pos = _positions(zk.index, raw_rollen["zaak"])
+    rollen = raw_rollen[pos >= 0].assign(_z=pos[pos >= 0])
     rollen["_zaak"] = rollen["zaak"]
     rollen["_reg"] = local_datetimes(rollen["registratiedatum"], "rollen.registratiedatum")
     org = rollen[(rollen["betrokkeneType"] == "organisatorische_eenheid")
@@ -466,17 +574,24 @@ def map_fetch(
     mdw = rollen[(rollen["betrokkeneType"] == "medewerker") & rollen["identificatie"].notna()]
     beh = mdw[mdw["omschrijvingGeneriek"] == "behandelaar"].sort_values(["_z", "_reg"], kind="stable")
     # The latest behandelaar rol is the current handler (a handover adds a new rol).
-    beh = beh.drop_duplicates("_z", keep="last")
+    return _Rollen(rollen, org, mdw, beh.drop_duplicates("_z", keep="last"))
 
-    # Resultaten: resultaattype omschrijving, by the zaak's resultaat URL, else by the resultaat's zaak.
-    res = raw["resultaten"].drop_duplicates("url")
+
+def _map_resultaten(raw_resultaten: pd.DataFrame, cat: Catalogue, zk: _Zaken) -> np.ndarray:
+    """Per zaak its resultaattype omschrijving: by the zaak's resultaat URL, else by the resultaat's zaak."""
+    res = raw_resultaten.drop_duplicates("url")
     rt = dict(zip(cat.resultaattypen["url"], cat.resultaattypen["omschrijving"]))
     res_naam = _lookup(res["resultaattype"], rt)
     resultaat = _take(res_naam, _positions(pd.Index(res["url"].to_numpy(dtype=object), dtype=object),
-                                           zaken["resultaat"]))
-    by_zaak = _scatter(n_zaken, _positions(zaak_index, res["zaak"]), res_naam)
-    resultaat = np.where(pd.isna(resultaat), by_zaak, resultaat)
+                                           zk.frame["resultaat"]))
+    by_zaak = _scatter(len(zk), _positions(zk.index, res["zaak"]), res_naam)
+    return np.where(pd.isna(resultaat), by_zaak, resultaat)
 
+
+def _map_zaken(zk: _Zaken, cat: Catalogue, kanalen: Mapping[str, str | None], rollen: _Rollen,
+               resultaat: np.ndarray, notes: list[str]) -> pd.DataFrame:
+    """The contract's zaken (unsorted), noting the fallbacks taken (afdeling, communicatiekanaal)."""
+    zaken, n_zaken = zk.frame, len(zk)
     zaaktype = pd.Series(_lookup(zaken["zaaktype"], cat.zaaktype_ids()), dtype=object)
     if zaaktype.isna().any():
         bad = zaken.loc[zaaktype.isna(), "zaaktype"].iloc[0]
@@ -485,11 +600,11 @@ def map_fetch(
     kanaal = _blank_to_na(zaken["communicatiekanaalNaam"])
     kanaal = kanaal.where(kanaal.notna(), pd.Series(_lookup(_blank_to_na(zaken["communicatiekanaal"]), kanalen),
                                                     index=zaken.index, dtype=object))
-    afdeling = _scatter(n_zaken, org["_z"].to_numpy(), org["afdeling"].to_numpy(dtype=object))
+    org, beh = rollen.afdeling, rollen.behandelaar
     out = pd.DataFrame({
         "identificatie": zaken["identificatie"],
         "zaaktype": zaaktype,
-        "afdeling": afdeling,
+        "afdeling": _scatter(n_zaken, org["_z"].to_numpy(), org["afdeling"].to_numpy(dtype=object)),
         "behandelaar": _scatter(n_zaken, beh["_z"].to_numpy(), beh["identificatie"].to_numpy(dtype=object)),
         "registratiedatum": _dates(zaken["registratiedatum"].where(zaken["registratiedatum"].notna(),
                                                                    zaken["startdatum"]), "zaken.registratiedatum"),
@@ -519,10 +634,14 @@ def map_fetch(
     if unresolved:
         notes.append(f"{unresolved} communicatiekanaal URL(s) could not be resolved to a name; "
                      "communicatiekanaal is left empty for those zaken.")
+    return out
 
-    # Statussen.
-    st = raw["statussen"].drop_duplicates("url")
-    pos = _positions(zaak_index, st["zaak"])
+
+def _map_statussen(raw_statussen: pd.DataFrame, cat: Catalogue, zk: _Zaken, mdw: pd.DataFrame
+                   ) -> tuple[pd.DataFrame, np.ndarray]:
+    """The contract's statussen of the fetched zaken (unsorted) and each one's zaak row."""
+    st = raw_statussen.drop_duplicates("url")
+    pos = _positions(zk.index, st["zaak"])
     st, st_zaak = st[pos >= 0], pos[pos >= 0]
     stt = cat.statustypen.drop_duplicates("url")
     codes, types = pd.factorize(st["statustype"].to_numpy(dtype=object))
@@ -530,7 +649,7 @@ def map_fetch(
     tpos = np.append(_positions(pd.Index(stt["url"].to_numpy(dtype=object), dtype=object), pd.Series(types)), -1)[codes]
     rol_person = dict(zip(mdw["url"], mdw["identificatie"]))
     statussen = pd.DataFrame({
-        "zaak": zaak_ids[st_zaak],
+        "zaak": zk.ids[st_zaak],
         "statustype": _take(stt["omschrijving"].to_numpy(dtype=object), tpos),
         "volgnummer": pd.array(_take(stt["volgnummer"].to_numpy(dtype=object), tpos), dtype="Int64"),
         "datum_status_gezet": local_datetimes(st["datumStatusGezet"], "statussen.datumStatusGezet").to_numpy(),
@@ -540,9 +659,21 @@ def map_fetch(
     if (tpos < 0).any():
         bad = st["statustype"].iloc[int(np.flatnonzero(tpos < 0)[0])]
         raise ApiError(f"a status refers to statustype {bad}, which the Catalogi API does not know.")
+    return statussen, st_zaak
 
-    # Documents: the links first, then the documents themselves.
-    known_zaak = dict(zip(zaken["_key"], zaken["identificatie"]))
+
+def _status_order(statussen: pd.DataFrame, st_zaak: np.ndarray, zk: _Zaken) -> np.ndarray:
+    """Statussen in zaak order: the rank of each zaak's identificatie, not a sort of 400,000 strings."""
+    rank = np.empty(len(zk), dtype=np.int64)
+    rank[np.argsort(zk.ids.astype(str), kind="stable")] = np.arange(len(zk))
+    return np.lexsort((statussen["volgnummer"].to_numpy(dtype="float64", na_value=np.nan),
+                       statussen["datum_status_gezet"].to_numpy(), rank[st_zaak]))
+
+
+def _document_zaken(raw: Mapping[str, pd.DataFrame], zk: _Zaken, extra_zaken: Mapping[str, str] | None
+                    ) -> tuple[pd.DataFrame, set[str]]:
+    """Per document URL (``_io``) its zaak identificatie (``_zaak``), and the documents linked only to other zaken."""
+    known_zaak = dict(zip(zk.frame["_key"], zk.frame["identificatie"]))
     known_zaak.update(extra_zaken or {})
     zio = raw["zaakinformatieobjecten"].copy()
     zio["_zaak"] = _lookup(zio["zaak"], known_zaak)
@@ -550,7 +681,15 @@ def map_fetch(
     foreign = set(zio.loc[zio["_zaak"].isna(), "_io"])
     # A document linked to several zaken belongs to the first one it was linked to.
     zio = zio[zio["_zaak"].notna()].sort_values("registratiedatum", na_position="last", kind="stable")
-    zio = zio.drop_duplicates("_io", keep="first")
+    return zio.drop_duplicates("_io", keep="first"), foreign
+
+
+def _map_documenten(raw: Mapping[str, pd.DataFrame], cat: Catalogue, zk: _Zaken, notes: list[str], *,
+                    documents_listed: bool, old_links: Mapping[str, str] | None,
+                    extra_zaken: Mapping[str, str] | None, hidden: Mapping[str, str] | None
+                    ) -> tuple[pd.DataFrame, dict[str, int] | None]:
+    """The contract's documenten (unsorted) and what the application may not see (see :func:`map_fetch`)."""
+    zio, foreign = _document_zaken(raw, zk, extra_zaken)
     eio = raw["enkelvoudiginformatieobjecten"].copy()
     eio["_key"] = eio["url"]
     eio = eio.drop_duplicates("_key", keep="last")
@@ -577,30 +716,29 @@ def map_fetch(
         notes.append(f"{niet_zichtbaar['documenten']} documents belong to {niet_zichtbaar['zaken']} zaken this "
                      "application may not see; they are left out (meta.json: niet_zichtbaar).")
     iot = dict(zip(cat.informatieobjecttypen["url"], cat.informatieobjecttypen["omschrijving"]))
-    status = _blank_to_na(eio["status"]).replace(DOCUMENT_STATUS_MAP)
     documenten = pd.DataFrame({
         "identificatie": eio["identificatie"],
         "zaak": doc_zaak,
         "informatieobjecttype": _lookup(eio["informatieobjecttype"], iot),
         "creatiedatum": _dates(eio["creatiedatum"], "enkelvoudiginformatieobjecten.creatiedatum"),
-        "status": status,
+        "status": _blank_to_na(eio["status"]).replace(DOCUMENT_STATUS_MAP),
     })[keep.to_numpy()]
     if documenten["informatieobjecttype"].isna().any():
         raise ApiError("a document refers to an informatieobjecttype the Catalogi API does not know.")
-    dup = documenten["identificatie"].duplicated(keep="last")
-    documenten = documenten[~dup]
+    return documenten[~documenten["identificatie"].duplicated(keep="last")], niet_zichtbaar
 
-    # Statussen in zaak order: the rank of each zaak's identificatie, not a sort of 400,000 strings.
-    rank = np.empty(n_zaken, dtype=np.int64)
-    rank[np.argsort(zaak_ids.astype(str), kind="stable")] = np.arange(n_zaken)
-    order = np.lexsort((statussen["volgnummer"].to_numpy(dtype="float64", na_value=np.nan),
-                        statussen["datum_status_gezet"].to_numpy(), rank[st_zaak]))
-    # Days that show a person at work: a rol's registratiedatum is the day the zaaksysteem stored the rol (after a
-    # migration or bulk load, the load day), so the statuses they set and the zaken they handled count too: the
-    # first behandelaar from the zaak's registratie, the last one on its einddatum.
+
+def _days_at_work(statussen: pd.DataFrame, rollen: _Rollen, out: pd.DataFrame) -> pd.DataFrame:
+    """Days that show a person at work (``identificatie``, ``_when``), for :func:`derive_medewerkers`.
+
+    A rol's registratiedatum is the day the zaaksysteem stored the rol (after a migration or bulk load, the load
+    day), so the statuses they set and the zaken they handled count too: the first behandelaar from the zaak's
+    registratie, the last one on its einddatum.
+    """
+    mdw, beh = rollen.medewerkers, rollen.behandelaar
     handlers = mdw[mdw["omschrijvingGeneriek"] == "behandelaar"].sort_values(["_z", "_reg"], kind="stable")
     first_handler = handlers.drop_duplicates("_z", keep="first")
-    at_work = pd.concat([
+    return pd.concat([
         pd.DataFrame({"identificatie": statussen["gezet_door"].to_numpy(dtype=object),
                       "_when": statussen["datum_status_gezet"].to_numpy()}),
         pd.DataFrame({"identificatie": first_handler["identificatie"].to_numpy(dtype=object),
@@ -608,15 +746,33 @@ def map_fetch(
         pd.DataFrame({"identificatie": beh["identificatie"].to_numpy(dtype=object),
                       "_when": out["einddatum"].to_numpy()[beh["_z"].to_numpy()]}),
     ], ignore_index=True).dropna()
-    tables = {
-        "zaken": contract.conform("zaken", out.sort_values(["registratiedatum", "identificatie"])),
-        "statussen": contract.conform("statussen", statussen.iloc[order]),
-        "documenten": contract.conform("documenten", documenten.sort_values("identificatie")),
-        "medewerkers": derive_medewerkers(rollen, {}, dict(zip(zaken["_key"], out["afdeling"])), at_work),
-    }
-    tables["zaaktypen"] = map_zaaktypen(cat, tables["zaken"])
-    tables["informatieobjecttypen"] = map_informatieobjecttypen(cat)
-    return Mapped(tables, dict(zip(zaken["_key"], zaken["identificatie"])), notes, niet_zichtbaar)
+
+
+def update_archive_states(zaken: pd.DataFrame, raw: pd.DataFrame) -> pd.DataFrame:
+    """Copy the archive fields of re-read zaken (``raw``, Zaken API frames) onto the contract ``zaken``.
+
+    ``archiefnominatie``, ``archiefstatus`` and ``archiefactiedatum`` of each zaak in both (by identificatie, a
+    zaak without one by its UUID, as :func:`map_fetch` names it) become those of ``raw``; nothing else changes, and
+    zaken only in ``raw`` are not added.
+    """
+    if raw.empty:
+        return zaken
+    ident = _blank_to_na(raw["identificatie"])
+    ident = ident.where(ident.notna(), raw["url"].str.rsplit("/", n=1).str[-1])
+    new = pd.DataFrame({
+        "archiefnominatie": _blank_to_na(raw["archiefnominatie"]).to_numpy(),
+        "archiefstatus": _blank_to_na(raw["archiefstatus"]).fillna("nog_te_archiveren").to_numpy(),
+        "archiefactiedatum": _dates(raw["archiefactiedatum"], "zaken.archiefactiedatum").to_numpy(),
+    }, index=pd.Index(ident.to_numpy(dtype=object), name="identificatie"))
+    new = new[~new.index.duplicated(keep="last")]
+    pos = _positions(pd.Index(new.index, dtype=object), zaken["identificatie"])
+    hit = pos >= 0
+    out = zaken.copy()
+    for col in new.columns:
+        values = out[col].to_numpy(copy=True)
+        values[hit] = new[col].to_numpy()[pos[hit]]
+        out[col] = values
+    return contract.conform("zaken", out)
 
 
 def derive_medewerkers(rollen: pd.DataFrame, zaak_id: Mapping[str, str], zaak_afdeling: Mapping[str, str],
@@ -663,11 +819,12 @@ def merge_incremental(
     Every zaak in ``new`` replaces the zaak with the same identificatie in
     ``old`` together with its statussen (and documents, unless the documents
     were listed completely, in which case ``new`` has them all). Staff keep the
-    earliest ``actief_sinds``; the catalogue (zaaktypen, informatieobjecttypen)
-    is always read whole, so it comes from ``new``. The optional tables of ``old`` (cleanup, survey) are kept.
+    earliest ``actief_sinds``; the catalogue (zaaktypen, informatieobjecttypen,
+    zaaktype_informatieobjecttypen) is always read whole, so it comes from ``new``. The optional tables of ``old`` (cleanup, survey) are kept.
     """
     fresh = set(new["zaken"]["identificatie"])
-    replaced = ("zaken", "statussen", "documenten", "zaaktypen", "informatieobjecttypen", "medewerkers")
+    replaced = ("zaken", "statussen", "documenten", "zaaktypen", "informatieobjecttypen",
+                "zaaktype_informatieobjecttypen", "medewerkers")
     out: dict[str, pd.DataFrame] = {k: v for k, v in old.items() if k not in replaced}
     oz = old["zaken"]
     out["zaken"] = pd.concat([oz[~oz["identificatie"].isin(fresh)], new["zaken"]], ignore_index=True)
@@ -687,6 +844,10 @@ def merge_incremental(
         out["informatieobjecttypen"] = new["informatieobjecttypen"]
     elif "informatieobjecttypen" in old:
         out["informatieobjecttypen"] = old["informatieobjecttypen"]
+    if "zaaktype_informatieobjecttypen" in new:
+        out["zaaktype_informatieobjecttypen"] = new["zaaktype_informatieobjecttypen"]
+    elif "zaaktype_informatieobjecttypen" in old:
+        out["zaaktype_informatieobjecttypen"] = old["zaaktype_informatieobjecttypen"]
     om, nm = old["medewerkers"], new["medewerkers"]
     both = pd.concat([om, nm], ignore_index=True)
     first = both.groupby("identificatie")["actief_sinds"].min()
