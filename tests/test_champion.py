@@ -100,3 +100,30 @@ def test_sample_lagging_department_is_last_while_it_lags(small_sample: Path) -> 
     ranked = scores[scores["uitgesloten"] == ""]
     assert len(ranked) >= 5 and ranked["naam"].iloc[-1] == lagging
     assert ranked["rang"].iloc[-1] == len(ranked)
+
+
+def test_after_a_tie_the_next_place_is_skipped_one_two_two_four() -> None:
+    # docs/metrics.md, Kampioen van de maand: "equal scores (to six decimals) share a place, the next place is
+    # skipped (1, 2, 2, 4)". The tie sits in the middle, so dense ranking (1, 2, 2, 3) cannot pass for it.
+    scores = champion.kampioen_scores(_tabel([
+        ("Eerste", 20, 4, 0.9, 0.9, 0.9),  # 90
+        ("Tweede a", 20, 4, 0.8, 0.8, 0.8),  # 80, in floating point 80.00000000000001
+        ("Tweede b", 20, 4, 0.7, 0.8, 0.9),  # (70 + 80 + 90) / 3 = 80: equal to six decimals, so the same place
+        ("Vierde", 20, 4, 0.7, 0.7, 0.7),  # 70
+        ("Vijfde", 20, 4, 0.6, 0.6, 0.6),  # 60
+    ]), M)
+    assert dict(zip(scores["naam"], scores["rang"].tolist())) == {
+        "Eerste": 1, "Tweede a": 2, "Tweede b": 2, "Vierde": 4, "Vijfde": 5}
+    assert scores["naam"].tolist() == ["Eerste", "Tweede a", "Tweede b", "Vierde", "Vijfde"]  # best first
+    assert scores["rang"].tolist() == [1, 2, 2, 4, 5]
+    assert champion.kampioen(scores) == ["Eerste"]
+
+
+def test_two_champions_on_a_tie_leave_place_two_empty() -> None:
+    scores = champion.kampioen_scores(_tabel([
+        ("B", 12, 2, 1.0, 0.5, 1.0),  # (100 + 50 + 100) / 3 = 83.33
+        ("A", 30, 5, 0.5, 1.0, 1.0),  # 83.33: ties with B, listed first by name
+        ("C", 10, 1, 0.5, 0.5, 0.5),  # 50: third, there is no second place
+    ]), M)
+    assert list(zip(scores["naam"], scores["rang"].tolist())) == [("A", 1), ("B", 1), ("C", 3)]
+    assert champion.kampioen(scores) == ["A", "B"]
