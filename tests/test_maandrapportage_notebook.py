@@ -99,7 +99,7 @@ def test_notebook_is_committed_clean_with_its_parameters() -> None:
         assert computing not in code
 
 
-def test_organisation_report_of_the_full_run(published_sample: Path, basis: metrics.Basis,
+def test_organisation_report_of_the_full_run(published_sample: Path, small_sample: Path, basis: metrics.Basis,
                                             maand: metrics.Maand) -> None:
     # The organisation's notebook as the suite's one full zgw run executed it (same data; its config is the
     # shipped parameters file, which the maand fixture reads too).
@@ -114,6 +114,18 @@ def test_organisation_report_of_the_full_run(published_sample: Path, basis: metr
     kern = metrics.kerncijfers(maand.tabel, "organisatie", PERIODE).set_index("code")["tekst"]
     assert s["kerncijfers"]["Ontvangen"] == kern["ontvangen"]
     assert s["kerncijfers"]["Binnen wettelijke termijn"] == kern["binnen_termijn"]
+    # The same figures counted again with plain pandas from the sample's files, not through zgwlib
+    # (docs/metrics.md: received = registered in the month; closed = einddatum in it; open at its end =
+    # registered on or before its last day and not closed by then).
+    zaken = pd.read_parquet(small_sample / "zaken.parquet", columns=["registratiedatum", "einddatum"])
+    begin, eind = pd.Timestamp(f"{PERIODE}-01"), pd.Timestamp("2026-11-01")
+    reg, afg = zaken["registratiedatum"], zaken["einddatum"]
+    ontvangen = int(((reg >= begin) & (reg < eind)).sum())
+    afgesloten = int(((afg >= begin) & (afg < eind)).sum())
+    open_eind = int(((reg < eind) & (afg.isna() | (afg >= eind))).sum())
+    assert 0 < ontvangen and 0 < afgesloten and 0 < open_eind
+    assert (s["kerncijfers"]["Ontvangen"], s["kerncijfers"]["Afgesloten"], s["kerncijfers"]["Open eind maand"]) == (
+        f"{ontvangen:,}".replace(",", "."), f"{afgesloten:,}".replace(",", "."), f"{open_eind:,}".replace(",", "."))
 
     rich = _rich(nb)
     assert f"Zaakgericht werken Kampioen van oktober 2026: {winners[0]}." in rich

@@ -59,6 +59,21 @@ def test_organisation_report_of_the_full_run(small_sample: Path, published_sampl
     assert (s["titel"], s["afdeling"]) == ("Opschoonactie", "organisatie")
     assert s["periode"] == cleanup.peildatum(None, meta).strftime("%Y-%m")
     assert "Afdelingen klaar" in s["kerncijfers"] and "Strekkende meter opgeruimd" in s["kerncijfers"]
+    # Metres cleared, summed again with plain pandas from the sample's file, not through zgwlib
+    # (docs/metrics.md: every action but inventarisatie removes paper; dated on or before the peildatum).
+    reg = pd.read_parquet(small_sample / "opschoning.parquet")
+    peil = pd.Timestamp(s["periode"]).to_period("M").end_time.normalize()
+    meters = reg.loc[(reg["actie"] != "inventarisatie") & (reg["eenheid"] == "strekkende_meters")
+                     & (reg["datum"] <= peil), "hoeveelheid"].sum()
+    assert meters > 0 and s["kerncijfers"]["Strekkende meter opgeruimd"] == f"{round(meters):,}".replace(",", ".")
+    # Departments done: metres processed up to the peildatum at least their target's metres (all have metres).
+    doelen = pd.read_parquet(small_sample / "opschoning_doelen.parquet")
+    assert doelen["strekkende_meters"].notna().all()
+    per_afdeling = reg[(reg["actie"] != "inventarisatie") & (reg["eenheid"] == "strekkende_meters")
+                       & (reg["datum"] <= peil)].groupby("afdeling")["hoeveelheid"].sum()
+    klaar = int((per_afdeling.reindex(doelen["afdeling"]).fillna(0).to_numpy()
+                 >= doelen["strekkende_meters"].to_numpy()).sum())
+    assert s["kerncijfers"]["Afdelingen klaar"] == f"{klaar} van {len(doelen)}"
     html_out = "\n".join(outputs(nb, "text/html"))
     # Over-reporting is a visible warning, naming the department.
     assert f"Let op: {geplant['opschoning_overmeld']} heeft meer verwerkt dan geïnventariseerd" in html_out
