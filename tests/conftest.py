@@ -24,8 +24,9 @@ def _isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark every test that needs the built sample ``slow`` (the marker's meaning), so ``-m "not slow"`` leaves
     only the hand-computed unit tests: the quick loop of a developer and the runner of ``make mutants``."""
+    builds = {"small_sample", "sample_without_documents", "published_sample", "sample_12k"}
     for item in items:
-        if {"small_sample", "sample_without_documents", "published_sample"} & set(getattr(item, "fixturenames", ())):
+        if builds & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
 
 
