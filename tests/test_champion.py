@@ -127,3 +127,36 @@ def test_two_champions_on_a_tie_leave_place_two_empty() -> None:
     ]), M)
     assert list(zip(scores["naam"], scores["rang"].tolist())) == [("A", 1), ("B", 1), ("C", 3)]
     assert champion.kampioen(scores) == ["A", "B"]
+
+
+def test_equal_scores_are_listed_by_name_ignoring_case_and_the_table_has_exactly_its_columns() -> None:
+    # Equal scores: alphabetical as a reader expects ("alfa" before "Beta"), not capitals first.
+    scores = champion.kampioen_scores(_tabel([("Beta", 20, 4, 0.8, 0.8, 0.8), ("alfa", 20, 4, 0.8, 0.8, 0.8),
+                                              ("Te klein", 9, 2, 1.0, 1.0, 1.0)]), M)
+    assert scores["naam"].tolist() == ["alfa", "Beta", "Te klein"]
+    assert list(scores.columns) == ["naam", "gesloten", "medewerkers", *champion.ONDERDELEN, "score",
+                                    "uitgesloten", "rang"]
+    assert list(scores.index) == [0, 1, 2] and str(scores["rang"].dtype) == "Int64"
+
+
+def test_scores_equal_to_six_decimals_share_a_place_and_a_difference_in_the_sixth_does_not() -> None:
+    # docs/metrics.md: equal scores (to six decimals) share a place. 80.0000001 and 80.0000004 round to 80.000000;
+    # 80.000001 and 80.000004 do not.
+    gelijk = champion.kampioen_scores(_tabel([("A", 20, 4, 0.800000001, 0.800000001, 0.800000001),
+                                              ("B", 20, 4, 0.800000004, 0.800000004, 0.800000004)]), M)
+    assert gelijk["rang"].tolist() == [1, 1] and sorted(champion.kampioen(gelijk)) == ["A", "B"]
+    verschil = champion.kampioen_scores(_tabel([("A", 20, 4, 0.80000001, 0.80000001, 0.80000001),
+                                                ("B", 20, 4, 0.80000004, 0.80000004, 0.80000004)]), M)
+    assert list(zip(verschil["naam"], verschil["rang"].tolist())) == [("B", 1), ("A", 2)]
+
+
+def test_the_explanation_reads_in_full_with_and_without_document_data() -> None:
+    basis = ("De kampioensscore is het gemiddelde van drie percentages van deze maand: ‘binnen de wettelijke "
+             "termijn’, ‘volgens de werkwijze afgesloten’, ‘actieve medewerkers’. Het zijn allemaal percentages, geen "
+             "aantallen, zodat een kleine afdeling even goed kan winnen als een grote. Ontbreekt een percentage "
+             "(bijvoorbeeld omdat geen enkele zaak een wettelijke termijn had), dan telt het gemiddelde van de andere. "
+             "Wie minder dan 10 zaken afsloot of geen medewerkers heeft, doet deze maand niet mee.")
+    assert champion.uitleg() == basis
+    assert champion.uitleg(documentgegevens=False) == basis + (
+        " Deze gegevens bevatten geen documentgegevens, dus ‘volgens de werkwijze afgesloten’ is onbekend en telt "
+        "niet mee: de score is het gemiddelde van de andere twee.")
