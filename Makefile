@@ -7,7 +7,7 @@ SAMPLE ?= outputs/voorbeeld
 # Jupyter's move to platformdirs warns on every start otherwise; tests turn warnings into errors.
 export JUPYTER_PLATFORM_DIRS := 1
 
-.PHONY: install demo test lab sample bench clean
+.PHONY: install demo test mutants lab sample bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,13 @@ test: $(STAMP)
 	  else echo "chromium is not installed (sudo apt-get install chromium); the browser test will be skipped."; fi; }
 	$(BIN)/python -m pytest
 
+# Mutation testing of the figure modules (not part of make test; minutes, not seconds): mutmut changes one thing
+# at a time in them ([tool.mutmut] in pyproject.toml) and runs their fast unit tests; a mutant the tests do not
+# notice survives. Results are kept in mutants/ so a second run only tests what changed. docs/testing.md.
+mutants: $(STAMP)
+	-$(BIN)/mutmut run --max-children 2
+	$(BIN)/python tests/mutation_score.py
+
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=notebooks
 
@@ -43,4 +50,4 @@ bench: $(STAMP)
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) outputs/* .pytest_cache
+	rm -rf $(VENV) outputs/* .pytest_cache mutants

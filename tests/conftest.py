@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+
+from golden_pages import AFDELINGEN
 
 # Jupyter warns about its path migration on every start; the test suite treats warnings as errors.
 os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
@@ -15,6 +19,15 @@ os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
 def _isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Keep the built-in sample ('voorbeeld') of this test session out of the user's cache."""
     os.environ["ZGW_CACHE_DIR"] = str(tmp_path_factory.mktemp("zgw-cache"))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that needs the built sample ``slow`` (the marker's meaning), so ``-m "not slow"`` leaves
+    only the hand-computed unit tests: the quick loop of a developer and the runner of ``make mutants``."""
+    builds = {"small_sample", "sample_without_documents", "published_sample", "sample_12k"}
+    for item in items:
+        if builds & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")
@@ -46,4 +59,24 @@ def sample_without_documents(small_sample: Path, tmp_path_factory: pytest.TempPa
     meta["documenten_bron"] = "geen"
     meta["aantallen"]["documenten"] = 0
     (out / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
+    return out
+
+
+@pytest.fixture(scope="session")
+def published_sample(small_sample: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The one full end-to-end ``zgw run`` of the suite: the real command line, every publishable notebook, for
+    the organisation and two departments of the small sample; its ``outputs`` folder.
+
+    The golden pages are compared with it, and the notebook tests read the organisation's executed notebooks
+    (``<month>/organisatie/<report>.ipynb``) from it instead of running the same notebook with the same
+    parameters again: every kernel costs seconds. Read-only.
+    """
+    root = Path(__file__).resolve().parent.parent
+    out = tmp_path_factory.mktemp("golden") / "outputs"
+    env = dict(os.environ, JUPYTER_PLATFORM_DIRS="1")
+    args = ["run", "--data", str(small_sample), "--out", str(out), "--workers", "2",
+            "--afdeling", *AFDELINGEN]
+    done = subprocess.run([sys.executable, "-c", "import sys; from zgwlib.cli import main; sys.exit(main())", *args],
+                          cwd=root, env=env, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     return out

@@ -56,3 +56,15 @@ def run_nbval(notebook: Path, parameters: dict[str, Any], target: Path, cwd: Pat
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     assert "passed" in result.stdout and "failed" not in result.stdout, json.dumps(result.stdout[-500:])
+
+
+def published_notebook(published: Path, report: str, afdeling: str = "organisatie") -> nbformat.NotebookNode:
+    """The executed notebook of ``report`` for ``afdeling`` from the suite's one full ``zgw run``.
+
+    ``published`` is conftest's ``published_sample`` (its ``outputs`` folder): one month folder, in it one folder
+    per department with ``<report>.ipynb`` as the kernel left it. Reading it instead of running the notebook
+    again with the same parameters saves a kernel per test.
+    """
+    months = [p for p in published.iterdir() if p.is_dir() and not p.name.startswith(".")]
+    assert len(months) == 1, months
+    return nbformat.read(months[0] / afdeling / f"{report}.ipynb", as_version=4)

@@ -100,3 +100,63 @@ def test_sample_lagging_department_is_last_while_it_lags(small_sample: Path) -> 
     ranked = scores[scores["uitgesloten"] == ""]
     assert len(ranked) >= 5 and ranked["naam"].iloc[-1] == lagging
     assert ranked["rang"].iloc[-1] == len(ranked)
+
+
+def test_after_a_tie_the_next_place_is_skipped_one_two_two_four() -> None:
+    # docs/metrics.md, Kampioen van de maand: "equal scores (to six decimals) share a place, the next place is
+    # skipped (1, 2, 2, 4)". The tie sits in the middle, so dense ranking (1, 2, 2, 3) cannot pass for it.
+    scores = champion.kampioen_scores(_tabel([
+        ("Eerste", 20, 4, 0.9, 0.9, 0.9),  # 90
+        ("Tweede a", 20, 4, 0.8, 0.8, 0.8),  # 80, in floating point 80.00000000000001
+        ("Tweede b", 20, 4, 0.7, 0.8, 0.9),  # (70 + 80 + 90) / 3 = 80: equal to six decimals, so the same place
+        ("Vierde", 20, 4, 0.7, 0.7, 0.7),  # 70
+        ("Vijfde", 20, 4, 0.6, 0.6, 0.6),  # 60
+    ]), M)
+    assert dict(zip(scores["naam"], scores["rang"].tolist())) == {
+        "Eerste": 1, "Tweede a": 2, "Tweede b": 2, "Vierde": 4, "Vijfde": 5}
+    assert scores["naam"].tolist() == ["Eerste", "Tweede a", "Tweede b", "Vierde", "Vijfde"]  # best first
+    assert scores["rang"].tolist() == [1, 2, 2, 4, 5]
+    assert champion.kampioen(scores) == ["Eerste"]
+
+
+def test_two_champions_on_a_tie_leave_place_two_empty() -> None:
+    scores = champion.kampioen_scores(_tabel([
+        ("B", 12, 2, 1.0, 0.5, 1.0),  # (100 + 50 + 100) / 3 = 83.33
+        ("A", 30, 5, 0.5, 1.0, 1.0),  # 83.33: ties with B, listed first by name
+        ("C", 10, 1, 0.5, 0.5, 0.5),  # 50: third, there is no second place
+    ]), M)
+    assert list(zip(scores["naam"], scores["rang"].tolist())) == [("A", 1), ("B", 1), ("C", 3)]
+    assert champion.kampioen(scores) == ["A", "B"]
+
+
+def test_equal_scores_are_listed_by_name_ignoring_case_and_the_table_has_exactly_its_columns() -> None:
+    # Equal scores: alphabetical as a reader expects ("alfa" before "Beta"), not capitals first.
+    scores = champion.kampioen_scores(_tabel([("Beta", 20, 4, 0.8, 0.8, 0.8), ("alfa", 20, 4, 0.8, 0.8, 0.8),
+                                              ("Te klein", 9, 2, 1.0, 1.0, 1.0)]), M)
+    assert scores["naam"].tolist() == ["alfa", "Beta", "Te klein"]
+    assert list(scores.columns) == ["naam", "gesloten", "medewerkers", *champion.ONDERDELEN, "score",
+                                    "uitgesloten", "rang"]
+    assert list(scores.index) == [0, 1, 2] and str(scores["rang"].dtype) == "Int64"
+
+
+def test_scores_equal_to_six_decimals_share_a_place_and_a_difference_in_the_sixth_does_not() -> None:
+    # docs/metrics.md: equal scores (to six decimals) share a place. 80.0000001 and 80.0000004 round to 80.000000;
+    # 80.000001 and 80.000004 do not.
+    gelijk = champion.kampioen_scores(_tabel([("A", 20, 4, 0.800000001, 0.800000001, 0.800000001),
+                                              ("B", 20, 4, 0.800000004, 0.800000004, 0.800000004)]), M)
+    assert gelijk["rang"].tolist() == [1, 1] and sorted(champion.kampioen(gelijk)) == ["A", "B"]
+    verschil = champion.kampioen_scores(_tabel([("A", 20, 4, 0.80000001, 0.80000001, 0.80000001),
+                                                ("B", 20, 4, 0.80000004, 0.80000004, 0.80000004)]), M)
+    assert list(zip(verschil["naam"], verschil["rang"].tolist())) == [("B", 1), ("A", 2)]
+
+
+def test_the_explanation_reads_in_full_with_and_without_document_data() -> None:
+    basis = ("De kampioensscore is het gemiddelde van drie percentages van deze maand: ‘binnen de wettelijke "
+             "termijn’, ‘volgens de werkwijze afgesloten’, ‘actieve medewerkers’. Het zijn allemaal percentages, geen "
+             "aantallen, zodat een kleine afdeling even goed kan winnen als een grote. Ontbreekt een percentage "
+             "(bijvoorbeeld omdat geen enkele zaak een wettelijke termijn had), dan telt het gemiddelde van de andere. "
+             "Wie minder dan 10 zaken afsloot of geen medewerkers heeft, doet deze maand niet mee.")
+    assert champion.uitleg() == basis
+    assert champion.uitleg(documentgegevens=False) == basis + (
+        " Deze gegevens bevatten geen documentgegevens, dus ‘volgens de werkwijze afgesloten’ is onbekend en telt "
+        "niet mee: de score is het gemiddelde van de andere twee.")

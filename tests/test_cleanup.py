@@ -193,6 +193,27 @@ def test_forecast_on_a_known_linear_pace() -> None:
                                 "Bij het huidige tempo (7 m per week) is het klaar op 17 oktober 2025.")
 
 
+def test_the_forecast_end_date_rounds_a_part_day_up_never_down() -> None:
+    # docs/metrics.md: verwachte einddatum = peildatum + ceil(te_doen / tempo) days. 1 m a day from 1 April to
+    # 30 June (91 m, 1 m/day); start 200.2 m -> 109.2 m left = 109.2 days -> 110 days (rounding would give 109,
+    # and so would truncating): 18 October 2025.
+    reg = registraties(dagelijks("R", "2025-04-01", 91, 1.0))
+    r = rij(cleanup.prognose(reg, doelen([("R", 200.2, None, "2025-10-18")]), TOT), "R")
+    assert r["te_doen"] == pytest.approx(109.2)
+    assert r["verwachte_einddatum"] == TS("2025-10-18") == TOT + pd.Timedelta(days=110)
+    # Ready on the target day itself is on schedule (expected <= target), with no delay.
+    assert r["vertraging_dagen"] == 0 and r["oordeel"] == cleanup.OP_SCHEMA
+    assert "klaar op 18 oktober 2025, vóór de streefdatum 18 oktober 2025" in r["toelichting"]
+    # 109.7 days also becomes 110, and a whole 109 days stays 109: no day added to an exact forecast.
+    assert rij(cleanup.prognose(reg, doelen([("R", 200.7, None, "2025-12-31")]), TOT),
+               "R")["verwachte_einddatum"] == TS("2025-10-18")
+    assert rij(cleanup.prognose(reg, doelen([("R", 200.0, None, "2025-12-31")]), TOT),
+               "R")["verwachte_einddatum"] == TS("2025-10-17")
+    # One day later than the target: behind by exactly one day.
+    r = rij(cleanup.prognose(reg, doelen([("R", 200.2, None, "2025-10-17")]), TOT), "R")
+    assert r["oordeel"] == cleanup.ACHTER and r["vertraging_dagen"] == 1
+
+
 def test_pace_uses_the_recent_window_only() -> None:
     # 2 m a day in April, then 0.5 m a day from 5 May to 30 June: the 8-week window sees only the slow part.
     reg = registraties(dagelijks("S", "2025-04-01", 30, 2.0) + dagelijks("S", "2025-05-05", 57, 0.5))

@@ -16,29 +16,19 @@ from __future__ import annotations
 
 import difflib
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from golden_pages import AFDELINGEN, GOLDEN, published_pages
-
-ROOT = Path(__file__).resolve().parent.parent
-ZGW = [sys.executable, "-c", "import sys; from zgwlib.cli import main; sys.exit(main())"]
+from golden_pages import GOLDEN, published_pages
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def pages(small_sample: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """Every page of one ``zgw run`` of the publishable notebooks on the small sample."""
-    out = tmp_path_factory.mktemp("golden") / "outputs"
-    env = dict(os.environ, JUPYTER_PLATFORM_DIRS="1")
-    args = ["run", "--data", str(small_sample), "--out", str(out), "--workers", "2", "--afdeling", *AFDELINGEN]
-    done = subprocess.run(ZGW + args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    found = published_pages(out)
+def pages(published_sample: Path) -> dict[str, str]:
+    """Every page of the suite's one full ``zgw run`` (conftest ``published_sample``) on the small sample."""
+    found = published_pages(published_sample)
     if os.environ.get("ZGW_UPDATE_GOLDEN"):
         for old in GOLDEN.rglob("*.html"):
             old.unlink()

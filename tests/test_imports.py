@@ -34,10 +34,20 @@ def assert_same_tables(a: Snapshot, b: Snapshot) -> None:
 # --------------------------------------------------------------------------- round trips
 
 
-def test_sample_csv_round_trip_is_identical(small_sample: Path, tmp_path: Path) -> None:
-    folder = export_snapshot(small_sample, tmp_path / "export")
+@pytest.fixture(scope="module")
+def csv_round_trip(small_sample: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, list[str]]:
+    """The small sample exported as CSV and imported again, once for the tests that read it (read-only):
+    the export folder, the imported snapshot and the import's notes."""
+    base = tmp_path_factory.mktemp("csv-round-trip")
+    folder = export_snapshot(small_sample, base / "export")
+    notes: list[str] = []
+    out, _ = import_export(folder, base / "snapshot", notes=notes)
+    return folder, out, notes
+
+
+def test_sample_csv_round_trip_is_identical(small_sample: Path, csv_round_trip: tuple[Path, Path, list[str]]) -> None:
+    folder, out, _ = csv_round_trip
     assert sorted(p.name for p in folder.iterdir()) == sorted([f"{t}.csv" for t in contract.TABLES] + ["meta.json"])
-    out, _ = import_export(folder, tmp_path / "snapshot")
     original, again = load_snapshot(small_sample), load_snapshot(out)
     assert_same_tables(original, again)
     # meta: the municipality and the sample's own keys survive; the source is the export.
@@ -324,10 +334,8 @@ def test_cli_import_no_documents_declares_a_source_without_document_data(
 
 
 def test_an_export_then_import_keeps_every_meta_json_value_but_bron_and_aangemaakt_op(
-        small_sample: Path, tmp_path: Path) -> None:
-    folder = export_snapshot(small_sample, tmp_path / "export")
-    notes: list[str] = []
-    out, _ = import_export(folder, tmp_path / "snapshot", notes=notes)
+        small_sample: Path, csv_round_trip: tuple[Path, Path, list[str]], tmp_path: Path) -> None:
+    folder, out, notes = csv_round_trip
     before, after = load_snapshot(small_sample).meta, load_snapshot(out).meta
     assert set(after) == set(before)
     changed = {k for k in before if before[k] != after[k]}

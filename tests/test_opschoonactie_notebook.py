@@ -1,7 +1,8 @@
 """The opschoonactie notebook runs under plain papermill and under pytest --nbval-lax, on the sample.
 
-Three kernel runs in all: papermill for the organisation (the planted department
-behind and the over-reporting one must show up), papermill for the department
+Kernel runs: the organisation's report comes from the suite's one full ``zgw run``
+(conftest ``published_sample``: the planted department behind and the
+over-reporting one must show up); papermill for the department
 behind on a copy of the sample with a script tag planted in its free text (must
 be escaped), and nbval for the department without a target (its short text).
 """
@@ -18,7 +19,7 @@ import pytest
 from zgwlib.opschoonactie import figures as cleanup
 from zgwlib.core.terms import SUMMARY_MIME
 from zgwlib.data.sources import load_snapshot
-from notebook_helpers import assert_committed_clean, outputs, run_nbval
+from notebook_helpers import assert_committed_clean, outputs, published_notebook, run_nbval
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "opschoonactie.ipynb"
 SCRIPT = '<script>alert("opschoning")</script> archiefkast'
@@ -48,8 +49,9 @@ def geplant(small_sample: Path) -> dict:
     return load_snapshot(small_sample, ["zaken"]).meta["sample"]["geplant"]
 
 
-def test_papermill_organisation(small_sample: Path, geplant: dict, tmp_path: Path) -> None:
-    nb = _run(small_sample, tmp_path / "org.ipynb")
+def test_organisation_report_of_the_full_run(small_sample: Path, published_sample: Path, geplant: dict) -> None:
+    # The organisation's notebook as the suite's one full zgw run executed it (same data and parameters).
+    nb = published_notebook(published_sample, "opschoonactie")
     meta = load_snapshot(small_sample, ["zaken"]).meta
     summary = outputs(nb, SUMMARY_MIME)
     assert len(summary) == 1
@@ -57,6 +59,21 @@ def test_papermill_organisation(small_sample: Path, geplant: dict, tmp_path: Pat
     assert (s["titel"], s["afdeling"]) == ("Opschoonactie", "organisatie")
     assert s["periode"] == cleanup.peildatum(None, meta).strftime("%Y-%m")
     assert "Afdelingen klaar" in s["kerncijfers"] and "Strekkende meter opgeruimd" in s["kerncijfers"]
+    # Metres cleared, summed again with plain pandas from the sample's file, not through zgwlib
+    # (docs/metrics.md: every action but inventarisatie removes paper; dated on or before the peildatum).
+    reg = pd.read_parquet(small_sample / "opschoning.parquet")
+    peil = pd.Timestamp(s["periode"]).to_period("M").end_time.normalize()
+    meters = reg.loc[(reg["actie"] != "inventarisatie") & (reg["eenheid"] == "strekkende_meters")
+                     & (reg["datum"] <= peil), "hoeveelheid"].sum()
+    assert meters > 0 and s["kerncijfers"]["Strekkende meter opgeruimd"] == f"{round(meters):,}".replace(",", ".")
+    # Departments done: metres processed up to the peildatum at least their target's metres (all have metres).
+    doelen = pd.read_parquet(small_sample / "opschoning_doelen.parquet")
+    assert doelen["strekkende_meters"].notna().all()
+    per_afdeling = reg[(reg["actie"] != "inventarisatie") & (reg["eenheid"] == "strekkende_meters")
+                       & (reg["datum"] <= peil)].groupby("afdeling")["hoeveelheid"].sum()
+    klaar = int((per_afdeling.reindex(doelen["afdeling"]).fillna(0).to_numpy()
+                 >= doelen["strekkende_meters"].to_numpy()).sum())
+    assert s["kerncijfers"]["Afdelingen klaar"] == f"{klaar} van {len(doelen)}"
     html_out = "\n".join(outputs(nb, "text/html"))
     # Over-reporting is a visible warning, naming the department.
     assert f"Let op: {geplant['opschoning_overmeld']} heeft meer verwerkt dan geïnventariseerd" in html_out

@@ -81,6 +81,35 @@ def test_per_zaak_definitions(klein: metrics.Basis) -> None:
     assert t["medewerkers"].loc[nooit, "identificatie"].tolist() == ["MDW-3"]
 
 
+def _met_status_van_z5(gezet: str) -> metrics.Basis:
+    """The tiny municipality with one more (intermediate) status of Z5, set at ``gezet`` by MDW-1."""
+    return maandfixtures.basis(statussen=maandfixtures.STATUSSEN + [("Z5", 3, gezet, False, "MDW-1")])
+
+
+def _dagen(basis: metrics.Basis) -> dict[str, float]:
+    return dict(zip(basis.zaken["identificatie"],
+                    facts.dagen_sinds_laatste_status(basis.zaken, basis.statussen, PEIL), strict=True))
+
+
+def test_a_status_set_on_the_peildatum_itself_counts_even_late_that_evening() -> None:
+    # docs/metrics.md, Lang geen statuswijziging: the last status set *on or before* the peildatum. Z5 (registered
+    # 1 December 2023, last status 15 January) gets a status at 23:30 on the peildatum 29 February: 0 days since,
+    # not 45, so no signal. (Z6's status that day cannot show this: it was also registered that day.)
+    op_de_dag = _met_status_van_z5("2024-02-29 23:30")
+    assert _dagen(op_de_dag)["Z5"] == 0
+    flags = signals.zaak_flags(op_de_dag, PEIL)
+    assert not flags["geen_statuswijziging"].any()
+    # With a threshold of 0 days a status set that day is still fine (the signal is *more than* the threshold);
+    # of the zaken open on 29 February (Z1, Z5, Z6) only Z1, last status 28 February, is 1 day without one.
+    nul = signals.zaak_flags(op_de_dag, PEIL, dagen_zonder_statuswijziging=0)
+    assert nul.loc[nul["geen_statuswijziging"], "identificatie"].tolist() == ["Z1"]
+    # A status at midnight the day after does not count yet: still 45 days since 15 January, signalled.
+    erna = _met_status_van_z5("2024-03-01 00:00")
+    assert _dagen(erna)["Z5"] == 45
+    flags = signals.zaak_flags(erna, PEIL)
+    assert flags.loc[flags["geen_statuswijziging"], "identificatie"].tolist() == ["Z5"]
+
+
 def test_zaak_flags_at_a_peildatum(klein: metrics.Basis) -> None:
     flags = signals.zaak_flags(klein, PEIL).set_index("identificatie")
     assert list(flags.columns) == ["afdeling", "zaaktype", *signals.ZAAK_SIGNALEN]

@@ -516,3 +516,28 @@ def test_the_fast_control_character_scan_finds_what_the_regular_expression_finds
         assert _control_characters(s, free).tolist() == expected.tolist()
 
     check()
+
+
+@pytest.mark.parametrize("bron", ["periode_tot", "vandaag"])
+def test_a_date_on_the_last_allowed_day_is_fine_and_one_on_the_day_after_is_not(
+    export: Path, tmp_path: Path, bron: str
+) -> None:
+    """The boundary of "after the last day": the whole last day is allowed, up to its last second; the first moment
+    of the next day is not. The last day is meta.json's periode_tot, or without it today (Dutch date)."""
+    import_export(export, tmp_path / "snap", today=TODAY)
+    tables = load_snapshot(tmp_path / "snap").tables
+    last = dt.date(2026, 10, 31) if bron == "periode_tot" else TODAY
+    kwargs = {"last_day": last} if bron == "periode_tot" else {"today": TODAY}
+
+    def flagged(when: str) -> list[Problem]:
+        st = tables["statussen"].copy()
+        st.loc[0, "datum_status_gezet"] = pd.Timestamp(when)
+        return [p for p in validate({**tables, "statussen": st}, **kwargs)
+                if (p.table, p.column) == ("statussen", "datum_status_gezet")]
+
+    assert flagged(f"{last.isoformat()} 00:00") == []
+    assert flagged(f"{last.isoformat()} 23:59:59") == []
+    volgende = (last + dt.timedelta(days=1)).isoformat()
+    p, = flagged(f"{volgende} 00:00")
+    assert p.severity == "error" and p.message.startswith(f"date lies after {last.isoformat()} (")
+    assert p.rows == [1] and p.values == [volgende]  # row 1: the first row of a table in memory
