@@ -212,6 +212,7 @@ def test_the_forecast_end_date_rounds_a_part_day_up_never_down() -> None:
     # One day later than the target: behind by exactly one day.
     r = rij(cleanup.prognose(reg, doelen([("R", 200.2, None, "2025-10-17")]), TOT), "R")
     assert r["oordeel"] == cleanup.ACHTER and r["vertraging_dagen"] == 1
+    assert "klaar op 18 oktober 2025, 1 dag na de streefdatum 17 oktober 2025." in r["toelichting"]
 
 
 def test_pace_uses_the_recent_window_only() -> None:

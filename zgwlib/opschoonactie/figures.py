@@ -248,9 +248,10 @@ def _oordeel(
     if verwacht <= streef:
         return OP_SCHEMA, (f"Bij het huidige tempo ({hoeveel(per_dag * 7, e)} per week) is het klaar op "
                            f"{nl.datum(verwacht)}, vóór de streefdatum {nl.datum(streef)}.")
+    te_laat = (verwacht - streef).days
     return ACHTER, (f"Bij het huidige tempo ({hoeveel(per_dag * 7, e)} per week) is het pas klaar op "
-                    f"{nl.datum(verwacht)}, {nl.getal((verwacht - streef).days)} dagen na de streefdatum "
-                    f"{nl.datum(streef)}.")
+                    f"{nl.datum(verwacht)}, {nl.getal(te_laat)} {'dag' if te_laat == 1 else 'dagen'} na de "
+                    f"streefdatum {nl.datum(streef)}.")
 
 
 def aandacht(prog: pd.DataFrame, v: pd.DataFrame, maximum: int | None = None) -> pd.DataFrame:
