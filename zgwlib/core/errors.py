@@ -135,7 +135,7 @@ class ValidationError(ZgwError):
 class OutputError(ZgwError):
     """An output (``--out``) cannot be written, or writing it would destroy something the kit did not write.
 
-    Raised by :mod:`zgwlib.files` for every command that writes a folder or file: a folder of other files, a
+    Raised by :mod:`zgwlib.core.files` for every command that writes a folder or file: a folder of other files, a
     different kind of output, the command's own source, a file where a folder is wanted, a read-only place,
     a full disk.
     """

@@ -13,7 +13,7 @@ Every command that writes a folder (``zgw import``, ``zgw export``, ``zgw sample
 * with ``force`` the replaced folder is kept as ``<out>.vorige`` until the next
   good write, so one bad import can be undone;
 * a full disk, a read-only place or a file where a folder should be give an
-  :class:`~zgwlib.errors.OutputError` that says so, and nothing is replaced.
+  :class:`~zgwlib.core.errors.OutputError` that says so, and nothing is replaced.
 
 Files and folders get the permissions the umask allows (0644 and 0755 with the
 usual umask 022), not the 0600/0700 of :mod:`tempfile`, so a web server serving
@@ -299,7 +299,7 @@ def new_dir(
     """Yield an empty temporary folder to fill; on success it replaces ``out``, on failure it is removed.
 
     Checks ``out`` first (:func:`check_out`). Errors of the operating system (full disk, read-only,
-    permissions) become an :class:`~zgwlib.errors.OutputError`; ``out`` is then unchanged.
+    permissions) become an :class:`~zgwlib.core.errors.OutputError`; ``out`` is then unchanged.
 
     Examples
     --------

@@ -482,7 +482,7 @@ def render_markdown() -> str:
     lines = [
         "# The data contract",
         "",
-        "<!-- Generated from zgwlib/contract.py by `zgw contract > docs/data-contract.md`; "
+        "<!-- Generated from zgwlib/data/contract.py by `zgw contract > docs/data-contract.md`; "
         "a test keeps it current. -->",
         "",
         f"Contract version **{CONTRACT_VERSION}**.",
@@ -498,35 +498,7 @@ def render_markdown() -> str:
         "",
     ]
     for t in TABLES.values():
-        lines += [f"## `{t.name}`{'' if t.required else ' (optional)'}", "", t.description, ""]
-        if t.required and t.empty_when:
-            lines += [f"Empty only when `meta.json` has `\"{t.empty_when[0]}\": \"{t.empty_when[1]}\"` "
-                      "(see below).", ""]
-        lines += ["| column | kind | empty | rule | ZGW source | meaning |", "|---|---|---|---|---|---|"]
-        for c in t.columns:
-            rules = []
-            if c.unique:
-                rules.append("unique")
-            if c.allowed:
-                rules.append("one of " + ", ".join(f"`{a}`" for a in c.allowed))
-            if c.references and c.reference_warning:
-                rules.append(f"should refer to `{c.references[0]}.{c.references[1]}` (a warning; "
-                             "checked when that table has rows)")
-            elif c.references:
-                rules.append(f"refers to `{c.references[0]}.{c.references[1]}`")
-            if c.max_length:
-                rules.append(f"at most {c.max_length} characters")
-            if c.min_value is not None:
-                rules.append(f">= {c.min_value:g}")
-            if c.max_value is not None:
-                rules.append(f"<= {c.max_value:g}")
-            if c.optional:
-                rules.append("optional column (a source may lack it: then empty)")
-            lines.append(
-                f"| `{c.name}` | {c.kind} | {'yes' if c.nullable else 'no'} | {'; '.join(rules) or '-'} "
-                f"| {c.source} | {c.description} |"
-            )
-        lines.append("")
+        lines += _table_markdown(t)
     lines += [
         "## Rules across tables",
         "",
@@ -552,3 +524,39 @@ def render_markdown() -> str:
     lines += [f"| `{k}` | {v} |" for k, v in META.items()]
     lines.append("")
     return "\n".join(lines)
+
+
+def _table_markdown(t: Table) -> list[str]:
+    """The section of one table in ``docs/data-contract.md``: its description and a row per column."""
+    lines = [f"## `{t.name}`{'' if t.required else ' (optional)'}", "", t.description, ""]
+    if t.required and t.empty_when:
+        lines += [f"Empty only when `meta.json` has `\"{t.empty_when[0]}\": \"{t.empty_when[1]}\"` "
+                  "(see below).", ""]
+    lines += ["| column | kind | empty | rule | ZGW source | meaning |", "|---|---|---|---|---|---|"]
+    for c in t.columns:
+        lines.append(f"| `{c.name}` | {c.kind} | {'yes' if c.nullable else 'no'} | {'; '.join(_rules(c)) or '-'} "
+                     f"| {c.source} | {c.description} |")
+    return lines + [""]
+
+
+def _rules(c: Column) -> list[str]:
+    """The checks on one column, in words."""
+    rules = []
+    if c.unique:
+        rules.append("unique")
+    if c.allowed:
+        rules.append("one of " + ", ".join(f"`{a}`" for a in c.allowed))
+    if c.references and c.reference_warning:
+        rules.append(f"should refer to `{c.references[0]}.{c.references[1]}` (a warning; "
+                     "checked when that table has rows)")
+    elif c.references:
+        rules.append(f"refers to `{c.references[0]}.{c.references[1]}`")
+    if c.max_length:
+        rules.append(f"at most {c.max_length} characters")
+    if c.min_value is not None:
+        rules.append(f">= {c.min_value:g}")
+    if c.max_value is not None:
+        rules.append(f"<= {c.max_value:g}")
+    if c.optional:
+        rules.append("optional column (a source may lack it: then empty)")
+    return rules

@@ -716,7 +716,7 @@ def import_export(
     out : path
         Snapshot directory to write. An existing imported snapshot there is
         replaced only when the import succeeds; anything else only with ``force``
-        (see :func:`zgwlib.files.check_out`).
+        (see :func:`zgwlib.core.files.check_out`).
     mapping : path or ImportMapping, optional
         YAML file renaming files/sheets, headers and values (see
         ``docs/importing.md``).

@@ -1458,7 +1458,7 @@ def build_sample(
     ----------
     out : path
         Snapshot directory to write (replaced atomically when it holds the sample;
-        anything else is refused, see :func:`zgwlib.files.check_out`).
+        anything else is refused, see :func:`zgwlib.core.files.check_out`).
     zaken : int, optional
         Exact number of zaken, at least 100 (default 60,000).
     seed : int, optional

@@ -119,7 +119,7 @@ def write_snapshot(
         Destination directory. Replaced as a whole when it exists and
         ``overwrite`` is true, and only when it holds a snapshot of the same kind
         (its ``bron``: an import replaces an import, the sample the sample), see
-        :func:`zgwlib.files.check_out`.
+        :func:`zgwlib.core.files.check_out`.
     meta : mapping
         Contents of ``meta.json`` (see :func:`build_meta`).
     overwrite : bool

@@ -17,7 +17,7 @@ Severity:
   catalogue of informatieobjecttypen lacks, dates before 1900 read as empty).
 
 The data's last day is the day up to which it is complete (meta.json
-``periode_tot``, see :func:`zgwlib.snapshot.data_until`); without one, today
+``periode_tot``, see :func:`zgwlib.data.snapshot.data_until`); without one, today
 in Europe/Amsterdam. A zaak, status or document dated after it is an error:
 such a date is mistyped, and it would make a future month the newest report.
 
@@ -877,7 +877,7 @@ def validate_snapshot(path: str | os.PathLike[str], *, today: dt.date | None = N
     """Load the snapshot at ``path`` and validate it (see :func:`validate`).
 
     Problems name the Parquet file of their table; row numbers count data rows from 1. The last day
-    the data may hold comes from meta.json (:func:`zgwlib.snapshot.data_until`); ``today`` counts only
+    the data may hold comes from meta.json (:func:`zgwlib.data.snapshot.data_until`); ``today`` counts only
     when meta.json does not say.
     """
     base = resolve(path)
