@@ -35,6 +35,18 @@ def assert_committed_clean(path: Path) -> dict[str, str]:
     return {k: v["default"] for k, v in papermill.inspect_notebook(str(path)).items()}
 
 
+def run_papermill(notebook: Path, data: Path, out: Path, **parameters: Any) -> nbformat.NotebookNode:
+    """Execute ``notebook`` with plain papermill on snapshot ``data`` (and ``parameters``) into ``out``; read it back.
+
+    The kernel starts in the notebook's own folder, as in JupyterLab.
+    """
+    import papermill
+
+    papermill.execute_notebook(str(notebook), str(out), parameters={"data": str(data), **parameters},
+                               kernel_name="python3", progress_bar=False, cwd=str(notebook.parent))
+    return nbformat.read(out, as_version=4)
+
+
 def run_nbval(notebook: Path, parameters: dict[str, Any], target: Path, cwd: Path | None = None) -> None:
     """Parameterise ``notebook`` as papermill would, write it to ``target`` and run ``pytest --nbval-lax`` on it.
 

@@ -29,7 +29,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pytest
 
 from zgwlib.archief import figures
 from zgwlib.core.periods import maand_einde

@@ -26,7 +26,7 @@ from zgwlib.data import contract
 from zgwlib.data.snapshot import Snapshot
 from zgwlib.data.sources import load_snapshot
 from zgwlib.evaluatie.bootstrap import GEEN_VERSCHIL
-from notebook_helpers import assert_committed_clean, outputs, published_notebook
+from notebook_helpers import assert_committed_clean, outputs, published_notebook, run_papermill
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "borging.ipynb"
 EVIL = '[x](https://evil) <script>alert("borging")</script>'
@@ -252,13 +252,6 @@ def test_notebook_is_committed_clean_with_its_parameters() -> None:
     assert nbformat.read(NOTEBOOK, as_version=4).metadata["zgw"] == {"publish": True, "titel": "Borging"}
 
 
-def _run(data: Path, out: Path, **parameters: object) -> nbformat.NotebookNode:
-    import papermill
-
-    papermill.execute_notebook(str(NOTEBOOK), str(out), parameters={"data": str(data), **parameters},
-                               kernel_name="python3", progress_bar=False, cwd=str(NOTEBOOK.parent))
-    return nbformat.read(out, as_version=4)
-
 
 @pytest.mark.slow
 def test_the_notebook_on_the_sample_shows_effects_topics_and_the_agenda(published_sample: Path) -> None:
@@ -280,7 +273,7 @@ def test_without_activiteiten_the_notebook_says_what_to_record_and_runs(small_sa
 
     data = Path(shutil.copytree(small_sample, tmp_path / "zonder"))
     contract.TABLES["activiteiten"].empty().to_parquet(data / "activiteiten.parquet", index=False)
-    nb = _run(data, tmp_path / "borging.ipynb", afdeling="Beheer Openbare Ruimte")
+    nb = run_papermill(NOTEBOOK, data, tmp_path / "borging.ipynb", afdeling="Beheer Openbare Ruimte")
     text = "\n".join(outputs(nb, "text/html") + outputs(nb, "text/markdown"))
     assert "Er zijn nog geen activiteiten vastgelegd" in text and "Wat vastleggen, en hoe" in text
     assert "docs/activiteiten-voorbeeld.xlsx" in text and "nog geen effect te meten" in text

@@ -10,7 +10,6 @@ a parameters file of its own (published page and index with the champion).
 
 from __future__ import annotations
 
-import dataclasses
 import html
 import re
 import shutil
@@ -21,7 +20,6 @@ import pandas as pd
 import pytest
 
 from zgwlib.core.settings import load_settings
-import yaml
 
 from zgwlib.maandrapportage import champion
 from zgwlib.maandrapportage import figures as metrics
@@ -33,7 +31,7 @@ from zgwlib.publish import notebooks
 from zgwlib.maandrapportage import signals
 from zgwlib.core.terms import SUMMARY_MIME
 from zgwlib.data.sample import SCRIPT_OMSCHRIJVING
-from notebook_helpers import assert_committed_clean, outputs, published_notebook, run_nbval
+from notebook_helpers import assert_committed_clean, outputs, published_notebook, run_nbval, run_papermill
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "maandrapportage.ipynb"
@@ -51,15 +49,6 @@ pytestmark = pytest.mark.slow
 def _rich(nb: nbformat.NotebookNode) -> str:
     return "\n".join(outputs(nb, "text/html") + outputs(nb, "text/markdown") + outputs(nb, "stream"))
 
-
-def _run(data: Path, out: Path, **parameters: object) -> nbformat.NotebookNode:
-    import papermill
-
-    papermill.execute_notebook(
-        str(NOTEBOOK), str(out), parameters={"data": str(data), **parameters},
-        kernel_name="python3", progress_bar=False, cwd=str(NOTEBOOK.parent),
-    )
-    return nbformat.read(out, as_version=4)
 
 
 def _signal_counts(html_text: str) -> dict[str, str]:
@@ -179,10 +168,10 @@ def test_papermill_department_escapes_free_text(small_sample: Path, basis: metri
         "Geheim adres Dorpsstraat 1", "vertrouwelijk"]
     zaken.to_parquet(data / "zaken.parquet", index=False)
 
-    standaard = _rich(_run(data, tmp_path / "standaard.ipynb", afdeling=AFDELING))
+    standaard = _rich(run_papermill(NOTEBOOK, data, tmp_path / "standaard.ipynb", afdeling=AFDELING))
     # By default a published page names an example zaak by identificatie and zaaktype only.
     assert voorbeeld in standaard and "alert(" not in standaard and "Omschrijving" not in standaard
-    nb = _run(data, tmp_path / "afd.ipynb", afdeling=AFDELING, toon_omschrijving=True)
+    nb = run_papermill(NOTEBOOK, data, tmp_path / "afd.ipynb", afdeling=AFDELING, toon_omschrijving=True)
     s = outputs(nb, SUMMARY_MIME)[0]
     scores = champion.kampioen_scores(maand.tabel, PERIODE, maand.instellingen)
     eigen = scores[scores["naam"] == AFDELING].iloc[0]
@@ -206,7 +195,7 @@ def test_papermill_department_without_zaken_gets_a_short_report(small_sample: Pa
                                                                  maand: metrics.Maand, tmp_path: Path) -> None:
     afdeling = "HRM"  # staff only: no zaken in any month
     assert not metrics.heeft_zaken(maand.tabel, afdeling, PERIODE)
-    nb = _run(small_sample, tmp_path / "hrm.ipynb", afdeling=afdeling, periode=PERIODE)
+    nb = run_papermill(NOTEBOOK, small_sample, tmp_path / "hrm.ipynb", afdeling=afdeling, periode=PERIODE)
     rij = metrics.eenheid(maand.tabel, afdeling).set_index("maand").loc[PERIODE]
     rich = _rich(nb)
     assert ("Afdeling HRM had in oktober 2026 geen zaken: er kwamen geen zaken binnen, er werden er geen afgesloten "
@@ -244,7 +233,7 @@ def test_papermill_on_a_source_without_documents_says_geen_documentgegevens(
     sample_without_documents: Path, tmp_path: Path
 ) -> None:
     # An organisation that keeps its documents elsewhere: no 0% of zaken with documents, no zaak signalled for it.
-    nb = _run(sample_without_documents, tmp_path / "geen.ipynb", periode=PERIODE)
+    nb = run_papermill(NOTEBOOK, sample_without_documents, tmp_path / "geen.ipynb", periode=PERIODE)
     rich = _rich(nb)
     assert rich.count("Deze gegevens bevatten geen documentgegevens: cijfers over documenten ontbreken.") >= 2
     tegel = rich.split("Afgesloten met documenten</div>")[1].split("</div></div>")[0]

@@ -14,7 +14,6 @@ import pytest
 
 from maandfixtures import basis as klein_basis
 from zgwlib.maandrapportage import figures as metrics
-from zgwlib.maandrapportage import signals
 from zgwlib.core.errors import UsageError
 from zgwlib.data.sources import load_snapshot
 from zgwlib.core import periods

@@ -19,7 +19,7 @@ import pytest
 from zgwlib.opschoonactie import figures as cleanup
 from zgwlib.core.terms import SUMMARY_MIME
 from zgwlib.data.sources import load_snapshot
-from notebook_helpers import assert_committed_clean, outputs, published_notebook, run_nbval
+from notebook_helpers import assert_committed_clean, outputs, published_notebook, run_nbval, run_papermill
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "opschoonactie.ipynb"
 SCRIPT = '<script>alert("opschoning")</script> archiefkast'
@@ -27,15 +27,6 @@ SCRIPT = '<script>alert("opschoning")</script> archiefkast'
 pytestmark = pytest.mark.slow
 
 
-
-def _run(data: Path, out: Path, **parameters: object) -> nbformat.NotebookNode:
-    import papermill
-
-    papermill.execute_notebook(
-        str(NOTEBOOK), str(out), parameters={"data": str(data), **parameters},
-        kernel_name="python3", progress_bar=False, cwd=str(NOTEBOOK.parent),
-    )
-    return nbformat.read(out, as_version=4)
 
 
 def test_notebook_is_committed_clean_with_its_parameters() -> None:
@@ -95,7 +86,7 @@ def test_papermill_department_escapes_free_text(small_sample: Path, geplant: dic
     reg.loc[laatste, "omschrijving"] = SCRIPT
     reg.to_parquet(data / "opschoning.parquet", index=False)
 
-    nb = _run(data, tmp_path / "afd.ipynb", afdeling=afdeling)
+    nb = run_papermill(NOTEBOOK, data, tmp_path / "afd.ipynb", afdeling=afdeling)
     s = outputs(nb, SUMMARY_MIME)[0]
     assert (s["afdeling"], s["kerncijfers"]["Oordeel"]) == (afdeling, "achter")
     markdown = "\n".join(outputs(nb, "text/markdown"))
@@ -119,7 +110,7 @@ def test_papermill_department_on_a_source_without_documents(
     # Documents kept in another system: the section about documents says so instead of a chart of 100%
     # closed zaken without documents; the cleanup itself is reported as usual.
     afdeling = geplant["opschoning_achter"]
-    nb = _run(sample_without_documents, tmp_path / "geen.ipynb", afdeling=afdeling)
+    nb = run_papermill(NOTEBOOK, sample_without_documents, tmp_path / "geen.ipynb", afdeling=afdeling)
     assert outputs(nb, SUMMARY_MIME)[0]["kerncijfers"]["Oordeel"] == "achter"
     html_out = "\n".join(outputs(nb, "text/html"))
     assert "Deze gegevens bevatten geen documentgegevens: cijfers over documenten ontbreken. Of de documenten nu in het zaaksysteem komen, is daarom niet te zien." in html_out

@@ -15,7 +15,7 @@ import pytest
 from zgwlib.core.terms import SUMMARY_MIME
 from zgwlib.data.snapshot import write_snapshot
 from zgwlib.data.sources import load_snapshot
-from notebook_helpers import assert_committed_clean, outputs
+from notebook_helpers import assert_committed_clean, outputs, run_papermill
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "termijnbewaking.ipynb"
 PARAMETERS = Path(__file__).resolve().parents[1] / "parameters" / "termijnbewaking.yaml"
@@ -23,15 +23,6 @@ SCRIPT = '<script>alert("opschorting")</script> wacht'
 
 pytestmark = pytest.mark.slow
 
-
-def _run(data: Path, out: Path, **parameters: object) -> nbformat.NotebookNode:
-    import papermill
-
-    papermill.execute_notebook(
-        str(NOTEBOOK), str(out), parameters={"data": str(data), **parameters},
-        kernel_name="python3", progress_bar=False, cwd=str(NOTEBOOK.parent),
-    )
-    return nbformat.read(out, as_version=4)
 
 
 def test_notebook_is_committed_clean_with_its_parameters_and_weekly_metadata() -> None:
@@ -44,7 +35,7 @@ def test_notebook_is_committed_clean_with_its_parameters_and_weekly_metadata() -
 
 def test_papermill_organisation_shows_the_planted_late_zaken(small_sample: Path, tmp_path: Path) -> None:
     geplant = load_snapshot(small_sample, ["zaken"]).meta["sample"]["geplant"]["termijnbewaking"]
-    nb = _run(small_sample, tmp_path / "org.ipynb", config=str(PARAMETERS), peildatum=geplant["peildatum"])
+    nb = run_papermill(NOTEBOOK, small_sample, tmp_path / "org.ipynb", config=str(PARAMETERS), peildatum=geplant["peildatum"])
     [s] = outputs(nb, SUMMARY_MIME)
     assert (s["titel"], s["afdeling"], s["periode"]) == ("Termijnbewaking", "organisatie", "2026-W44")
     k = s["kerncijfers"]
@@ -67,7 +58,7 @@ def test_papermill_department_escapes_a_planted_reason_and_links_each_zaak(small
     data = write_snapshot(dict(snap.tables, zaken=z), tmp_path / "gemeente", snap.meta)
     cfg = tmp_path / "tb.yaml"
     cfg.write_text('zaak_url: "https://zaken.example.nl/zaak/{identificatie}"\n', encoding="utf-8")
-    nb = _run(data, tmp_path / "afd.ipynb", afdeling=afdeling, config=str(cfg), peildatum=snap.meta["periode_tot"])
+    nb = run_papermill(NOTEBOOK, data, tmp_path / "afd.ipynb", afdeling=afdeling, config=str(cfg), peildatum=snap.meta["periode_tot"])
     text = "\n".join(outputs(nb, "text/html"))
     assert SCRIPT not in text and "&lt;script&gt;alert(&quot;opschorting&quot;)&lt;/script&gt; wacht" in text
     assert f'<a href="https://zaken.example.nl/zaak/{z.loc[sus[0], "identificatie"]}">' in text
