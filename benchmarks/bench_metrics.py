@@ -26,47 +26,22 @@ import argparse
 import os
 import resource
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from common import cached_sample, timed  # noqa: E402  (benchmarks/common.py)
+
 from zgwlib.maandrapportage import champion
-from zgwlib.data import contract
 from zgwlib.maandrapportage import figures as metrics
 from zgwlib.maandrapportage import signals  # noqa: E402
-from zgwlib.data.sources import cache_dir, load_snapshot  # noqa: E402
+from zgwlib.data.sources import load_snapshot  # noqa: E402
 from zgwlib.data.snapshot import read_meta
 from zgwlib.core import terms
 
 TARGET_S = 20.0
-
-
-def _cpu() -> float:
-    r = resource.getrusage(resource.RUSAGE_SELF)
-    return r.ru_utime + r.ru_stime
-
-
-def _timed(fn: Callable[[], Any]) -> tuple[Any, float, float]:
-    """Run ``fn``: its result, wall seconds and CPU seconds."""
-    c, t = _cpu(), time.perf_counter()
-    out = fn()
-    return out, time.perf_counter() - t, _cpu() - c
-
-
-def _sample(zaken: int, seed: int | None, cache: Path | None) -> Path:
-    from zgwlib.data.sample import DEFAULT_SEED, build_sample
-
-    seed = DEFAULT_SEED if seed is None else seed
-    folder = cache or cache_dir() / "bench" / f"voorbeeld-{zaken}-seed{seed}-v{contract.CONTRACT_VERSION}"
-    if not (folder / "meta.json").exists():
-        print(f"building the sample ({zaken:,} zaken) in {folder} ...", flush=True)
-        _, wall, _ = _timed(lambda: build_sample(folder, zaken=zaken, seed=seed))
-        print(f"  built in {wall:.1f} s", flush=True)
-    return folder
 
 
 def _lees(folder: Path) -> Any:
@@ -99,7 +74,7 @@ def main() -> None:
     ap.add_argument("--herhaal", type=int, default=2, help="runs; the fastest counts (others share the machine)")
     args = ap.parse_args()
 
-    folder = _sample(args.zaken, args.seed, args.cache)
+    folder = cached_sample(args.zaken, args.seed, args.cache)
     aantallen = read_meta(folder).get("aantallen", {})
     print(f"snapshot {folder}: " + ", ".join(f"{k} {v:,}" for k, v in aantallen.items()
                                              if k in ("zaken", "statussen", "documenten", "medewerkers")))
@@ -109,10 +84,10 @@ def main() -> None:
 
     runs = []
     for i in range(max(1, args.herhaal)):
-        _, base_wall, base_cpu = _timed(lambda: len(_lees(folder).tables))  # the tables are dropped again
-        basis, laad_wall, laad_cpu = _timed(lambda: metrics.load(folder))
-        maand, maand_wall, maand_cpu = _timed(lambda: metrics.maand(basis, args.periode))
-        rows, afd_wall, afd_cpu = _timed(lambda: _per_afdeling(maand))
+        _, base_wall, base_cpu = timed(lambda: len(_lees(folder).tables))  # the tables are dropped again
+        basis, laad_wall, laad_cpu = timed(lambda: metrics.load(folder))
+        maand, maand_wall, maand_cpu = timed(lambda: metrics.maand(basis, args.periode))
+        rows, afd_wall, afd_cpu = timed(lambda: _per_afdeling(maand))
         total_wall, total_cpu = laad_wall + maand_wall + afd_wall, laad_cpu + maand_cpu + afd_cpu
         runs.append(total_wall)
         print(f"\nrun {i + 1}: month {maand.periode}, {len(basis.afdelingen)} departments + the organisation, "

@@ -1,4 +1,3 @@
-from zgwlib.core import terms
 """Benchmark: ``zgw run`` against the naive shell loop a user would write, on the same data.
 
 The naive way, per department one after the other::
@@ -65,7 +64,7 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
 
-    from zgwlib.publish import pages as publish
+    from zgwlib.core import terms
     from zgwlib.publish.runner import default_workers
     from zgwlib.core.periods import last_complete_month
     from zgwlib.data.sample import build_sample

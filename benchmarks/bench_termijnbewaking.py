@@ -29,44 +29,21 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from common import cached_sample, timed  # noqa: E402  (benchmarks/common.py)
+
 from zgwlib.core import periods, terms  # noqa: E402
 from zgwlib.core.settings import load_settings  # noqa: E402
-from zgwlib.data import contract  # noqa: E402
 from zgwlib.data.snapshot import read_meta  # noqa: E402
-from zgwlib.data.sources import cache_dir, load_snapshot  # noqa: E402
+from zgwlib.data.sources import load_snapshot  # noqa: E402
 from zgwlib.termijnbewaking import figures  # noqa: E402
 
 TARGET_S = 60.0
-
-
-def _cpu() -> float:
-    r = resource.getrusage(resource.RUSAGE_SELF)
-    return r.ru_utime + r.ru_stime
-
-
-def _timed(fn: Callable[[], Any]) -> tuple[Any, float, float]:
-    c, t = _cpu(), time.perf_counter()
-    out = fn()
-    return out, time.perf_counter() - t, _cpu() - c
-
-
-def _sample(zaken: int, seed: int | None, cache: Path | None) -> Path:
-    from zgwlib.data.sample import DEFAULT_SEED, build_sample
-
-    seed = DEFAULT_SEED if seed is None else seed
-    folder = cache or cache_dir() / "bench" / f"voorbeeld-{zaken}-seed{seed}-v{contract.CONTRACT_VERSION}"
-    if not (folder / "meta.json").exists():
-        print(f"building the sample ({zaken:,} zaken) in {folder} ...", flush=True)
-        _, wall, _ = _timed(lambda: build_sample(folder, zaken=zaken, seed=seed))
-        print(f"  built in {wall:.1f} s", flush=True)
-    return folder
 
 
 def _lees(folder: Path) -> Any:
@@ -97,7 +74,7 @@ def main() -> None:
     ap.add_argument("--run", action="store_true", help="also time the whole zgw run --frequentie week")
     args = ap.parse_args()
 
-    folder = _sample(args.zaken, args.seed, args.cache)
+    folder = cached_sample(args.zaken, args.seed, args.cache)
     meta = read_meta(folder)
     print(f"snapshot {folder}: zaken {meta['aantallen']['zaken']:,}, medewerkers {meta['aantallen']['medewerkers']:,}")
     print(f"cores available: {len(os.sched_getaffinity(0))}; load average now: "
@@ -109,8 +86,8 @@ def main() -> None:
 
     runs = []
     for i in range(max(1, args.herhaal)):
-        _, base_wall, base_cpu = _timed(lambda: len(_lees(folder).tables))
-        basis, laad_wall, laad_cpu = _timed(lambda: figures.load(folder, inst))
+        _, base_wall, base_cpu = timed(lambda: len(_lees(folder).tables))
+        basis, laad_wall, laad_cpu = timed(lambda: figures.load(folder, inst))
         peil = figures.choose_peildatum(basis, None if args.peildatum else week, args.peildatum)
 
         def alles() -> tuple[int, int]:
@@ -118,8 +95,8 @@ def main() -> None:
             figures.trend(basis, peil, max(inst.trend_weken, inst.terugkerend_venster))
             return n, 0
 
-        (kand, _), org_wall, org_cpu = _timed(alles)
-        (rows, late), afd_wall, afd_cpu = _timed(lambda: _per_afdeling(basis, peil, inst))
+        (kand, _), org_wall, org_cpu = timed(alles)
+        (rows, late), afd_wall, afd_cpu = timed(lambda: _per_afdeling(basis, peil, inst))
         total_wall, total_cpu = laad_wall + org_wall + afd_wall, laad_cpu + org_cpu + afd_cpu
         runs.append(total_wall)
         print(f"\nrun {i + 1}: week {periods.week_of(peil)}, peildatum {peil.date()}, {len(basis.afdelingen)} "
