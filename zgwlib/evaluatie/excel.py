@@ -17,7 +17,7 @@ from zgwlib.core import nl
 from zgwlib.core.errors import UsageError
 from zgwlib.evaluatie.analysis import Evaluatie
 from zgwlib.evaluatie.findings import bevindingen
-from zgwlib.core.files import plek, standaard_uitvoermap, write_workbook  # noqa: F401 - plek: this module's API too
+from zgwlib.core.files import standaard_uitvoermap, write_workbook
 from zgwlib.core.terms import slug
 from zgwlib.style import GEEN_DOCUMENTGEGEVENS
 
