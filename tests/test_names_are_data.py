@@ -84,3 +84,13 @@ def test_a_department_named_like_markup_is_shown_as_text_on_every_page(small_sam
         assert 'href="https://example.org' not in text and "<strong>vet</strong>" not in text and "<b>b</b>" not in text
     report = next(p for p in pages if p.name == "opschoonactie.html").read_text(encoding="utf-8")
     assert "[Klik hier](https://example.org/x) **vet** &lt;b&gt;b&lt;/b&gt;" in report
+
+
+def test_a_weekly_run_chooses_and_refuses_weeks_as_a_monthly_run_does_months() -> None:
+    # Data up to Sunday 25 October 2026 covers week 43; up to Wednesday 28 October still only week 43.
+    assert _choose_periode(None, "2026-10-25", "week") == (
+        "2026-W43", "week 2026-W43: the last complete week of the data (complete up to 25 oktober 2026).")
+    assert _choose_periode(None, "2026-10-28", "week")[0] == "2026-W43"
+    assert "the week is partial" in _choose_periode("2026-W44", "2026-10-28", "week")[1]
+    with pytest.raises(UsageError, match="nothing about that week; the last complete week is 2026-W43"):
+        _choose_periode("2026-W45", "2026-10-28", "week")

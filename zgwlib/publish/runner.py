@@ -43,10 +43,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from zgwlib.core.errors import RunError, UsageError
 from zgwlib.core import nl
 from zgwlib.core.periods import (
-    check_peildatum, check_periode, check_week, last_complete_month, last_complete_week, maand_einde,
+    check_peildatum, check_periode, check_week, last_complete_month, last_complete_week, maand_einde, week_end,
+    week_start,
 )
 from zgwlib.core.terms import ORGANISATIE, SAMPLE_NAME, folder_names
 from zgwlib.data.snapshot import read_meta
@@ -234,24 +237,29 @@ def _choose_afdelingen(afdelingen: Sequence[str] | None, data_path: Path) -> lis
     return chosen
 
 
-def _choose_periode(periode: str | None, periode_tot: Any) -> tuple[str, str]:
-    """The report month and why it was chosen; a month after the data's last day is refused."""
+def _choose_periode(periode: str | None, periode_tot: Any, frequentie: str = "maand") -> tuple[str, str]:
+    """The report month (a weekly run: ISO week) and why it was chosen; one that starts after the data is refused."""
+    week = frequentie == "week"
+    word = "week" if week else "month"
+    check, last_complete = (check_week, last_complete_week) if week else (check_periode, last_complete_month)
     if not periode_tot:
         if not periode:
             raise UsageError("the snapshot's meta.json has no periode_tot (the day its data is complete up to); "
-                             "name the month with --periode.")
-        return check_periode(periode), f"month {periode}: as asked (the snapshot does not say up to which day it is complete)."
-    tot = nl.datum(str(periode_tot)[:10])
+                             f"name the {word} with --periode.")
+        return check(periode), f"{word} {periode}: as asked (the snapshot does not say up to which day it is complete)."
+    tot, tot_day = nl.datum(str(periode_tot)[:10]), str(periode_tot)[:10]
     if not periode:
-        chosen = last_complete_month(periode_tot)
-        return chosen, f"month {chosen}: the last complete month of the data (complete up to {tot})."
-    periode = check_periode(periode)
-    if str(periode) > str(periode_tot)[:7]:
-        raise UsageError(f"--periode {periode}: the data is complete up to {tot}, so it has nothing about that month; "
-                         f"the last complete month is {last_complete_month(periode_tot)}.")
-    if maand_einde(periode).date().isoformat() > str(periode_tot)[:10]:
-        return periode, f"month {periode}: as asked; NOTE the data is complete only up to {tot}, so the month is partial."
-    return periode, f"month {periode}: as asked (the data is complete up to {tot})."
+        chosen = last_complete(periode_tot)
+        return chosen, f"{word} {chosen}: the last complete {word} of the data (complete up to {tot})."
+    periode = check(periode)
+    first, end = (week_start(periode), week_end(periode)) if week else (pd.Period(periode, "M").start_time,
+                                                                         maand_einde(periode))
+    if first.date().isoformat() > tot_day:
+        raise UsageError(f"--periode {periode}: the data is complete up to {tot}, so it has nothing about that {word}; "
+                         f"the last complete {word} is {last_complete(periode_tot)}.")
+    if end.date().isoformat() > tot_day:
+        return periode, f"{word} {periode}: as asked; NOTE the data is complete only up to {tot}, so the {word} is partial."
+    return periode, f"{word} {periode}: as asked (the data is complete up to {tot})."
 
 
 def plan(
@@ -319,12 +327,8 @@ def plan(
     chosen = _choose_afdelingen(afdelingen, data_path)
     if peildatum is not None:
         periode, why = peildatum, f"day {peildatum}: a report published on request."  # the run's folder is the day
-    elif frequentie == "week":
-        asked = periode
-        periode = check_week(periode) if periode else last_complete_week(meta.get("periode_tot"))
-        why = f"week {periode}: " + ("as asked." if asked else "the last complete week of the data.")
     else:
-        periode, why = _choose_periode(periode, meta.get("periode_tot"))
+        periode, why = _choose_periode(periode, meta.get("periode_tot"), frequentie)
 
     # Each report reads its own parameters file (parameters/<report>.yaml), unless one file is named for all.
     config_files: dict[str, Path | None] = {}
