@@ -557,7 +557,7 @@ def _groepen(b: Basis, niveau: str) -> tuple[np.ndarray, np.ndarray, pd.DataFram
 
 
 def _cijfers(b: Basis, m0: int, m1: int, niveau: str, soort: np.ndarray) -> pd.DataFrame:
-    z, mw = b.zaken, b.medewerkers
+    z = b.zaken
     gz, gm, units = _groepen(b, niveau)
     size, n = len(units), m1 - m0 + 1
     m_reg, m_eind = z["m_reg"].to_numpy(), z["m_eind"].to_numpy()
