@@ -473,6 +473,11 @@ def test_an_untrusted_certificate_is_explained(tmp_path, monkeypatch):
     finally:
         httpd.shutdown()
         httpd.server_close()
+        # The client stops its worker threads without waiting (a failed fetch returns at once); a worker still in
+        # its handshake drops the socket after that. Wait for them, so the collection below finds every socket.
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(t.name.startswith("zgw-fetch") for t in threading.enumerate()):
+            time.sleep(0.01)
         gc.collect()
 
 
