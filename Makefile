@@ -4,6 +4,9 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SAMPLE ?= outputs/voorbeeld
+# pytest-xdist workers for make test: one per core. Tests of one file stay in one worker (their module fixtures
+# are built once); the sample and the suite's one full zgw run are shared between workers (tests/conftest.py).
+TEST_WORKERS ?= auto
 # Jupyter's move to platformdirs warns on every start otherwise; tests turn warnings into errors.
 export JUPYTER_PLATFORM_DIRS := 1
 
@@ -34,7 +37,7 @@ test: $(STAMP)
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 	      || echo "Could not install chromium; the browser test will be skipped."; \
 	  else echo "chromium is not installed (sudo apt-get install chromium); the browser test will be skipped."; fi; }
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 # Mutation testing of the figure modules (not part of make test; minutes, not seconds): mutmut changes one thing
 # at a time in them ([tool.mutmut] in pyproject.toml) and runs their fast unit tests; a mutant the tests do not

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -30,6 +32,40 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.slow)
 
 
+def build_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], Path]) -> Path:
+    """``build(folder)`` once per test run, also when pytest-xdist runs the suite in several worker processes.
+
+    Without xdist this is ``build`` in a fresh temporary folder. Under xdist the workers share the parent of their
+    temporary folders: the first to create ``<name>.lock`` there builds, writes ``<name>.done`` when its result is
+    complete, and every other worker waits for that file and uses the same (read-only) result; a failed build
+    leaves ``<name>.failed`` so the others fail at once instead of waiting. Saves a second sample and a second
+    full ``zgw run`` per ``make test``.
+    """
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        return build(tmp_path_factory.mktemp(name))
+    root = tmp_path_factory.getbasetemp().parent
+    done, failed, folder = root / f"{name}.done", root / f"{name}.failed", root / name
+    try:
+        os.close(os.open(root / f"{name}.lock", os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError:
+        deadline = time.monotonic() + 900
+        while not done.exists():
+            if failed.exists():
+                pytest.fail(f"building {name} failed in another worker: {failed.read_text(encoding='utf-8')}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"another worker did not finish building {name} within 15 minutes")
+            time.sleep(0.1)
+        return Path(done.read_text(encoding="utf-8"))
+    try:
+        folder.mkdir()
+        result = build(folder)
+    except BaseException as exc:
+        failed.write_text(f"{type(exc).__name__}: {exc}"[:3000], encoding="utf-8")
+        raise
+    done.write_text(str(result), encoding="utf-8")
+    return result
+
+
 @pytest.fixture(scope="session")
 def small_sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small but complete sample snapshot (6,000 zaken over 24 months, default seed).
@@ -38,7 +74,7 @@ def small_sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """
     from zgwlib.data.sample import build_sample
 
-    return build_sample(tmp_path_factory.mktemp("sample") / "voorbeeld", zaken=6000)
+    return build_once(tmp_path_factory, "sample", lambda folder: build_sample(folder / "voorbeeld", zaken=6000))
 
 
 @pytest.fixture(scope="session")
@@ -53,13 +89,16 @@ def sample_without_documents(small_sample: Path, tmp_path_factory: pytest.TempPa
 
     from zgwlib.data import contract
 
-    out = Path(shutil.copytree(small_sample, tmp_path_factory.mktemp("zonder-documenten") / "snapshot"))
-    contract.DOCUMENTEN.empty().to_parquet(out / "documenten.parquet", index=False)
-    meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
-    meta["documenten_bron"] = "geen"
-    meta["aantallen"]["documenten"] = 0
-    (out / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
-    return out
+    def build(folder: Path) -> Path:
+        out = Path(shutil.copytree(small_sample, folder / "snapshot"))
+        contract.DOCUMENTEN.empty().to_parquet(out / "documenten.parquet", index=False)
+        meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
+        meta["documenten_bron"] = "geen"
+        meta["aantallen"]["documenten"] = 0
+        (out / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
+        return out
+
+    return build_once(tmp_path_factory, "zonder-documenten", build)
 
 
 @pytest.fixture(scope="session")
@@ -72,11 +111,16 @@ def published_sample(small_sample: Path, tmp_path_factory: pytest.TempPathFactor
     parameters again: every kernel costs seconds. Read-only.
     """
     root = Path(__file__).resolve().parent.parent
-    out = tmp_path_factory.mktemp("golden") / "outputs"
-    env = dict(os.environ, JUPYTER_PLATFORM_DIRS="1")
-    args = ["run", "--data", str(small_sample), "--out", str(out), "--workers", "2",
-            "--afdeling", *AFDELINGEN]
-    done = subprocess.run([sys.executable, "-c", "import sys; from zgwlib.cli import main; sys.exit(main())", *args],
-                          cwd=root, env=env, capture_output=True, text=True, timeout=900)
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    return out
+
+    def build(folder: Path) -> Path:
+        out = folder / "outputs"
+        env = dict(os.environ, JUPYTER_PLATFORM_DIRS="1")
+        args = ["run", "--data", str(small_sample), "--out", str(out), "--workers", "2",
+                "--afdeling", *AFDELINGEN]
+        done = subprocess.run(
+            [sys.executable, "-c", "import sys; from zgwlib.cli import main; sys.exit(main())", *args],
+            cwd=root, env=env, capture_output=True, text=True, timeout=900)
+        assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+        return out
+
+    return build_once(tmp_path_factory, "golden", build)
