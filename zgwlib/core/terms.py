@@ -29,6 +29,10 @@ BIJLAGEN_ENV = "ZGW_BIJLAGEN_MAP"
 #: (:mod:`zgwlib.core.cache`), so the organisation-wide tables every department's report needs are computed once.
 CACHE_MAP_ENV = "ZGW_CACHE_MAP"
 
+#: Environment variable: ``0`` makes ``zgw run`` start every report's kernel the usual way instead of forking it
+#: from a process that has the common modules imported already (:mod:`zgwlib.publish.forkserver`, Linux only).
+FORK_KERNELS_ENV = "ZGW_FORK_KERNELS"
+
 #: The words that mark a text an evaluator still has to write ("✏️ *Vul hier in:* ..."). A paragraph holding them
 #: never reaches a published page: the publisher replaces it with :data:`NIET_INGEVULD`.
 PLACEHOLDER = "Vul hier in"

@@ -30,6 +30,7 @@ from typing import Any
 
 from zgwlib.core.terms import BIJLAGEN_ENV, CACHE_MAP_ENV
 from zgwlib.publish import pages
+from zgwlib.publish.forkserver import ForkServer
 from zgwlib.publish.notebooks import ReportNotebook
 from zgwlib.publish.secrets import redact
 from zgwlib.publish.summary import read_summary
@@ -86,6 +87,10 @@ class RunContext:
     teksten_files: dict[str, Path | None] = field(default_factory=dict)
     #: The run's folder of figures every department shares (:mod:`zgwlib.core.cache`), given to each kernel.
     cache: Path | None = None
+    #: The run's fork server and the kernel spec ``argv`` it serves (:mod:`zgwlib.publish.forkserver`); None: kernels
+    #: start the usual way.
+    forkserver: ForkServer | None = None
+    forked_argv: list[str] | None = None
     stop: threading.Event = field(default_factory=threading.Event)
     pids: set[int] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -97,6 +102,12 @@ def _kernel_manager_class(ctx: RunContext, log_file: Any, pids: list[int], socke
     from jupyter_client.manager import AsyncKernelManager
 
     class ZgwKernelManager(AsyncKernelManager):  # type: ignore[misc]
+        def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
+            cmd = super().format_kernel_cmd(extra_arguments)
+            if ctx.forkserver is not None and self.kernel_spec is not None and self.kernel_spec.argv == ctx.forked_argv:
+                return ctx.forkserver.kernel_cmd(cmd)  # a fork of the run's server, not a fresh interpreter
+            return cmd
+
         async def start_kernel(self, **kw: Any) -> None:
             if os.name == "posix":
                 # Unix sockets in a private folder: no TCP port to race for or to expose. The path is

@@ -54,13 +54,15 @@ from zgwlib.core.periods import (
 from zgwlib.core.terms import ORGANISATIE, SAMPLE_NAME, folder_names
 from zgwlib.data.snapshot import read_meta
 from zgwlib.data.sources import afdelingen as data_afdelingen, resolve
-from zgwlib.publish import intranet, pages
+from zgwlib.publish import forkserver, intranet, pages
 from zgwlib.publish.execute import Outcome, RunContext, execute_isolated, one_line
 from zgwlib.publish.notebooks import (
     FREQUENTIES, NOTEBOOK_DIR, ReportNotebook, check_notebook, discover, load_parameters, parameters_file,
     read_report_notebook, teksten_file,
 )
 from zgwlib.publish.secrets import kernel_environment, redact, secret_values
+
+log = logging.getLogger(__name__)
 
 #: Longest time one cell may run before the run counts as failed (seconds).
 CELL_TIMEOUT = 1800
@@ -367,10 +369,28 @@ def execute_all(plan: Plan, progress: bool | None = None,
     # folder of this run only, so no later run (new code, same data) ever reads them.
     ctx.cache = Path(tempfile.mkdtemp(prefix=".tmp-cache-", dir=ctx.out / ctx.periode)).resolve()
     try:
+        _start_forkserver(ctx, plan.reports)
         return _execute_jobs(ctx, jobs, progress, on_done)
     finally:
+        if ctx.forkserver is not None:
+            ctx.forkserver.close()
+            ctx.forkserver = None
         shutil.rmtree(ctx.cache, ignore_errors=True)
         ctx.cache = None
+
+
+def _start_forkserver(ctx: RunContext, reports: Sequence[ReportNotebook]) -> None:
+    """One fork server for the run's kernels when they all use one kernel that can be forked here
+    (:mod:`zgwlib.publish.forkserver`); otherwise, or when it does not start, kernels start the usual way."""
+    names = {ctx.kernel_name or nb.kernel_name for nb in reports}
+    argv = forkserver.kernel_argv(names.pop()) if len(names) == 1 else None
+    if argv is None or not forkserver.usable(argv, ctx.env):
+        return
+    server = forkserver.ForkServer()
+    if server.start(argv, ctx.env, forkserver.modules_of(nb.path for nb in reports)):
+        ctx.forkserver, ctx.forked_argv = server, argv
+    else:
+        log.warning("kernels start the usual way: the fork server did not start (%s)", server.reason)
 
 
 def _execute_jobs(ctx: RunContext, jobs: list[tuple[ReportNotebook, str]], progress: bool | None,
