@@ -6,18 +6,23 @@ that code), in the same run of this script, so the ratio holds on a machine shar
 where the time went, from the executed notebooks papermill writes (each cell's duration is in its metadata) and
 from the index entries (``duur_s``, one run's wall time):
 
-- ``kernel+conv``: the job's wall time minus its cells: starting the kernel, papermill, the HTML conversion;
-- ``imports``: the notebook's import lines, timed once in a fresh interpreter;
+- ``kernel+conv``: the job's wall time minus its cells: starting (forking) the kernel, papermill, the HTML
+  conversion;
+- ``imports``: the notebook's import lines, timed once in a fresh interpreter (with the modules loaded first when
+  the kernels are forked from a server that has them, as they are then);
 - ``load+shared``: the rest of the first code cell after the parameters: reading the snapshot and computing the
   figures every department shares (the month table, the champion scores, ...);
 - ``figures``: the other cells without a chart;
 - ``charts``: the other cells that draw a chart (an ``image/png`` output).
 
 All in seconds, summed over departments (the organisation included), with the number of runs. The run log
-(``<out>/<periode>/zgw-run.log``) has the per-run seconds too.
+(``<out>/<periode>/zgw-run.log``) has the per-run seconds too. Peak memory is the largest sum, sampled every
+0.2 s, of the resident memory of ``zgw run`` and every process under it (kernels, fork server); a forked kernel
+counts the pages it shares with the server again, so the figure is an upper bound.
 
 Usage: ``python benchmarks/bench_publication.py [--data DIR | --zaken N] [--baseline REF] [--frequentie week]
-[--workers N] [--keep DIR]``.
+[--workers N] [--keep DIR] [other zgw run arguments]``, e.g. ``--peildatum 2026-10-31 evaluatie`` for the
+evaluation, which is published on request only.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -46,34 +52,76 @@ def extract(ref: str, into: Path) -> Path:
     return into
 
 
-def zgw_run(tree: Path, data: Path, out: Path, extra: list[str]) -> tuple[float, str]:
-    """``zgw run`` with the code of ``tree`` (its notebooks, parameters and zgwlib); wall seconds and output."""
+def _tree_rss(root: int) -> int:
+    """Resident memory in bytes of process ``root`` and all its descendants (Linux ``/proc``; 0 elsewhere)."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    page = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            stat = (entry / "stat").read_text()
+            fields = stat[stat.rindex(")") + 2:].split()
+            parents[int(entry.name)] = int(fields[1])
+            rss[int(entry.name)] = int(fields[21]) * page
+        except (OSError, ValueError, IndexError):
+            continue  # the process ended while we looked
+    tree, todo = set(), [root]
+    while todo:
+        pid = todo.pop()
+        tree.add(pid)
+        todo.extend(child for child, parent in parents.items() if parent == pid and child not in tree)
+    return sum(rss.get(pid, 0) for pid in tree)
+
+
+def zgw_run(tree: Path, data: Path, out: Path, extra: list[str]) -> tuple[float, float, str]:
+    """``zgw run`` with the code of ``tree`` (its notebooks, parameters and zgwlib): wall seconds, the peak of the
+    summed resident memory of the command and all its kernels (GB, sampled every 0.2 s), and its output."""
     env = {**os.environ, "JUPYTER_PLATFORM_DIRS": "1", "PYTHONPATH": str(tree)}
     cmd = [sys.executable, "-c", "import sys; from zgwlib.cli import main; sys.exit(main())", "run",
            "--data", str(data), "--out", str(out), *extra]
     t = time.perf_counter()
-    done = subprocess.run(cmd, cwd=tree, env=env, capture_output=True, text=True)
+    proc = subprocess.Popen(cmd, cwd=tree, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = [0]
+    finished = threading.Event()
+
+    def sample() -> None:
+        while not finished.wait(0.2):
+            peak[0] = max(peak[0], _tree_rss(proc.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    stdout, stderr = proc.communicate()
     wall = time.perf_counter() - t
-    if done.returncode != 0:
-        print(done.stdout[-3000:], done.stderr[-3000:], sep="\n")
-        raise SystemExit(f"zgw run in {tree} failed (exit {done.returncode})")
-    return wall, done.stdout
+    finished.set()
+    sampler.join()
+    if proc.returncode != 0:
+        print(stdout[-3000:], stderr[-3000:], sep="\n")
+        raise SystemExit(f"zgw run in {tree} failed (exit {proc.returncode})")
+    return wall, peak[0] / 1e9, stdout
 
 
 _IMPORT = re.compile(r"^(import |from \S+ import )")
 
 
-def import_seconds(cell_source: str, tree: Path, cache: dict[str, float]) -> float:
-    """The import lines of a notebook's set-up cell, timed in a fresh interpreter (minus the interpreter's start)."""
+def import_seconds(cell_source: str, tree: Path, cache: dict[tuple[str, bool], float]) -> float:
+    """The import lines of a notebook's set-up cell, timed in a fresh interpreter (minus the interpreter's start).
+
+    When the code of ``tree`` forks its kernels from a server that imported every module the notebooks import
+    (``zgwlib/publish/forkserver.py``, Linux), a kernel runs these lines with the modules loaded already: the
+    probe then imports them once before it starts the clock.
+    """
     lines = [ln for ln in cell_source.splitlines() if _IMPORT.match(ln)]
     code = "\n".join(lines)
-    if code not in cache:
+    forked = ((tree / "zgwlib" / "publish" / "forkserver.py").exists() and sys.platform.startswith("linux")
+              and os.environ.get("ZGW_FORK_KERNELS", "").strip() != "0")
+    if (code, forked) not in cache:
         env = {**os.environ, "PYTHONPATH": str(tree), "MPLBACKEND": "agg"}
         # A kernel has IPython and its display machinery loaded before the first cell: not the notebook's cost.
-        probe = f"import IPython.display, time; t = time.perf_counter()\n{code}\nprint(time.perf_counter() - t)"
+        before = "import IPython.display\n" + (code if forked else "")
+        probe = f"{before}\nimport time; t = time.perf_counter()\n{code}\nprint(time.perf_counter() - t)"
         out = subprocess.run([sys.executable, "-c", probe], cwd=tree, env=env, check=True, capture_output=True, text=True)
-        cache[code] = float(out.stdout.split()[-1])
-    return cache[code]
+        cache[(code, forked)] = float(out.stdout.split()[-1])
+    return cache[(code, forked)]
 
 
 def profile(out: Path, tree: Path) -> tuple[dict[str, dict[str, float]], dict[str, int]]:
@@ -82,7 +130,7 @@ def profile(out: Path, tree: Path) -> tuple[dict[str, dict[str, float]], dict[st
 
     parts: dict[str, dict[str, float]] = defaultdict(lambda: dict.fromkeys(PARTS, 0.0))
     runs: dict[str, int] = defaultdict(int)
-    imports: dict[str, float] = {}
+    imports: dict[tuple[str, bool], float] = {}
     for entry in sorted(out.glob("*/*/*.json")):
         record = json.loads(entry.read_text(encoding="utf-8"))
         if not isinstance(record, dict) or "duur_s" not in record or record.get("status") != "ok":
@@ -112,8 +160,9 @@ def profile(out: Path, tree: Path) -> tuple[dict[str, dict[str, float]], dict[st
     return parts, runs
 
 
-def show(title: str, wall: float, parts: dict[str, dict[str, float]], runs: dict[str, int]) -> None:
-    print(f"\n{title}: {wall:.1f} s wall for {sum(runs.values())} runs")
+def show(title: str, wall: float, peak_gb: float, parts: dict[str, dict[str, float]], runs: dict[str, int]) -> None:
+    print(f"\n{title}: {wall:.1f} s wall for {sum(runs.values())} runs; peak memory {peak_gb:.2f} GB "
+          "(the command and its kernels together)")
     print(f"  {'report':16} {'runs':>4} " + " ".join(f"{p:>12}" for p in PARTS) + f" {'sum':>9}")
     for rapport in sorted(parts):
         row = parts[rapport]
@@ -132,8 +181,8 @@ def main() -> None:
     ap.add_argument("--frequentie", default=None, help="week: the weekly reports")
     ap.add_argument("--workers", type=int, default=None)
     ap.add_argument("--keep", type=Path, default=None, help="publish into this folder (kept) instead of a temp one")
-    args = ap.parse_args()
-    extra = [*(["--frequentie", args.frequentie] if args.frequentie else []),
+    args, passed = ap.parse_known_args()  # the rest goes to zgw run as it is, e.g. --peildatum 2026-10-31 evaluatie
+    extra = [*passed, *(["--frequentie", args.frequentie] if args.frequentie else []),
              *(["--workers", str(args.workers)] if args.workers else [])]
 
     with tempfile.TemporaryDirectory(prefix="bench-publication-") as tmp:
@@ -150,14 +199,14 @@ def main() -> None:
         results = []
         if args.baseline:
             base = extract(args.baseline, Path(tmp) / "baseline")
-            wall, _ = zgw_run(base, data, work / "baseline", extra)
-            results.append((f"baseline {args.baseline}", wall, *profile(work / "baseline", base)))
+            wall, peak, _ = zgw_run(base, data, work / "baseline", extra)
+            results.append((f"baseline {args.baseline}", wall, peak, *profile(work / "baseline", base)))
             show(*results[-1])
-        wall, _ = zgw_run(ROOT, data, work / "current", extra)
-        results.append(("this worktree", wall, *profile(work / "current", ROOT)))
+        wall, peak, _ = zgw_run(ROOT, data, work / "current", extra)
+        results.append(("this worktree", wall, peak, *profile(work / "current", ROOT)))
         show(*results[-1])
         if len(results) == 2:
-            (_, w0, p0, _), (_, w1, p1, _) = results
+            (_, w0, _, p0, _), (_, w1, _, p1, _) = results
             print(f"\nfull publication: {w0:.1f} s -> {w1:.1f} s = {w0 / w1:.2f}x faster (load average now "
                   + " ".join(f"{x:.1f}" for x in os.getloadavg()) + ")")
             for rapport in sorted(p1):

@@ -6,6 +6,7 @@ Not a benchmark itself (``make bench`` runs ``bench_*.py``); each script imports
 from __future__ import annotations
 
 import resource
+import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -34,6 +35,12 @@ def cached_sample(zaken: int, seed: int | None, cache: Path | None) -> Path:
 
     seed = DEFAULT_SEED if seed is None else seed
     folder = cache or cache_dir() / "bench" / f"voorbeeld-{zaken}-seed{seed}-v{contract.CONTRACT_VERSION}"
+    # A table the contract gained without a new version (the sample makes every table) means: built by older code.
+    stale = cache is None and (folder / "meta.json").exists() and any(
+        not (folder / f"{t}.parquet").exists() for t in contract.TABLES)
+    if stale:
+        print(f"the kept sample in {folder} lacks tables the sample has now: building it again", flush=True)
+        shutil.rmtree(folder)  # our own cache folder, made by this function
     if not (folder / "meta.json").exists():
         print(f"building the sample ({zaken:,} zaken) in {folder} ...", flush=True)
         _, wall, _ = timed(lambda: build_sample(folder, zaken=zaken, seed=seed))
