@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -80,3 +82,33 @@ def published_notebook(published: Path, report: str, afdeling: str = "organisati
     months = [p for p in published.iterdir() if p.is_dir() and not p.name.startswith(".")]
     assert len(months) == 1, months
     return nbformat.read(months[0] / afdeling / f"{report}.ipynb", as_version=4)
+
+
+def shown_table(nb: nbformat.NotebookNode, *headers: str) -> list[dict[str, str]]:
+    """The rows of the first HTML table in ``nb``'s outputs whose header has every one of ``headers``, as the
+    reader sees them: one dict per body row, header text -> cell text (tags stripped, entities unescaped).
+
+    Works for the kit's own tables and for the DataFrames a notebook displays (their index column has an empty
+    header).
+    """
+    def text(cell: str) -> str:
+        return html.unescape(re.sub(r"<[^>]+>", "", cell)).strip()
+
+    for page in outputs(nb, "text/html"):
+        for table in page.split("<table")[1:]:
+            head, _, body = table.partition("</thead>")
+            koppen = [text(c) for c in re.findall(r"<th[^>]*>(.*?)</th>", head, re.S)]
+            if not set(headers) <= set(koppen):
+                continue
+            rows = re.findall(r"<tr[^>]*>(.*?)</tr>", body.split("</table>")[0], re.S)
+            return [dict(zip(koppen, [text(c) for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", r, re.S)],
+                             strict=True)) for r in rows]
+    raise AssertionError(f"no table with the columns {headers}")
+
+
+def dutch_number(text: str) -> float:
+    """A number as the reports show it: ``"1.234,5"`` -> 1234.5, ``"92,3%"`` -> 92.3, ``"−35%"`` -> -35.0,
+    ``"8 dagen"`` -> 8.0 (the Dutch thousands point and decimal comma; a unit after a space is ignored)."""
+    number = text.strip().split(" ")[0].rstrip("%").replace("−", "-").replace("±", "")
+    assert re.fullmatch(r"[-+]?\d{1,3}(\.\d{3})*(,\d+)?", number), text
+    return float(number.replace(".", "").replace(",", "."))

@@ -22,12 +22,17 @@ from zgwlib.data.snapshot import write_snapshot
 from zgwlib.data.sources import load_snapshot
 from zgwlib.publish import notebooks
 from zgwlib.publish import runner as run
-from notebook_helpers import assert_committed_clean, outputs
+from notebook_helpers import assert_committed_clean, outputs, shown_table
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "archief.ipynb"
 SCRIPT = '<script>alert("archief")</script> dossier'
 
 pytestmark = pytest.mark.slow
+
+
+def _nl(n: int) -> str:
+    """A count as the report writes it, Dutch thousands point (``1.965``), formatted here, not by zgwlib."""
+    return f"{int(n):,}".replace(",", ".")
 
 
 def test_notebook_is_committed_clean_with_its_parameters() -> None:
@@ -65,6 +70,26 @@ def test_papermill_organisation_shows_the_planted_backlog(planted: Path, tmp_pat
     rich = "\n".join(outputs(nb, "text/html") + outputs(nb, "text/markdown") + outputs(nb, "stream"))
     assert (f"Op 31 oktober 2026: {nl.getal(totaal)} zaken achterstand, waarvan {nl.getal(geplant['vernietigen'])} "
             f"te vernietigen en {nl.getal(geplant['blijvend_bewaren'])} blijvend te bewaren") in rich
+    # The same figures counted again with plain pandas from the snapshot's file, not through zgwlib
+    # (docs/metrics.md, Archief): only zaken closed on or before the peildatum count, a zaak closed on it too;
+    # in the backlog when the archiefactiedatum is before the peildatum (on it the action is due, not overdue)
+    # and not transferred; candidates are nominated vernietigen, not transferred, due by the quarter's end.
+    zaken = pd.read_parquet(planted / "zaken.parquet")
+    peil, kwartaal = pd.Timestamp("2026-10-31"), pd.Timestamp("2027-01-31")
+    dicht = zaken[zaken["einddatum"].notna() & (zaken["einddatum"] <= peil)]
+    status, nominatie, actie = dicht["archiefstatus"], dicht["archiefnominatie"], dicht["archiefactiedatum"]
+    zonder = int((nominatie.isna() & ~status.isin(["gearchiveerd", "gearchiveerd_procestermijn_onbekend",
+                                                    "overgedragen"])).sum())
+    achter = nominatie[nominatie.notna() & (actie < peil) & (status != "overgedragen")].value_counts()
+    kandidaat = (nominatie == "vernietigen") & (status != "overgedragen") & (actie <= kwartaal)
+    assert 0 < zonder < len(dicht) and achter["vernietigen"] > 0 and achter["blijvend_bewaren"] > 0
+    [totaalrij] = [r for r in shown_table(nb, "Afdeling", "Zonder archiefnominatie") if r["Afdeling"] == "Totaal"]
+    assert (totaalrij["Afgesloten zaken"], totaalrij["Zonder archiefnominatie"]) == (_nl(len(dicht)), _nl(zonder))
+    assert (s["kerncijfers"]["Te vernietigen"], s["kerncijfers"]["Blijvend bewaren"]) == (
+        _nl(achter["vernietigen"]), _nl(achter["blijvend_bewaren"]))
+    assert s["kerncijfers"]["Kandidaten komend kwartaal"] == _nl(kandidaat.sum())
+    assert (f"{_nl(kandidaat.sum())} kandidaten, waarvan {_nl((kandidaat & (actie < peil)).sum())} al te laat."
+            in rich)
     assert "De archiefstatus van de zaken is gelezen op" in rich and "Wat de gegevens niet laten zien" in rich
     for kop in ("## Archiefstand", "## Achterstand", "## Vernietigingskandidaten", "## Volledige dossiers"):
         assert kop in rich

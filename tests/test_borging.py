@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import math
+import re
 from pathlib import Path
 
 import nbformat
@@ -26,10 +27,13 @@ from zgwlib.data import contract
 from zgwlib.data.snapshot import Snapshot
 from zgwlib.data.sources import load_snapshot
 from zgwlib.evaluatie.bootstrap import GEEN_VERSCHIL
-from notebook_helpers import assert_committed_clean, outputs, published_notebook, run_papermill
+from notebook_helpers import (assert_committed_clean, dutch_number, outputs, published_notebook, run_papermill,
+                              shown_table)
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "borging.ipynb"
 EVIL = '[x](https://evil) <script>alert("borging")</script>'
+MAANDEN = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+           "november", "december")
 
 
 # --------------------------------------------------------------------------- the estimate on plain arrays
@@ -265,6 +269,97 @@ def test_the_notebook_on_the_sample_shows_effects_topics_and_the_agenda(publishe
     assert summary["keyuser_overleg"]["datum"].startswith("2026-11")
     assert summary["kerncijfers"]["Teams met aantoonbaar effect"] == 3
     assert not [o for c in nb.cells for o in c.get("outputs", []) if o.get("name") == "stderr"]
+
+
+@pytest.mark.slow
+def test_the_published_activities_effects_and_agenda_equal_a_plain_pandas_recount(published_sample: Path,
+                                                                                   small_sample: Path) -> None:
+    # The organisation's notebook of the full zgw run (October 2026, default settings), its figures counted again
+    # with plain pandas from the sample's files, not through zgwlib (docs/metrics.md, Borging).
+    nb = published_notebook(published_sample, "borging")
+    meta = load_snapshot(small_sample, []).meta
+    rapport = pd.Period("2026-10", "M")
+    act = pd.read_parquet(small_sample / "activiteiten.parquet")
+    act["maand"] = act["datum"].dt.to_period("M")
+
+    # Activities per month: rows per soort, a drop-in once per day; vragen = drop-in rows with a question.
+    namen = {"Inloopspreekuur": "inloopspreekuur", "Training": "training", "Buddy": "buddy",
+             "Key-user-overleg": "keyuser_overleg", "Intranet": "intranet", "Overig": "overig"}
+    rijen = shown_table(nb, "Maand", "Inloopspreekuur", "Vragen op het spreekuur")
+    maanden = pd.period_range(rapport - (len(rijen) - 1), rapport, freq="M")
+    assert [r["Maand"] for r in rijen] == [f"{MAANDEN[p.month - 1]} {p.year}" for p in maanden]
+    for rij, maand in zip(rijen, maanden, strict=True):
+        a = act[act["maand"] == maand]
+        spreekuur = a[a["soort"] == "inloopspreekuur"]
+        verwacht = {k: int((a["soort"] == s).sum()) for k, s in namen.items()}
+        verwacht["Inloopspreekuur"] = spreekuur["datum"].dt.normalize().nunique()
+        verwacht["Vragen op het spreekuur"] = int(spreekuur["vraag"].notna().sum())
+        assert {k: int(dutch_number(rij[k])) for k in verwacht} == verwacht, rij
+    summary = outputs(nb, "application/vnd.zgw.summary+json")[-1]
+    oktober = act[act["maand"] == rapport]
+    assert summary["kerncijfers"]["Activiteiten oktober 2026"] == int(
+        (oktober["soort"] != "inloopspreekuur").sum()
+        + oktober.loc[oktober["soort"] == "inloopspreekuur", "datum"].dt.normalize().nunique())
+
+    # The effect on binnen de wettelijke termijn, per trained team: a zaak's team is its behandelaar's team when
+    # the behandelaar works in the zaak's afdeling; zaken by month of einddatum, months before the afdeling's
+    # go-live left out. First action in month M: vóór M-6..M-1, na M+1..M+6 (not past the report month).
+    # Comparison: every other team that handles zaken without a training or buddy up to the end of na, pooled.
+    zaken = pd.read_parquet(small_sample / "zaken.parquet")
+    staf = pd.read_parquet(small_sample / "medewerkers.parquet").set_index("identificatie")
+    eigen = zaken["behandelaar"].map(staf["afdeling"]) == zaken["afdeling"]
+    zaken = zaken.assign(team=zaken["behandelaar"].map(staf["team"]).where(eigen),
+                         maand=zaken["einddatum"].dt.to_period("M"))
+    live = {a: pd.Period(d, "M") for a, d in meta["invoering_per_afdeling"].items()}
+    zaken = zaken[zaken["maand"] >= zaken["afdeling"].map(live)]
+    zaken = zaken[zaken["uiterlijke_einddatum_afdoening"].notna()]  # without it: neither on time nor late
+    zaken["op_tijd"] = 100.0 * (zaken["einddatum"] <= zaken["uiterlijke_einddatum_afdoening"])
+    acties = act[act["soort"].isin(["training", "buddy"])]
+    teams = zaken.dropna(subset=["team"]).groupby(["afdeling", "team"]).size().index
+
+    def acties_van(afdeling: str, team: str) -> pd.DataFrame:  # a row without team counts for every team
+        return acties[(acties["afdeling"] == afdeling) & (acties["team"].isna() | (acties["team"] == team))]
+
+    gemeten = [r for r in shown_table(nb, "Team", "Indicator", "Team voor → na")
+               if r["Indicator"] == "Binnen de wettelijke termijn"]
+    assert len(gemeten) >= 3
+    for rij in gemeten:
+        team, afdeling = re.fullmatch(r"(.*) \((.*)\)", rij["Team"]).groups()
+        eerste = acties_van(afdeling, team).sort_values("datum").iloc[0]
+        assert rij["Eerste actie"] == f"{eerste['soort']} {eerste['datum'].day} {MAANDEN[eerste['datum'].month - 1]} " \
+                                      f"{eerste['datum'].year}", rij
+        m = eerste["datum"].to_period("M")
+        na_eind = min(m + 6, rapport)
+        vergelijking = [t for t in teams if t != (afdeling, team)
+                        and not (acties_van(*t)["datum"] <= na_eind.end_time).any()]
+        groepen = {"Team": zaken[(zaken["afdeling"] == afdeling) & (zaken["team"] == team)],
+                   "Vergelijking": zaken[pd.MultiIndex.from_frame(zaken[["afdeling", "team"]]).isin(vergelijking)]}
+        verschil = []
+        for naam, z in groepen.items():
+            voor = z.loc[(z["maand"] >= m - 6) & (z["maand"] <= m - 1), "op_tijd"].mean()
+            na = z.loc[(z["maand"] >= m + 1) & (z["maand"] <= na_eind), "op_tijd"].mean()
+            shown = [dutch_number(x) for x in rij[f"{naam} voor → na"].split(" → ")]
+            assert abs(shown[0] - voor) <= 0.5 and abs(shown[1] - na) <= 0.5, (rij, voor, na)  # whole percents
+            verschil.append(na - voor)
+        assert abs(dutch_number(rij["Effect"]) - (verschil[0] - verschil[1])) <= 0.05, (rij, verschil)
+
+    # Agenda: zaaktypen closed in the last 6 months (May to October 2026) of which more than 5% had no document,
+    # or more than 5% no resultaat (each share on its own, as the exploration's "meestal zonder" is).
+    docs = pd.read_parquet(small_sample / "documenten.parquet", columns=["zaak"])
+    dicht = pd.read_parquet(small_sample / "zaken.parquet")
+    dicht = dicht[dicht["einddatum"].between(pd.Timestamp("2026-05-01"), pd.Timestamp("2026-10-31"))]
+    per = dicht.assign(zonder_doc=~dicht["identificatie"].isin(docs["zaak"]),
+                       zonder_res=dicht["resultaat"].isna()).groupby("zaaktype")
+    tabel = pd.DataFrame({"n": per.size(), "doc": 100 * per["zonder_doc"].mean(),
+                          "res": 100 * per["zonder_res"].mean()})
+    vaak = tabel[(tabel["doc"] > 5) | (tabel["res"] > 5)]
+    agenda = shown_table(nb, "Zaaktype", "Afgesloten", "Zonder documenten", "Zonder resultaat")
+    assert sorted(r["Zaaktype"] for r in agenda) == sorted(vaak.index) and len(vaak) > 0
+    for rij in agenda:
+        t = vaak.loc[rij["Zaaktype"]]
+        assert dutch_number(rij["Afgesloten"]) == t["n"], rij
+        assert abs(dutch_number(rij["Zonder documenten"]) - t["doc"]) <= 0.5, rij
+        assert abs(dutch_number(rij["Zonder resultaat"]) - t["res"]) <= 0.5, rij
 
 
 @pytest.mark.slow

@@ -1,7 +1,9 @@
 """The evaluation notebook runs under plain papermill, under pytest --nbval-lax and under zgw run, on the sample.
 
 Kernel runs: papermill for the organisation (outputs checked: the summary, the
-lagging department, the charts, the Excel appendix where ``excel_uit`` says);
+lagging department, the charts, the Excel appendix where ``excel_uit`` says, and
+the before/after table, normal volume and active users against a plain pandas
+recount);
 nbval for a department without zaken and with too few survey respondents (the
 empty and privacy branches), run from a ``notebooks/`` folder: the Excel file
 lands in ``outputs/`` beside it by default, never among the notebooks; and
@@ -11,17 +13,19 @@ with the evaluator's texts file beside the copy.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import nbformat
 import openpyxl
+import pandas as pd
 import pytest
 
 from zgwlib.publish import runner as run
 from zgwlib.publish import notebooks
 from zgwlib.core.terms import SUMMARY_MIME, slug
 from zgwlib.data.sources import load_snapshot
-from notebook_helpers import assert_committed_clean, outputs, run_nbval
+from notebook_helpers import assert_committed_clean, dutch_number, outputs, run_nbval, shown_table
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "evaluatie.ipynb"
 PARAMETERS = {
@@ -81,12 +85,76 @@ def test_papermill_organisation(small_sample: Path, tmp_path: Path) -> None:
     assert "<script" not in rich + markdown
     # Adoption heatmap and users, lead time and on-time dot charts, signals, survey.
     assert len(outputs(nb, "image/png")) == 6
+    _assert_recounted(nb, s, small_sample)
 
     assert f"Excel-bijlage geschreven: {excel.resolve()}" in "".join(outputs(nb, "stream"))
     wb = openpyxl.load_workbook(excel)
     assert {"Toelichting", "Adoptie", "Voor en na", "Te weinig zaken", "Signalen", "Enquête verschuiving",
             "Opschoonactie", "Bevindingen (concept)"} <= set(wb.sheetnames)
     assert [p.name for p in tmp_path.iterdir() if p.suffix == ".xlsx"] == []  # only where excel_uit said
+
+
+def _assert_recounted(nb: nbformat.NotebookNode, s: dict, data: Path) -> None:
+    """The organisation's before/after table, normal volume and active users, counted again with plain pandas
+    from the snapshot's files, not through zgwlib (docs/metrics.md, Evaluatie).
+
+    Go-live 1 March 2025 (meta.json), evaluation 8 months later on 1 November 2025, so the peildatum is
+    31 October 2025; vóór = the 4 months before go-live, 1 November 2024 to 28 February 2025; na = the 4 months
+    up to the peildatum, 1 July to 31 October 2025. The data begins on 1 November 2024 (aanloop 0), so a period's
+    closed zaken are those with einddatum in it that also started in it. Binnen termijn leaves zaken without
+    uiterlijke_einddatum_afdoening out. A zaaktype is tested with at least 15 closed zaken in both periods.
+    """
+    meta = json.loads((data / "meta.json").read_text(encoding="utf-8"))
+    assert (meta["invoeringsdatum"], meta["periode_van"]) == ("2025-03-01", "2024-11-01")
+    zaken = pd.read_parquet(data / "zaken.parquet")
+    namen = pd.read_parquet(data / "zaaktypen.parquet").set_index("identificatie")["omschrijving"]
+
+    def gesloten(van: str, tot: str) -> pd.DataFrame:
+        begin, eind = pd.Timestamp(van), pd.Timestamp(tot)
+        return zaken[(zaken["einddatum"] >= begin) & (zaken["einddatum"] <= eind) & (zaken["startdatum"] >= begin)]
+
+    perioden = {"voor": gesloten("2024-11-01", "2025-02-28"), "na": gesloten("2025-07-01", "2025-10-31")}
+    aantallen = pd.DataFrame({k: z["zaaktype"].value_counts() for k, z in perioden.items()}).fillna(0)
+    getoetst = aantallen[(aantallen["voor"] >= 15) & (aantallen["na"] >= 15)]
+    rijen = shown_table(nb, "Zaaktype", "Afgesloten zaken vóór → na")
+    assert sorted(r["Zaaktype"] for r in rijen) == sorted(namen[getoetst.index])
+    assert s["kerncijfers"]["Zaaktypen sneller"].endswith(f" van {len(getoetst)}")
+    for rij in rijen:
+        zaaktype = namen.index[namen == rij["Zaaktype"]][0]
+        shown_n, shown_med = rij["Afgesloten zaken vóór → na"].split(" → "), rij["Doorlooptijd mediaan (dagen)"]
+        shown_ter = rij["Binnen wettelijke termijn"].split(" (")[0].split(" → ")
+        for i, z in enumerate(perioden.values()):
+            z = z[z["zaaktype"] == zaaktype]
+            mediaan = (z["einddatum"] - z["startdatum"]).dt.days.median()
+            met = z[z["uiterlijke_einddatum_afdoening"].notna()]
+            op_tijd = 100 * (met["einddatum"] <= met["uiterlijke_einddatum_afdoening"]).mean()
+            assert dutch_number(shown_n[i]) == len(z), rij
+            assert dutch_number(shown_med.split(" → ")[i]) == mediaan, rij  # whole days or a half: shown exactly
+            assert abs(dutch_number(shown_ter[i]) - op_tijd) <= 0.5, rij  # whole percentages
+
+    # Zaken per maand (nu): the median of the zaken registered in each of the last 3 complete months up to the
+    # peildatum (August to October 2025, all after go-live), per afdeling and for the whole organisation.
+    maanden = pd.period_range("2025-08", "2025-10", freq="M")
+    per_maand = (zaken.assign(m=zaken["registratiedatum"].dt.to_period("M")).groupby(["afdeling", "m"]).size()
+                 .unstack(fill_value=0).reindex(columns=maanden, fill_value=0))
+    verwacht = per_maand.median(axis=1).to_dict() | {"Hele organisatie": per_maand.sum().median()}
+    adoptie = {r["Afdeling"]: r["Zaken per maand (nu)"] for r in shown_table(nb, "Afdeling", "Zaken per maand (nu)")}
+    assert verwacht["Hele organisatie"] > 0
+    assert {a: dutch_number(adoptie[a]) for a in verwacht} == verwacht
+    assert all(dutch_number(n) == 0 for a, n in adoptie.items() if a not in verwacht)  # staff only, no zaken
+
+    # Actieve gebruikers in the last complete month, October 2025: staff (medewerkers table) who set a status
+    # in it or were behandelaar of a zaak registered or closed in it.
+    statussen = pd.read_parquet(data / "statussen.parquet")
+    medewerkers = pd.read_parquet(data / "medewerkers.parquet")
+    begin, eind = pd.Timestamp("2025-10-01"), pd.Timestamp("2025-11-01")
+    gezet = statussen.loc[(statussen["datum_status_gezet"] >= begin) & (statussen["datum_status_gezet"] < eind),
+                          "gezet_door"]
+    reg, afg = zaken["registratiedatum"], zaken["einddatum"]
+    behandeld = zaken.loc[((reg >= begin) & (reg < eind)) | ((afg >= begin) & (afg < eind)), "behandelaar"]
+    actief = set(medewerkers["identificatie"]) & (set(gezet.dropna()) | set(behandeld.dropna()))
+    assert 0 < len(actief) < len(medewerkers)
+    assert s["kerncijfers"]["Actieve gebruikers"] == f"{len(actief)} van {len(medewerkers)}"
 
 
 def test_nbval_lax_department_without_zaken(small_sample: Path, tmp_path: Path) -> None:

@@ -1,6 +1,7 @@
 """The termijnbewaking notebook runs under plain papermill on the sample, and escapes what comes from the data.
 
-Two kernel runs: the organisation on the sample's last day (the planted late zaken must be the tiles' count), and
+Two kernel runs: the organisation on the sample's last day (the planted late zaken must be the tiles' count, and
+the tiles and the dwangsom risk must equal a plain pandas recount of the sample's zaken), and
 a department on a copy of the sample with a script tag planted in a suspended zaak's reason and a zaak URL set
 (the reason must be escaped, the links must be there).
 """
@@ -10,7 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
+import yaml
 
 from zgwlib.core.terms import SUMMARY_MIME
 from zgwlib.data.snapshot import write_snapshot
@@ -41,6 +44,26 @@ def test_papermill_organisation_shows_the_planted_late_zaken(small_sample: Path,
     k = s["kerncijfers"]
     assert (k["Over de termijn"], k["Binnen 14 dagen"], k["Opgeschort"]) == (
         geplant["te_laat"], geplant["binnen_horizon"], geplant["opgeschort"])
+    # The same figures counted again with plain pandas from the sample's file, not through zgwlib
+    # (docs/metrics.md, Termijnbewaking): open on the peildatum = registered on or before it and not closed by
+    # then; days left = uiterlijke_einddatum_afdoening - peildatum; late below 0, within the horizon 0 to 14;
+    # suspended zaken are never late. The dwangsom: days late - 14 owed, at most 42, at 23/35/45 euro a day.
+    zaken = pd.read_parquet(small_sample / "zaken.parquet")
+    peil = pd.Timestamp(geplant["peildatum"])
+    open_ = zaken[(zaken["registratiedatum"] <= peil) & (zaken["einddatum"].isna() | (zaken["einddatum"] > peil))]
+    opgeschort = open_["opschorting_indicatie"].fillna(False).astype(bool)
+    over = (open_["uiterlijke_einddatum_afdoening"] - peil).dt.days
+    te_laat, bijna = ~opgeschort & (over < 0), ~opgeschort & (over >= 0) & (over <= 14)
+    zonder = int(((te_laat | bijna) & open_["behandelaar"].isna()).sum())
+    assert min(te_laat.sum(), bijna.sum(), opgeschort.sum(), zonder) > 0
+    assert (k["Over de termijn"], k["Binnen 14 dagen"], k["Opgeschort"], k["Zonder behandelaar"]) == (
+        te_laat.sum(), bijna.sum(), opgeschort.sum(), zonder)
+    dwangsom = yaml.safe_load(PARAMETERS.read_text(encoding="utf-8"))["dwangsom_zaaktypen"]
+    dagen = (-over[te_laat & open_["zaaktype"].isin(dwangsom)] - 14).clip(0, 42)
+    euro = int((23 * dagen.clip(0, 14) + 35 * (dagen - 14).clip(0, 14) + 45 * (dagen - 28).clip(0, 14)).sum())
+    assert euro > 0 and k["Dwangsomrisico nu"] == f"€ {euro:,}".replace(",", ".")
+    markdown = "\n".join(outputs(nb, "text/markdown"))
+    assert peil == pd.Timestamp("2026-10-31") and f"Open zaken op 31 oktober 2026: {len(open_)}." in markdown
     text = "\n".join(outputs(nb, "text/html"))
     assert "Risico, geen schuld" in text and "schriftelijk in gebreke" in text and "€ 1.442" in text
     assert "Namen van behandelaars staan niet in dit rapport." in text

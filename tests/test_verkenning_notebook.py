@@ -1,7 +1,8 @@
 """The exploration notebook runs under plain papermill and under pytest --nbval-lax, on the sample.
 
 Two kernel runs in all: papermill on the zaaktype with the planted bottleneck
-(outputs checked), and nbval on another choice of parameters (afdeling, period,
+(outputs checked; its counts, lead times and bottleneck against a plain pandas
+recount of the sample's files), and nbval on another choice of parameters (afdeling, period,
 names shown) so the other branches run too.
 """
 
@@ -18,7 +19,7 @@ import pytest
 from zgwlib.core import nl
 from zgwlib.data.sources import load_snapshot
 from zgwlib.maandrapportage.selectie import last_complete_quarter
-from notebook_helpers import assert_committed_clean, outputs, run_nbval
+from notebook_helpers import assert_committed_clean, dutch_number, outputs, run_nbval, shown_table
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "verkenning.ipynb"
 PARAMETERS = ("zaaktype", "afdeling", "periode_van", "periode_tot", "data", "toon_namen", "interactief")
@@ -108,6 +109,15 @@ def test_papermill_run_shows_no_dropdowns_and_answers_how_last_quarter_went(
     rich = "\n".join(outputs(nb, "text/html"))
     assert f"<strong>De hele organisatie, {nl.maand(van)} tot en met {nl.maand(tot)}</strong>" in rich
     assert re.search(rf"<td>Ontvangen zaken</td>\s*<td>{re.escape(nl.getal(verwacht))}</td>", rich), rich[-3000:]
+    # Closed: einddatum in one of its months; open at its end: registered on or before its last day and not
+    # closed by then (docs/metrics.md, the monthly report's definitions over a span of months).
+    eind = pd.Period(tot, freq="M").end_time.normalize()
+    afgesloten = int(z["einddatum"].dt.strftime("%Y-%m").between(van, tot).sum())
+    open_eind = int(((z["registratiedatum"] <= eind) & (z["einddatum"].isna() | (z["einddatum"] > eind))).sum())
+    kwartaal = {r["label"]: r["tekst"] for r in shown_table(nb, "label", "tekst")}
+    assert afgesloten > 0 and open_eind > 0
+    assert (kwartaal["Afgesloten zaken"], kwartaal["Open aan het eind van de periode"]) == (
+        nl.getal(afgesloten), nl.getal(open_eind))
 
 
 def test_papermill_run_escapes_free_text_and_shows_no_names(
@@ -150,3 +160,57 @@ def test_papermill_on_a_source_without_documents(sample_without_documents: Path,
             waarde = cellen.get("gesloten zonder documenten", cellen.get("zonder documenten"))
             assert waarde == "–", cellen
     assert "Zonder documentgegevens is *zonder documenten* onbekend" in markdown
+
+
+MAANDEN = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+           "november", "december")
+
+
+def test_papermill_run_shows_the_zaaktypes_counts_lead_times_and_bottleneck_as_recounted(
+    executed: tuple[nbformat.NotebookNode, dict], small_sample: Path
+) -> None:
+    # The figures of the selected zaaktype counted again with plain pandas from the sample's files, not through
+    # zgwlib (docs/metrics.md, Verkenning): no afdeling and no period chosen, so every zaak of the zaaktype.
+    nb, meta = executed
+    knel = meta["sample"]["geplant"]["knelpunt_status"]
+    zaken = pd.read_parquet(small_sample / "zaken.parquet")
+    gekozen = zaken[zaken["zaaktype"] == knel["zaaktype"]]
+    assert len(gekozen) > 100
+    rich = "\n".join(outputs(nb, "text/html"))
+    assert f"{nl.getal(len(gekozen))} zaken van zaaktype " in rich
+
+    # Lead time per month of registration: zaken, closed, open; the median of einddatum - startdatum in days of
+    # the closed ones; binnen wettelijke termijn among closed zaken with an uiterlijke_einddatum_afdoening.
+    gekozen = gekozen.assign(maand=gekozen["registratiedatum"].dt.to_period("M"),
+                             dagen=(gekozen["einddatum"] - gekozen["startdatum"]).dt.days)
+    rijen = shown_table(nb, "maand van registratie", "mediane doorlooptijd")
+    assert [r["maand van registratie"] for r in rijen] == [
+        f"{MAANDEN[p.month - 1]} {p.year}" for p in sorted(gekozen["maand"].unique())]
+    for rij, (_, z) in zip(rijen, sorted(gekozen.groupby("maand"), key=lambda g: g[0]), strict=True):
+        dicht = z[z["einddatum"].notna()]
+        assert [dutch_number(rij[k]) for k in ("zaken", "afgesloten", "open")] == [
+            len(z), len(dicht), len(z) - len(dicht)], rij
+        if len(dicht):
+            # Shown in whole days: a median of n + ½ may be rounded either way.
+            assert abs(dutch_number(rij["mediane doorlooptijd"]) - dicht["dagen"].median()) <= 0.5, rij
+            met = dicht[dicht["uiterlijke_einddatum_afdoening"].notna()]
+            op_tijd = 100 * (met["einddatum"] <= met["uiterlijke_einddatum_afdoening"]).mean()
+            assert abs(dutch_number(rij["binnen wettelijke termijn"]) - op_tijd) <= 0.05, rij
+        else:
+            assert rij["mediane doorlooptijd"] == "–", rij
+
+    # The bottleneck's median wachttijd: per zaak its statuses ordered by time, then volgnummer; the time from
+    # getting the status to getting the next one, in days. Open zaken whose latest status it is are "nu".
+    statussen = pd.read_parquet(small_sample / "statussen.parquet")
+    log = statussen[statussen["zaak"].isin(gekozen["identificatie"])].sort_values(
+        ["zaak", "datum_status_gezet", "volgnummer"])
+    volgende = log.groupby("zaak")["datum_status_gezet"].shift(-1)
+    wacht = ((volgende - log["datum_status_gezet"]).dt.total_seconds() / 86400)[log["statustype"] ==
+                                                                                knel["statustype"]].dropna()
+    laatste = log.groupby("zaak").tail(1)
+    nu = laatste["zaak"][laatste["statustype"] == knel["statustype"]].isin(
+        gekozen.loc[gekozen["einddatum"].isna(), "identificatie"]).sum()
+    zin = next(h for h in outputs(nb, "text/html") if "Knelpunt: " in h)
+    mediaan = re.search(r"mediaan ([\d.,]+) dagen", zin).group(1)
+    assert abs(dutch_number(mediaan) - wacht.median()) <= 0.05, (zin, wacht.median())
+    assert nu > 0 and f"Op dit moment staan er {nl.getal(nu)} open zaken in deze status." in zin
