@@ -35,6 +35,7 @@ from zgwlib.evaluatie import excel
 from zgwlib.evaluatie import findings
 from zgwlib.evaluatie import teksten
 from zgwlib import style as plots
+from zgwlib.core import xlsx
 from zgwlib.core.errors import UsageError
 from zgwlib.evaluatie.analysis import (
     ACHTER, GEADOPTEERD, GEEN_VERSCHIL, GEEN_ZAKEN, OVERIGE, SNELLER, TE_WEINIG, WEINIG_VOLUME, Instellingen,
@@ -483,11 +484,11 @@ def test_excel_export_is_atomic(ev: ev_mod.Evaluatie, tmp_path: Path, monkeypatc
     target = tmp_path / "bijlage.xlsx"
     target.write_bytes(b"de vorige versie")
 
-    def kapot(self: object, filename: str) -> None:
-        Path(filename).write_bytes(b"half")
+    def kapot(out: object, frame: object, procent: object) -> None:
+        out.write(b"<worksheet>half")  # type: ignore[attr-defined]
         raise OSError("schijf vol")
 
-    monkeypatch.setattr(openpyxl.Workbook, "save", kapot)
+    monkeypatch.setattr(xlsx, "_write_sheet", kapot)
     with pytest.raises(OSError, match="schijf vol"):
         excel.export_excel(ev, target)
     assert target.read_bytes() == b"de vorige versie"

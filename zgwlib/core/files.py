@@ -22,10 +22,8 @@ usual umask 022), not the 0600/0700 of :mod:`tempfile`, so a web server serving
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import json
-import math
 import os
 import shutil
 import tempfile
@@ -35,6 +33,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from zgwlib.core import xlsx
 from zgwlib.core.terms import BIJLAGEN_ENV
 
 from zgwlib.core.errors import OutputError
@@ -388,78 +387,15 @@ def plek(pad: str | os.PathLike[str]) -> str:
     return str(pad.resolve())
 
 
-def _cell(v: Any) -> Any:
-    """A value as openpyxl writes it: missing as an empty cell, numpy and pandas types as Python's."""
-    import numpy as np
-    import pandas as pd
-
-    if v is None or v is pd.NA or v is pd.NaT:
-        return None
-    if isinstance(v, float) and math.isnan(v):
-        return None
-    if isinstance(v, (np.bool_, bool)):
-        return bool(v)
-    if isinstance(v, np.integer):
-        return int(v)
-    if isinstance(v, np.floating):
-        return None if np.isnan(v) else float(v)
-    if isinstance(v, pd.Timestamp):
-        return v.to_pydatetime()
-    if isinstance(v, (list, tuple, dict)):
-        return str(v)
-    return v
-
-
 def write_workbook(sheets: Mapping[str, Any], target: str | os.PathLike[str],
                    procent: Callable[[str], bool] = lambda kop: "aandeel" in kop) -> Path:
     """Write DataFrames as the sheets of one ``.xlsx`` file, atomically (a failed write keeps the old file).
 
     Headers bold, the first row frozen, numbers kept as numbers (a float column whose header ``procent``
     accepts as a percentage), dates as dates, and text from the data always as text: a cell such as
-    ``=SUM(A1)`` is never a formula.
+    ``=SUM(A1)`` is never a formula. Written by :mod:`zgwlib.core.xlsx`, a million rows in seconds.
     """
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
     target = Path(target)
-    # Write-only mode streams the rows to the file: a 20,000-row destruction list in 2.7 s instead of 3.8 s, and
-    # without holding every cell as an object. Widths and the frozen header row are set before the first row.
-    wb = Workbook(write_only=True)
-    for naam, frame in sheets.items():
-        ws = wb.create_sheet(str(naam)[:31])  # Excel's longest sheet name
-        for i, kolom in enumerate(frame.columns, start=1):
-            breed = max([len(str(kolom))] + [len(str(v)) for v in frame[kolom].head(200)])
-            ws.column_dimensions[get_column_letter(i)].width = min(max(10, breed + 2), 60)
-        ws.freeze_panes = "A2"
-        bold = Font(bold=True)
-        header = []
-        for kolom in frame.columns:
-            cell = WriteOnlyCell(ws, value=str(kolom))
-            cell.font = bold
-            header.append(cell)
-        ws.append(header)
-        formats = ["0.0%" if procent(str(kolom)) else "0.0" for kolom in frame.columns]
-        for row in frame.itertuples(index=False):
-            cells = []
-            for value, number_format in zip(row, formats):
-                value = _cell(value)
-                if isinstance(value, str) and value.startswith("="):
-                    cell = WriteOnlyCell(ws, value=value)
-                    cell.data_type = "s"  # text such as "=SUM(...)" from the data stays text
-                elif isinstance(value, float):
-                    cell = WriteOnlyCell(ws, value=value)
-                    cell.number_format = number_format
-                else:
-                    cell = value
-                cells.append(cell)
-            ws.append(cells)
-    try:
-        with atomic_file(target) as tmp:
-            wb.save(tmp)
-    finally:
-        for ws in wb.worksheets:  # a failed save leaves openpyxl's streaming row writers open
-            with contextlib.suppress(Exception):
-                ws.close()
+    with atomic_file(target) as tmp:
+        xlsx.write_xlsx(dict(sheets), tmp, procent)
     return target
