@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 import os
+from pathlib import Path
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -180,17 +181,18 @@ def load(data: str | os.PathLike[str] | None = "voorbeeld") -> Gegevens:
     """Read a snapshot (``"voorbeeld"``: the built-in sample) for the borging report: the tables and columns of
     :data:`KOLOMMEN`."""
     snap = load_snapshot(data, list(KOLOMMEN), columns={k: v for k, v in KOLOMMEN.items() if v is not None})
-    return prepare(snap)
+    return prepare(snap, bron=snap.path)
 
 
-def prepare(snapshot: Snapshot) -> Gegevens:
-    """The report's data from a loaded snapshot (a missing ``activiteiten`` table counts as empty)."""
+def prepare(snapshot: Snapshot, bron: Path | None = None) -> Gegevens:
+    """The report's data from a loaded snapshot (a missing ``activiteiten`` table counts as empty); ``bron``: the
+    folder it was read from, unchanged (see :func:`zgwlib.maandrapportage.figures.prepare`)."""
     act = snapshot.tables.get("activiteiten")
     if act is None:
         act = pd.DataFrame({c: pd.Series([], dtype="str") for c in
                             ("datum", "soort", "afdeling", "team", "deelnemers", "onderwerp", "vraag")})
         act["datum"] = pd.Series([], dtype="datetime64[us]")
-    return Gegevens(snapshot, maandfiguren.prepare(snapshot), act.reset_index(drop=True))
+    return Gegevens(snapshot, maandfiguren.prepare(snapshot, bron=bron), act.reset_index(drop=True))
 
 
 def heeft_activiteiten(g: Gegevens) -> bool:

@@ -1,7 +1,8 @@
 """Figures computed once and read many times: a folder of Parquet files keyed by the snapshot and the settings.
 
 Every department's report needs some figures of the whole organisation (the month table of every department, the
-cleanup's table per department, the archive's incomplete dossiers); ``zgw run`` starts one kernel per report and
+cleanup's table per department, the archive's incomplete dossiers, the row numbers that link statuses and documents
+to their zaak); ``zgw run`` starts one kernel per report and
 department, and each would compute them again. Under ``zgw run`` the runner gives the kernels a cache folder in the
 environment variable :data:`~zgwlib.core.terms.CACHE_MAP_ENV`; :func:`cached_frame` then computes a table once and
 the other kernels read it. Outside ``zgw run`` (a notebook in JupyterLab) the variable is not set and

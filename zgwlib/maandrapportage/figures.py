@@ -324,12 +324,10 @@ def load(data: str | os.PathLike[str] | None = "voorbeeld") -> Basis:
     ``"voorbeeld"``: the built-in sample municipality.
     """
     snap = load_snapshot(data, list(KOLOMMEN), columns={k: v for k, v in KOLOMMEN.items() if v is not None})
-    basis = prepare(snap)
-    basis.bron = snap.path
-    return basis
+    return prepare(snap, bron=snap.path)
 
 
-def prepare(snapshot: Any) -> Basis:
+def prepare(snapshot: Any, bron: Path | None = None) -> Basis:
     """Derive every per-zaak fact once (see :class:`Basis`).
 
     Identificaties become row numbers once (:func:`zgwlib.maandrapportage.facts.posities`), so
@@ -339,6 +337,10 @@ def prepare(snapshot: Any) -> Basis:
     ----------
     snapshot : Snapshot
         Needs the tables zaken, statussen, documenten, medewerkers and zaaktypen.
+    bron : path, optional
+        The snapshot folder the tables were read from, unchanged. Only then may the organisation-wide tables and
+        the row numbers come from the run's cache (:mod:`zgwlib.core.cache`): every department's kernel reads the
+        same files, and on a 2,000,000-zaak snapshot matching the identificaties takes seconds of each kernel.
     """
     t = snapshot.tables
     zaken, statussen, documenten = t["zaken"], t["statussen"], t["documenten"]
@@ -357,8 +359,7 @@ def prepare(snapshot: Any) -> Basis:
         norm = z[target].to_numpy("datetime64[us]")
         z[col] = np.where(gesloten & ~np.isnat(norm), (eind <= norm).astype("float64"), np.nan)
 
-    status_zaak, doc_zaak = facts.posities(z["identificatie"], statussen["zaak"], documenten["zaak"])
-    beh_mw, st_mw = facts.posities(mw["identificatie"], z["behandelaar"], statussen["gezet_door"])
+    status_zaak, st_mw, doc_zaak, beh_mw = _rijnummers(bron, z, statussen, documenten, mw)
     mw["nooit_actief"] = facts.nooit_actief(mw, z, statussen, beh_mw, st_mw)
     meta = dict(getattr(snapshot, "meta", {}) or {})
     documentgegevens = has_document_data(meta)
@@ -406,7 +407,32 @@ def prepare(snapshot: Any) -> Basis:
     per_maand = pd.Series(m_doc).value_counts()
     return Basis(z, statussen[st_cols], mw, t["zaaktypen"], docs, per_maand,
                  maand_index(statussen["datum_status_gezet"]), st_mw, afdelingen, peil.normalize(), meta,
-                 status_zaak=status_zaak, documentgegevens=documentgegevens)
+                 status_zaak=status_zaak, documentgegevens=documentgegevens, bron=bron)
+
+
+def _rijnummers(bron: Path | None, zaken: pd.DataFrame, statussen: pd.DataFrame, documenten: pd.DataFrame,
+                medewerkers: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Row numbers: of each status's zaak and setter, each document's zaak and each zaak's behandelaar (-1: none).
+
+    Computed once per ``zgw run`` and snapshot (:func:`zgwlib.core.cache.cached_frame`; outside a run simply
+    computed): the same for every department's report.
+    """
+    def per_status() -> pd.DataFrame:
+        zaak, = facts.posities(zaken["identificatie"], statussen["zaak"])
+        door, = facts.posities(medewerkers["identificatie"], statussen["gezet_door"])
+        return pd.DataFrame({"zaak": zaak, "gezet_door": door})
+
+    def per_document() -> pd.DataFrame:
+        return pd.DataFrame({"zaak": facts.posities(zaken["identificatie"], documenten["zaak"])[0]})
+
+    def per_zaak() -> pd.DataFrame:
+        return pd.DataFrame({"behandelaar": facts.posities(medewerkers["identificatie"], zaken["behandelaar"])[0]})
+
+    st = cached_frame("rijnummers-statussen", bron, (), per_status)
+    doc = cached_frame("rijnummers-documenten", bron, (), per_document)
+    beh = cached_frame("rijnummers-zaken", bron, (), per_zaak)
+    return (st["zaak"].to_numpy(np.int64), st["gezet_door"].to_numpy(np.int64), doc["zaak"].to_numpy(np.int64),
+            beh["behandelaar"].to_numpy(np.int64))
 
 
 # --------------------------------------------------------------------------- aggregation (one definition each)
