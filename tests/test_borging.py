@@ -23,6 +23,7 @@ import pytest
 
 from zgwlib.borging import display as view
 from zgwlib.borging import figures
+from zgwlib.core.terms import CACHE_MAP_ENV
 from zgwlib.data import contract
 from zgwlib.data.snapshot import Snapshot
 from zgwlib.data.sources import load_snapshot
@@ -374,3 +375,20 @@ def test_without_activiteiten_the_notebook_says_what_to_record_and_runs(small_sa
     assert "docs/activiteiten-voorbeeld.xlsx" in text and "nog geen effect te meten" in text
     assert outputs(nb, "application/vnd.zgw.summary+json")[-1]["kerncijfers"] == {"Activiteiten": "nog niets vastgelegd"}
     assert load_snapshot(data, ["activiteiten"]).activiteiten.empty
+
+
+def test_a_team_has_the_same_effect_in_its_departments_report_as_in_the_organisations_with_or_without_the_cache(
+        small_sample: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    g = figures.load(small_sample)
+    org = figures.effect(g, "2026-10")
+    afd = org["afdeling"].iloc[0]
+    own = figures.effect(g, "2026-10", afdeling=afd)
+    assert 0 < len(own) < len(org)
+    pd.testing.assert_frame_equal(own, org[org["afdeling"] == afd].reset_index(drop=True))
+    # Under zgw run the organisation's table is computed by the first kernel and read by the others.
+    monkeypatch.setenv(CACHE_MAP_ENV, str(tmp_path))
+    cached = figures.load(small_sample)
+    first, second = (figures.effect(cached, "2026-10", afdeling=afd) for _ in range(2))
+    assert len(list(tmp_path.glob("borging-effect-*.parquet"))) == 1
+    pd.testing.assert_frame_equal(first, own)
+    pd.testing.assert_frame_equal(second, own)

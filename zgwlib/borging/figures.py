@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from zgwlib.core import nl
+from zgwlib.core.cache import cached_frame
 from zgwlib.core.periods import maand_einde, maand_index, periode_index, periode_tekst
 from zgwlib.core.terms import GEEN_TEAM, ORGANISATIE
 from zgwlib.data.contract import ACTIVITEIT_SOORT
@@ -443,13 +444,22 @@ def effect(g: Gegevens, periode: str, instellingen: Instellingen | None = None,
         ``n_voor``, ``n_na``, ``n_vergelijking_voor``, ``n_vergelijking_na``, ``maanden_na``,
         ``vergelijkingsteams`` and ``oordeel`` (``"beter"``, ``"slechter"``, :data:`GEEN_VERSCHIL` or
         :data:`TE_WEINIG`). Empty when no team had a training or buddy early enough.
+
+    A department's rows are the organisation's rows of its teams: every team gets the same figures and the same
+    bootstrap interval in every report. Under ``zgw run`` the organisation's table is computed once per run
+    (:mod:`zgwlib.core.cache`).
     """
     inst = instellingen or Instellingen()
+    alle = cached_frame("borging-effect", g.basis.bron, (periode, inst), lambda: _effect_organisatie(g, periode, inst))
+    return _afdeling(alle, afdeling).reset_index(drop=True)
+
+
+def _effect_organisatie(g: Gegevens, periode: str, inst: Instellingen) -> pd.DataFrame:
     mp = periode_index(periode)
     alle = team_acties(g, _tot(periode))
     eerste = alle.groupby(["afdeling", "team"], sort=False).head(1).reset_index(drop=True)
     eerste = eerste.assign(maand=maand_index(eerste["datum"]))
-    behandeld = _afdeling(eerste[eerste["maand"] <= mp - 1], afdeling)
+    behandeld = eerste[eerste["maand"] <= mp - 1]
     if not len(behandeld):
         return pd.DataFrame({c: [] for c in _EFFECT_KOLOMMEN})
     e = _effect_gegevens(g, eerste, int(behandeld["maand"].min()) - inst.venster_maanden, mp)
