@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from zgwlib.core import nl
-from zgwlib.core.cache import cached_frame
+from zgwlib.core.cache import cache_folder, cached_frame
 from zgwlib.maandrapportage import facts
 from zgwlib.maandrapportage.facts import dagen_sinds_laatste_status, index_in, open_op, open_over_termijn
 from zgwlib.core.errors import UsageError
@@ -359,7 +359,9 @@ def prepare(snapshot: Any, bron: Path | None = None) -> Basis:
         norm = z[target].to_numpy("datetime64[us]")
         z[col] = np.where(gesloten & ~np.isnat(norm), (eind <= norm).astype("float64"), np.nan)
 
-    status_zaak, st_mw, doc_zaak, beh_mw = _rijnummers(bron, z, statussen, documenten, mw)
+    # The row numbers are checked when read from the cache, so any snapshot read from a folder may use it.
+    status_zaak, st_mw, doc_zaak, beh_mw = _rijnummers(bron or getattr(snapshot, "path", None), z, statussen,
+                                                       documenten, mw)
     mw["nooit_actief"] = facts.nooit_actief(mw, z, statussen, beh_mw, st_mw)
     meta = dict(getattr(snapshot, "meta", {}) or {})
     documentgegevens = has_document_data(meta)
@@ -414,25 +416,31 @@ def _rijnummers(bron: Path | None, zaken: pd.DataFrame, statussen: pd.DataFrame,
                 medewerkers: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Row numbers: of each status's zaak and setter, each document's zaak and each zaak's behandelaar (-1: none).
 
-    Computed once per ``zgw run`` and snapshot (:func:`zgwlib.core.cache.cached_frame`; outside a run simply
-    computed): the same for every department's report.
+    Computed once per ``zgw run`` and snapshot folder ``bron`` (:func:`zgwlib.core.cache.cached_frame`; outside a
+    run simply computed): the same for every department's report and every report. Numbers read from the cache
+    are checked against these tables (:func:`zgwlib.maandrapportage.facts.posities_kloppen`) and computed again
+    when the tables were changed in memory after reading.
     """
-    def per_status() -> pd.DataFrame:
-        zaak, = facts.posities(zaken["identificatie"], statussen["zaak"])
-        door, = facts.posities(medewerkers["identificatie"], statussen["gezet_door"])
-        return pd.DataFrame({"zaak": zaak, "gezet_door": door})
+    zid, mid = zaken["identificatie"], medewerkers["identificatie"]
+    delen = (  # (name, columns: (pool, column) per row-number column)
+        ("statussen", {"zaak": (zid, statussen["zaak"]), "gezet_door": (mid, statussen["gezet_door"])}),
+        ("documenten", {"zaak": (zid, documenten["zaak"])}),
+        ("zaken", {"behandelaar": (mid, zaken["behandelaar"])}),
+    )
+    uit: dict[tuple[str, str], np.ndarray] = {}
+    for naam, kolommen in delen:
+        def compute(kolommen: dict[str, tuple[Any, pd.Series]] = kolommen) -> pd.DataFrame:
+            return pd.DataFrame({k: facts.posities(pool, kolom)[0] for k, (pool, kolom) in kolommen.items()})
 
-    def per_document() -> pd.DataFrame:
-        return pd.DataFrame({"zaak": facts.posities(zaken["identificatie"], documenten["zaak"])[0]})
-
-    def per_zaak() -> pd.DataFrame:
-        return pd.DataFrame({"behandelaar": facts.posities(medewerkers["identificatie"], zaken["behandelaar"])[0]})
-
-    st = cached_frame("rijnummers-statussen", bron, (), per_status)
-    doc = cached_frame("rijnummers-documenten", bron, (), per_document)
-    beh = cached_frame("rijnummers-zaken", bron, (), per_zaak)
-    return (st["zaak"].to_numpy(np.int64), st["gezet_door"].to_numpy(np.int64), doc["zaak"].to_numpy(np.int64),
-            beh["behandelaar"].to_numpy(np.int64))
+        frame = cached_frame(f"rijnummers-{naam}", bron, (), compute)
+        gelezen = bron is not None and cache_folder() is not None  # else computed just now
+        if gelezen and not all(facts.posities_kloppen(pool, kolom, frame[k].to_numpy(np.int64))
+                               for k, (pool, kolom) in kolommen.items()):
+            frame = compute()
+        for k in kolommen:
+            uit[(naam, k)] = frame[k].to_numpy(np.int64)
+    return (uit[("statussen", "zaak")], uit[("statussen", "gezet_door")], uit[("documenten", "zaak")],
+            uit[("zaken", "behandelaar")])
 
 
 # --------------------------------------------------------------------------- aggregation (one definition each)
