@@ -743,7 +743,8 @@ def _rijen(frame: pd.DataFrame, kolommen: dict[str, Any]) -> list[list[str]]:
 
 
 def _pct(v: Any) -> str:
-    return nl.procent(v, 0)
+    # One decimal: a zaaktype listed for "more than 5%" must not show "5%".
+    return nl.procent(v, 1)
 
 
 def _getal(v: Any) -> str:
@@ -808,9 +809,10 @@ def keyuser_agenda(g: Gegevens, periode: str, instellingen: Instellingen | None 
            "aandeel_zonder_resultaat": ("Zonder resultaat", _pct)}
     items.append({"titel": "Zaaktypen die vaak zonder documenten of resultaat worden afgesloten",
                   "cijfer": nl.getal(len(onv)),
-                  "toelichting": f"Meer dan {nl.procent(inst.onvolledig_drempel, 0)} van de afgesloten zaken "
-                                 f"({periode_tekst_nl}) had geen documenten of geen resultaat: past het zaaktype of "
-                                 "de sjabloon bij het werk?",
+                  "toelichting": f"Zaaktypen waarvan meer dan {nl.procent(inst.onvolledig_drempel, 0)} van de "
+                                 f"afgesloten zaken ({periode_tekst_nl}) geen documenten had, of meer dan "
+                                 f"{nl.procent(inst.onvolledig_drempel, 0)} geen resultaat: past het zaaktype of de "
+                                 "sjabloon bij het werk?",
                   "kolommen": [h for h, _ in kol.values()], "rijen": _rijen(onv, kol)})
 
     rows = []

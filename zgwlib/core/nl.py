@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -46,7 +47,12 @@ def getal(value: float | int | None, decimalen: int = 0, leeg: str = "–") -> s
     """
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return leeg
-    text = f"{float(value):,.{decimalen}f}"
+    # A half rounds up (228,5 days -> 229), as Dutch readers and Excel do; Python's formatting would round it to
+    # the even neighbour. From the float's shortest text, so 2,675 is a half and not 2,67499999...
+    number = float(value)
+    exact = (Decimal(repr(number)).quantize(Decimal(1).scaleb(-decimalen), rounding=ROUND_HALF_UP)
+             if math.isfinite(number) else number)
+    text = f"{exact:,.{decimalen}f}"
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
