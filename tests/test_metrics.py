@@ -169,7 +169,7 @@ def test_tiles_compare_with_last_month_and_the_same_month_last_year(tabel: pd.Da
     d = kern.loc["doorlooptijd_mediaan"]
     assert (d["vorig_jaar"], d["verschil_jaar"], d["oordeel_jaar"]) == (5, -4.5, "beter")
     assert d["tekst_jaar"] == "−4,5 dagen"
-    assert d["tekst"] == "0 dagen"  # a tile shows whole days (0,5 rounds to even)
+    assert d["tekst"] == "1 dag"  # a tile shows whole days; 0,5 rounds up (docs/metrics.md)
     op = kern.loc["open_einde_maand"]
     assert (op["verschil_maand"], op["oordeel_maand"], op["tekst_maand"]) == (0, "gelijk", "±0")
 
