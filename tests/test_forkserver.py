@@ -6,6 +6,7 @@ that forks its kernels with the committed ones.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -58,7 +59,10 @@ def server() -> Iterator[tuple[forkserver.ForkServer, list[str]]]:
     assert not s.folder.exists()  # its socket folder is removed
 
 
-def start_forked(server: forkserver.ForkServer, tmp_path: Path) -> tuple[KernelManager, object]:
+@contextlib.contextmanager
+def forked_kernel(server: forkserver.ForkServer, tmp_path: Path,
+                  now: bool = False) -> Iterator[tuple[KernelManager, object]]:
+    """A kernel forked from ``server`` in ``tmp_path``, ready, and its client; shut down afterwards."""
     class Forked(KernelManager):
         def format_kernel_cmd(self, extra_arguments=None):  # noqa: ANN001, ANN202
             return server.kernel_cmd(super().format_kernel_cmd(extra_arguments))
@@ -67,8 +71,13 @@ def start_forked(server: forkserver.ForkServer, tmp_path: Path) -> tuple[KernelM
     km.start_kernel(cwd=str(tmp_path), env={**kernel_environment(), "ZGW_TEST_MARK": "per kernel"})
     kc = km.client()
     kc.start_channels()
-    kc.wait_for_ready(timeout=30)
-    return km, kc
+    try:
+        kc.wait_for_ready(timeout=30)
+        yield km, kc
+    finally:
+        kc.stop_channels()
+        if km.has_kernel:
+            km.shutdown_kernel(now=now)
 
 
 def evaluate(kc, code: str, timeout: float = 30) -> object:  # noqa: ANN001
@@ -84,14 +93,10 @@ def evaluate(kc, code: str, timeout: float = 30) -> object:  # noqa: ANN001
 def test_a_forked_kernel_is_a_child_of_the_server_with_its_modules_loaded_and_its_own_folder_and_environment(
         server, tmp_path: Path) -> None:
     s, _ = server
-    km, kc = start_forked(s, tmp_path)
-    try:
+    with forked_kernel(s, tmp_path) as (_, kc):
         got = evaluate(kc, "[__import__('os').getppid(), 'pandas' in __import__('sys').modules, "
                            "__import__('os').getcwd(), __import__('os').environ.get('ZGW_TEST_MARK')]")
-        assert got == [s.process.pid, True, str(tmp_path), "per kernel"]
-    finally:
-        kc.stop_channels()
-        km.shutdown_kernel(now=False)
+    assert got == [s.process.pid, True, str(tmp_path), "per kernel"]
 
 
 @linux_only
@@ -101,20 +106,15 @@ def test_two_forked_kernels_draw_different_random_numbers(server, tmp_path: Path
     draws = []
     for i in range(2):
         (tmp_path / str(i)).mkdir()
-        km, kc = start_forked(s, tmp_path / str(i))
-        try:
+        with forked_kernel(s, tmp_path / str(i)) as (_, kc):
             draws.append(evaluate(kc, "__import__('numpy').random.rand(3).tolist()"))
-        finally:
-            kc.stop_channels()
-            km.shutdown_kernel(now=False)
     assert draws[0] != draws[1]
 
 
 @linux_only
 def test_an_interrupt_reaches_a_forked_kernel(server, tmp_path: Path) -> None:
     s, _ = server
-    km, kc = start_forked(s, tmp_path)
-    try:
+    with forked_kernel(s, tmp_path, now=True) as (km, kc):
         msg_id = kc.execute("import time; time.sleep(60)")
         time.sleep(0.5)
         start = time.monotonic()
@@ -123,34 +123,25 @@ def test_an_interrupt_reaches_a_forked_kernel(server, tmp_path: Path) -> None:
         assert reply["parent_header"]["msg_id"] == msg_id
         assert reply["content"]["status"] == "error" and reply["content"]["ename"] == "KeyboardInterrupt"
         assert time.monotonic() - start < 10
-    finally:
-        kc.stop_channels()
-        km.shutdown_kernel(now=True)
 
 
 @linux_only
 def test_a_forked_kernel_stops_when_its_launcher_is_killed(server, tmp_path: Path) -> None:
     # zgw run kills the launcher it knows (Ctrl-C); the kernel it stands for must not live on.
     s, _ = server
-    km, kc = start_forked(s, tmp_path)
-    try:
+    with forked_kernel(s, tmp_path, now=True) as (km, kc):
         pid = evaluate(kc, "__import__('os').getpid()")
         assert alive(pid)
         os.kill(km.provisioner.process.pid, signal.SIGKILL)
         assert wait_until(lambda: not alive(pid)), "the forked kernel outlived its launcher"
-    finally:
-        kc.stop_channels()
-        km.shutdown_kernel(now=True)
 
 
 @linux_only
 def test_a_kernel_shut_down_the_usual_way_ends_its_launcher(server, tmp_path: Path) -> None:
     s, _ = server
-    km, kc = start_forked(s, tmp_path)
-    launcher = km.provisioner.process
-    pid = evaluate(kc, "__import__('os').getpid()")
-    kc.stop_channels()
-    km.shutdown_kernel(now=False)
+    with forked_kernel(s, tmp_path) as (km, kc):
+        launcher = km.provisioner.process
+        pid = evaluate(kc, "__import__('os').getpid()")
     assert launcher.poll() is not None and not alive(pid)
 
 
