@@ -269,6 +269,67 @@ def test_attention_list_order() -> None:
     assert len(cleanup.aandacht(prog, cleanup.voortgang(reg, doel, TOT), maximum=2)) == 2
 
 
+def test_amounts_read_in_whole_dossiers_and_metres_with_one_decimal_only_when_needed() -> None:
+    assert cleanup.hoeveel(12.5, M) == "12,5 m" and cleanup.hoeveel(12.0, M) == "12 m"
+    # 12.04 m is 12,0 to one decimal: shown whole. 1234.56 m keeps its one decimal, Dutch thousands.
+    assert cleanup.hoeveel(12.04, M) == "12 m" and cleanup.hoeveel(1234.56, M) == "1.234,6 m"
+    assert cleanup.hoeveel(7.4, D) == "7 dossiers" and cleanup.hoeveel(1234.0, D) == "1.234 dossiers"
+
+
+def test_each_verdict_explains_itself_in_one_full_dutch_sentence() -> None:
+    p = cleanup.prognose(REG, DOEL, TOT).set_index("afdeling")["toelichting"]
+    # A: 30 of 100 m done, 30 m in the 52 days since its first processing (10 May): 30/52 m a day, ~4 m a week;
+    # 70 m left takes ceil(70 * 52 / 30) = 122 days: 30 October.
+    assert p["A"] == ("Bij het huidige tempo (4 m per week) is het klaar op 30 oktober 2025, vóór de streefdatum "
+                      "31 december 2025.")
+    assert p["B"] == ("Alles is verwerkt. Er is 10 m méér verwerkt dan geïnventariseerd: controleer de registratie "
+                      "of de startvoorraad.")
+    assert p["C"] == "Er is geen startvoorraad vastgelegd, dus voortgang en prognose zijn niet te bepalen."
+    assert p["D"] == "Er is nog niets geregistreerd; 30 m moet vóór 1 maart 2026 verwerkt zijn."
+    # D past its target with nothing ever processed: no pace to mention.
+    assert cleanup.prognose(REG, DOEL, TS("2026-03-02")).set_index("afdeling").at["D", "toelichting"] == (
+        "De streefdatum 1 maart 2026 is verstreken en er is nog 30 m te doen.")
+
+
+def test_a_department_done_to_the_metre_is_done_without_a_surplus() -> None:
+    reg = registraties([("K", "2025-06-01", "vernietigd", M, 40.0)])
+    r = rij(cleanup.prognose(reg, doelen([("K", 40.0, None, "2025-12-31")]), TOT), "K")
+    assert (r["oordeel"], r["toelichting"], r["overmeld"], r["te_doen"]) == (cleanup.KLAAR, "Alles is verwerkt.", 0.0,
+                                                                            0.0)
+
+
+def test_without_a_target_date_the_forecast_is_told_when_there_is_a_pace() -> None:
+    # G: 60 m, 1 m a day from 1 June (30 days): 30 m left, 30 days at 1 m a day -> 30 July.
+    reg = registraties(dagelijks("G", "2025-06-01", 30, 1.0))
+    assert rij(cleanup.prognose(reg, doelen([("G", 60.0, None, None)]), TOT), "G")["toelichting"] == (
+        "Er is geen streefdatum vastgelegd; nog 30 m te doen. Bij het huidige tempo is het klaar op 30 juli 2025.")
+    # H: nothing processed yet, so nothing to forecast.
+    h = rij(cleanup.prognose(REG, doelen([("H", 60.0, None, None)]), TOT), "H")
+    assert h["toelichting"] == "Er is geen streefdatum vastgelegd; nog 60 m te doen."
+
+
+def test_no_recent_pace_is_told_with_the_window_in_weeks() -> None:
+    # P processed 10 m on 1 March, nothing in the 8 weeks (56 days) before 30 June; 40 m left.
+    reg = registraties([("P", "2025-03-01", "vernietigd", M, 10.0)])
+    assert rij(cleanup.prognose(reg, doelen([("P", 50.0, None, "2025-12-31")]), TOT), "P")["toelichting"] == (
+        "In de laatste 8 weken is niets verwerkt; nog 40 m te doen vóór 31 december 2025.")
+    assert rij(cleanup.prognose(reg, doelen([("P", 50.0, None, "2025-06-01")]), TOT), "P")["toelichting"] == (
+        "De streefdatum 1 juni 2025 is verstreken en er is nog 40 m te doen. In de laatste 8 weken is niets "
+        "verwerkt.")
+    vier = cleanup.Instellingen(tempo_venster_dagen=28)
+    assert rij(cleanup.prognose(reg, doelen([("P", 50.0, None, "2025-12-31")]), TOT, vier), "P")[
+        "toelichting"].startswith("In de laatste 4 weken is niets verwerkt;")
+
+
+def test_a_target_date_on_the_peildatum_itself_has_not_passed_yet() -> None:
+    # 1 m a day from 1 April to 30 June (91 m of 92 m): 1 m left, done 1 July, one day after a target of 30 June.
+    reg = registraties(dagelijks("T", "2025-04-01", 91, 1.0))
+    r = rij(cleanup.prognose(reg, doelen([("T", 92.0, None, "2025-06-30")]), TOT), "T")
+    assert (r["oordeel"], r["vertraging_dagen"]) == (cleanup.ACHTER, 1)
+    assert r["toelichting"] == ("Bij het huidige tempo (7 m per week) is het pas klaar op 1 juli 2025, 1 dag na de "
+                                "streefdatum 30 juni 2025.")
+
+
 # --------------------------------------------------------------------------- organisation, milestone, burn-up
 
 
