@@ -296,6 +296,8 @@ def test_a_department_done_to_the_metre_is_done_without_a_surplus() -> None:
     r = rij(cleanup.prognose(reg, doelen([("K", 40.0, None, "2025-12-31")]), TOT), "K")
     assert (r["oordeel"], r["toelichting"], r["overmeld"], r["te_doen"]) == (cleanup.KLAAR, "Alles is verwerkt.", 0.0,
                                                                             0.0)
+    # Nothing left, so no expected end date, even with a pace.
+    assert r["tempo_per_week"] > 0 and pd.isna(r["verwachte_einddatum"]) and math.isnan(r["vertraging_dagen"])
 
 
 def test_without_a_target_date_the_forecast_is_told_when_there_is_a_pace() -> None:
@@ -328,6 +330,35 @@ def test_a_target_date_on_the_peildatum_itself_has_not_passed_yet() -> None:
     assert (r["oordeel"], r["vertraging_dagen"]) == (cleanup.ACHTER, 1)
     assert r["toelichting"] == ("Bij het huidige tempo (7 m per week) is het pas klaar op 1 juli 2025, 1 dag na de "
                                 "streefdatum 30 juni 2025.")
+
+
+def test_the_forecast_table_keeps_start_done_and_surplus_per_department() -> None:
+    p = cleanup.prognose(REG, DOEL, TOT)
+    assert list(p.columns) == ["afdeling", "eenheid", "startvoorraad", "gedaan", "te_doen", "overmeld",
+                               "aandeel_gedaan", "streefdatum", "eerste_verwerkt", "tempo_per_week",
+                               "verwachte_einddatum", "vertraging_dagen", "oordeel", "toelichting"]
+    p = p.set_index("afdeling")
+    # A: 30 of 100 m by 30 June (its 50 m of 15 July come later); B: 60 of 50 m, 10 m surplus; C: no start.
+    assert (p.at["A", "startvoorraad"], p.at["A", "gedaan"], p.at["A", "te_doen"]) == (100.0, 30.0, 70.0)
+    assert (p.at["B", "startvoorraad"], p.at["B", "gedaan"], p.at["B", "overmeld"]) == (50.0, 60.0, 10.0)
+    assert math.isnan(p.at["C", "startvoorraad"]) and p.at["C", "overmeld"] == 0.0 and math.isnan(p.at["C", "te_doen"])
+    assert p.at["A", "vertraging_dagen"] == -62  # 30 October, 62 days before 31 December
+
+
+def test_inventory_only_is_registered_but_not_started_and_later_inventory_does_not_count_yet() -> None:
+    # E counted 100 m on 1 May and 20 m more on 10 July (after the peildatum): start 100 m, nothing processed.
+    reg = registraties([("E", "2025-05-01", "inventarisatie", M, 100.0),
+                        ("E", "2025-07-10", "inventarisatie", M, 20.0)])
+    r = rij(cleanup.prognose(reg, doelen([("E", None, None, "2025-12-31")]), TOT), "E")
+    assert (r["startvoorraad"], r["gedaan"], r["oordeel"]) == (100.0, 0.0, cleanup.NIET_GESTART)
+    assert r["toelichting"] == "Er is nog niets verwerkt; 100 m moet vóór 31 december 2025 verwerkt zijn."
+
+
+def test_a_target_with_only_a_date_has_no_start_and_so_no_verdict() -> None:
+    r = rij(cleanup.prognose(REG.iloc[0:0], doelen([("J", None, None, "2025-12-31")]), TOT), "J")
+    assert (r["eenheid"], r["oordeel"], r["gedaan"]) == (M, cleanup.GEEN_DOEL, 0.0)
+    assert math.isnan(r["startvoorraad"]) and math.isnan(r["aandeel_gedaan"])
+    assert r["toelichting"] == "Er is geen startvoorraad vastgelegd, dus voortgang en prognose zijn niet te bepalen."
 
 
 # --------------------------------------------------------------------------- organisation, milestone, burn-up
