@@ -343,6 +343,14 @@ def test_the_forecast_table_keeps_start_done_and_surplus_per_department() -> Non
     assert (p.at["B", "startvoorraad"], p.at["B", "gedaan"], p.at["B", "overmeld"]) == (50.0, 60.0, 10.0)
     assert math.isnan(p.at["C", "startvoorraad"]) and p.at["C", "overmeld"] == 0.0 and math.isnan(p.at["C", "te_doen"])
     assert p.at["A", "vertraging_dagen"] == -62  # 30 October, 62 days before 31 December
+    assert (p.at["A", "streefdatum"], p.at["A", "eerste_verwerkt"]) == (TS("2025-12-31"), TS("2025-05-10"))
+    assert p.at["A", "aandeel_gedaan"] == pytest.approx(0.3) and math.isnan(p.at["C", "aandeel_gedaan"])
+    # A start of 0 m is done at once; its share done is unknown, not a division by zero.
+    nul = rij(cleanup.prognose(REG.iloc[0:0], doelen([("N", 0.0, None, "2025-12-31")]), TOT), "N")
+    assert nul["oordeel"] == cleanup.KLAAR and math.isnan(nul["aandeel_gedaan"])
+    # The delay is a float column (NaN when unknown) also when every delay is known.
+    l_reg = registraties(dagelijks("L", "2025-04-01", 91, 1.0))
+    assert cleanup.prognose(l_reg, doelen([("L", 200.0, None, "2025-10-31")]), TOT)["vertraging_dagen"].dtype == "float64"
 
 
 def test_inventory_only_is_registered_but_not_started_and_later_inventory_does_not_count_yet() -> None:
