@@ -26,12 +26,12 @@ from zgwlib.maandrapportage import facts
 FEB = "2024-02"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def klein() -> metrics.Basis:
     return klein_basis()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def tabel(klein: metrics.Basis) -> pd.DataFrame:
     return metrics.maandcijfers(klein, FEB, maanden=13)
 

@@ -24,12 +24,12 @@ FEB = "2024-02"
 PEIL = pd.Timestamp("2024-02-29")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def klein() -> metrics.Basis:
     return maandfixtures.basis()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def feb(klein: metrics.Basis) -> metrics.Maand:
     return metrics.maand(klein, FEB, metrics.Instellingen(min_aantal_tip=1))
 
