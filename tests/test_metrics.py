@@ -400,6 +400,37 @@ def test_day_figures_without_a_value_and_changes_under_one(klein: metrics.Basis)
     assert metrics.FIGUREN["ontvangen"].verschil_tekst(0) == "±0"
 
 
+def test_the_90th_percentile_interpolates_between_the_two_nearest_lead_times_per_department() -> None:
+    # Alfa closes seven zaken in February 2024 after 1, 2, 3, 4, 5, 6 and 100 days; Beta one after 0 days.
+    # p90 of seven: position 0.9 * 6 = 5.4, so 6 + 0.4 * (100 - 6) = 43.6 days (as numpy.percentile); median 4.
+    eind = pd.Timestamp("2024-02-20")
+    zaken = [(f"Q{d}", "ZT-A", "Alfa", "MDW-1", *(str((eind - pd.Timedelta(days=d)).date()),) * 2, str(eind.date()),
+              None, None, "Toegekend") for d in (1, 2, 3, 4, 5, 6, 100)]
+    zaken.append(("QB", "ZT-B", "Beta", None, "2024-02-20", "2024-02-20", "2024-02-20", None, None, "Toegekend"))
+    tabel = metrics.maandcijfers(klein_basis(zaken=zaken, statussen=[], documenten=[]), FEB, maanden=1)
+    alfa, beta = _rij(tabel, "Alfa", FEB), _rij(tabel, "Beta", FEB)
+    assert alfa["doorlooptijd_p90"] == pytest.approx(43.6) == np.percentile([1, 2, 3, 4, 5, 6, 100], 90)
+    assert alfa["doorlooptijd_mediaan"] == 4
+    assert (beta["doorlooptijd_mediaan"], beta["doorlooptijd_p90"]) == (0, 0)
+
+
+def test_a_short_window_still_counts_zaken_registered_before_it(klein: metrics.Basis) -> None:
+    # Window January-February 2024: Z5 (registered December 2023) is open at the end of both months; Z2 (31 January,
+    # closed 1 February) at the end of January only. MDW-1, behandelaar of Z2, was active in January.
+    kort = metrics.maandcijfers(klein, FEB, maanden=2)
+    assert [int(_rij(kort, "Alfa", m)["open_einde_maand"]) for m in ("2024-01", FEB)] == [2, 2]
+    assert _rij(kort, "Alfa", "2024-01")["actieve_gebruikers"] == 1
+    assert list(kort.index) == list(range(len(kort)))  # 4 units (the organisation first) x 2 months
+    assert kort["afdeling"].tolist()[:2] == ["organisatie", "organisatie"] and len(kort) == 8
+
+
+def test_a_bad_window_or_level_is_a_usage_error_that_says_what_is_allowed(klein: metrics.Basis) -> None:
+    with pytest.raises(UsageError, match="maanden must be at least 1, not 0"):
+        metrics.maandcijfers(klein, FEB, maanden=0)
+    with pytest.raises(UsageError, match="niveau must be 'afdeling' or 'team', not 'zaaktype'"):
+        metrics.maandcijfers(klein, FEB, niveau="zaaktype")
+
+
 # --------------------------------------------------------------------------- settings
 
 
