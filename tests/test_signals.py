@@ -464,3 +464,14 @@ def test_zaak_flags_from_a_snapshot_and_without_document_data_unknown_not_false(
     zonder = signals.zaak_flags(Snapshot(tabellen, meta), PEIL)
     assert zonder["gesloten_zonder_documenten"].dtype == "boolean"
     assert zonder["gesloten_zonder_documenten"].isna().all()
+
+
+def test_the_examples_are_the_most_recently_registered_zaken_and_as_many_as_asked() -> None:
+    # 31 March 2024: open past their legal term are Z5 (registered 1 December 2023), Z6 (29 February) and Z7
+    # (1 March): the newest first.
+    basis = maandfixtures.basis()
+    for k, want in ((2, ["Z7", "Z6"]), (1, ["Z7"]), (0, [])):
+        maart = metrics.maand(basis, "2024-03", metrics.Instellingen(voorbeelden=k))
+        tabel = signals.signalen(maart, terms.ORGANISATIE).set_index("code")
+        assert tabel.at["open_over_termijn", "aantal"] == 3
+        assert tabel.at["open_over_termijn", "voorbeelden"] == want, k
