@@ -360,6 +360,10 @@ def test_inventory_only_is_registered_but_not_started_and_later_inventory_does_n
     r = rij(cleanup.prognose(reg, doelen([("E", None, None, "2025-12-31")]), TOT), "E")
     assert (r["startvoorraad"], r["gedaan"], r["oordeel"]) == (100.0, 0.0, cleanup.NIET_GESTART)
     assert r["toelichting"] == "Er is nog niets verwerkt; 100 m moet vóór 31 december 2025 verwerkt zijn."
+    # F counted its 20 m only on 10 July: on 30 June it has no start yet.
+    reg = registraties([("F", "2025-07-10", "inventarisatie", M, 20.0)])
+    f = rij(cleanup.prognose(reg, doelen([("F", None, None, "2025-12-31")]), TOT), "F")
+    assert math.isnan(f["startvoorraad"]) and f["oordeel"] == cleanup.GEEN_DOEL
 
 
 def test_a_target_with_only_a_date_has_no_start_and_so_no_verdict() -> None:

@@ -475,3 +475,22 @@ def test_the_examples_are_the_most_recently_registered_zaken_and_as_many_as_aske
         tabel = signals.signalen(maart, terms.ORGANISATIE).set_index("code")
         assert tabel.at["open_over_termijn", "aantal"] == 3
         assert tabel.at["open_over_termijn", "voorbeelden"] == want, k
+
+
+def test_the_signal_table_has_its_columns_in_order_and_every_base_its_own_words(feb: metrics.Maand) -> None:
+    org = signals.signalen(feb, terms.ORGANISATIE)
+    assert list(org.columns) == ["code", "titel", "aantal", "noemer", "noemer_tekst", "voorbeelden", "nooit_actief",
+                                 "aandeel", "label"]
+    assert org["nooit_actief"].dtype == "Int64"
+    rij = org.set_index("code")
+    assert rij.at["achteraf_geregistreerd", "titel"] == ("Achteraf geregistreerd (zelfde dag geregistreerd en "
+                                                         "afgesloten, geen tussenstatus)")
+    # Only the staff row of the organisation says whose staff it counts; the others keep their own base.
+    assert rij["noemer_tekst"].tolist() == ["afgesloten zaken", "afgesloten zaken", "afgesloten en open zaken",
+                                            "afgesloten zaken", "open zaken", "open zaken", "documenten",
+                                            "medewerkers van afdelingen met zaken"]
+    # Beta: none of its one zaak (Z6, open) lacks a behandelaar: a share of 0 of 1, not unknown.
+    assert signals.signalen(feb, "Beta").set_index("code").at["zonder_behandelaar", "aandeel"] == 0.0
+    # June 2023 had no documents at all: 0 of 0, no share.
+    juni = _tabel(metrics.maand(feb.basis, "2023-06"), terms.ORGANISATIE)
+    assert juni.at["documenten_buiten_zaak", "noemer"] == 0 and np.isnan(juni.at["documenten_buiten_zaak", "aandeel"])
