@@ -293,6 +293,9 @@ def test_the_report_month_defaults_to_the_last_complete_month_of_the_data_or_of_
     zonder_meta = metrics.prepare(Snapshot(maandfixtures.tabellen(), {}))
     assert zonder_meta.peildatum == pd.Timestamp("2024-03-01")
     assert metrics.maand(zonder_meta).periode == FEB
+    # A registration after the last closing day counts too: Z7 registered on 5 March.
+    zaken = [(*z[:4], "2024-03-05", "2024-03-05", *z[6:]) if z[0] == "Z7" else z for z in maandfixtures.ZAKEN]
+    assert metrics.prepare(Snapshot(maandfixtures.tabellen(zaken=zaken), {})).peildatum == pd.Timestamp("2024-03-05")
 
 
 def test_the_month_tables_cover_the_trend_or_at_least_thirteen_months(klein: metrics.Basis) -> None:
@@ -429,6 +432,14 @@ def test_a_bad_window_or_level_is_a_usage_error_that_says_what_is_allowed(klein:
         metrics.maandcijfers(klein, FEB, maanden=0)
     with pytest.raises(UsageError, match="niveau must be 'afdeling' or 'team', not 'zaaktype'"):
         metrics.maandcijfers(klein, FEB, niveau="zaaktype")
+
+
+def test_teams_are_listed_by_department_then_team_ignoring_case() -> None:
+    # MDW-5 joins Alfa in team "b3": before T1 and T2 when case is ignored.
+    mw = maandfixtures.MEDEWERKERS + [("MDW-5", "Eva Mulder", "Alfa", "b3", None)]
+    teams = metrics.maandcijfers(klein_basis(medewerkers=mw), FEB, maanden=1, niveau="team")
+    assert list(zip(teams["afdeling"], teams["team"])) == [("Alfa", "b3"), ("Alfa", "T1"), ("Alfa", "T2"),
+                                                          ("Gamma", "T9")]
 
 
 # --------------------------------------------------------------------------- settings
