@@ -269,6 +269,110 @@ def test_attention_list_order() -> None:
     assert len(cleanup.aandacht(prog, cleanup.voortgang(reg, doel, TOT), maximum=2)) == 2
 
 
+def test_amounts_read_in_whole_dossiers_and_metres_with_one_decimal_only_when_needed() -> None:
+    assert cleanup.hoeveel(12.5, M) == "12,5 m" and cleanup.hoeveel(12.0, M) == "12 m"
+    # 12.04 m is 12,0 to one decimal: shown whole. 1234.56 m keeps its one decimal, Dutch thousands.
+    assert cleanup.hoeveel(12.04, M) == "12 m" and cleanup.hoeveel(1234.56, M) == "1.234,6 m"
+    assert cleanup.hoeveel(7.4, D) == "7 dossiers" and cleanup.hoeveel(1234.0, D) == "1.234 dossiers"
+
+
+def test_each_verdict_explains_itself_in_one_full_dutch_sentence() -> None:
+    p = cleanup.prognose(REG, DOEL, TOT).set_index("afdeling")["toelichting"]
+    # A: 30 of 100 m done, 30 m in the 52 days since its first processing (10 May): 30/52 m a day, ~4 m a week;
+    # 70 m left takes ceil(70 * 52 / 30) = 122 days: 30 October.
+    assert p["A"] == ("Bij het huidige tempo (4 m per week) is het klaar op 30 oktober 2025, vóór de streefdatum "
+                      "31 december 2025.")
+    assert p["B"] == ("Alles is verwerkt. Er is 10 m méér verwerkt dan geïnventariseerd: controleer de registratie "
+                      "of de startvoorraad.")
+    assert p["C"] == "Er is geen startvoorraad vastgelegd, dus voortgang en prognose zijn niet te bepalen."
+    assert p["D"] == "Er is nog niets geregistreerd; 30 m moet vóór 1 maart 2026 verwerkt zijn."
+    # D past its target with nothing ever processed: no pace to mention.
+    assert cleanup.prognose(REG, DOEL, TS("2026-03-02")).set_index("afdeling").at["D", "toelichting"] == (
+        "De streefdatum 1 maart 2026 is verstreken en er is nog 30 m te doen.")
+
+
+def test_a_department_done_to_the_metre_is_done_without_a_surplus() -> None:
+    reg = registraties([("K", "2025-06-01", "vernietigd", M, 40.0)])
+    r = rij(cleanup.prognose(reg, doelen([("K", 40.0, None, "2025-12-31")]), TOT), "K")
+    assert (r["oordeel"], r["toelichting"], r["overmeld"], r["te_doen"]) == (cleanup.KLAAR, "Alles is verwerkt.", 0.0,
+                                                                            0.0)
+    # Nothing left, so no expected end date, even with a pace.
+    assert r["tempo_per_week"] > 0 and pd.isna(r["verwachte_einddatum"]) and math.isnan(r["vertraging_dagen"])
+
+
+def test_without_a_target_date_the_forecast_is_told_when_there_is_a_pace() -> None:
+    # G: 60 m, 1 m a day from 1 June (30 days): 30 m left, 30 days at 1 m a day -> 30 July.
+    reg = registraties(dagelijks("G", "2025-06-01", 30, 1.0))
+    assert rij(cleanup.prognose(reg, doelen([("G", 60.0, None, None)]), TOT), "G")["toelichting"] == (
+        "Er is geen streefdatum vastgelegd; nog 30 m te doen. Bij het huidige tempo is het klaar op 30 juli 2025.")
+    # H: nothing processed yet, so nothing to forecast.
+    h = rij(cleanup.prognose(REG, doelen([("H", 60.0, None, None)]), TOT), "H")
+    assert h["toelichting"] == "Er is geen streefdatum vastgelegd; nog 60 m te doen."
+
+
+def test_no_recent_pace_is_told_with_the_window_in_weeks() -> None:
+    # P processed 10 m on 1 March, nothing in the 8 weeks (56 days) before 30 June; 40 m left.
+    reg = registraties([("P", "2025-03-01", "vernietigd", M, 10.0)])
+    assert rij(cleanup.prognose(reg, doelen([("P", 50.0, None, "2025-12-31")]), TOT), "P")["toelichting"] == (
+        "In de laatste 8 weken is niets verwerkt; nog 40 m te doen vóór 31 december 2025.")
+    assert rij(cleanup.prognose(reg, doelen([("P", 50.0, None, "2025-06-01")]), TOT), "P")["toelichting"] == (
+        "De streefdatum 1 juni 2025 is verstreken en er is nog 40 m te doen. In de laatste 8 weken is niets "
+        "verwerkt.")
+    vier = cleanup.Instellingen(tempo_venster_dagen=28)
+    assert rij(cleanup.prognose(reg, doelen([("P", 50.0, None, "2025-12-31")]), TOT, vier), "P")[
+        "toelichting"].startswith("In de laatste 4 weken is niets verwerkt;")
+
+
+def test_a_target_date_on_the_peildatum_itself_has_not_passed_yet() -> None:
+    # 1 m a day from 1 April to 30 June (91 m of 92 m): 1 m left, done 1 July, one day after a target of 30 June.
+    reg = registraties(dagelijks("T", "2025-04-01", 91, 1.0))
+    r = rij(cleanup.prognose(reg, doelen([("T", 92.0, None, "2025-06-30")]), TOT), "T")
+    assert (r["oordeel"], r["vertraging_dagen"]) == (cleanup.ACHTER, 1)
+    assert r["toelichting"] == ("Bij het huidige tempo (7 m per week) is het pas klaar op 1 juli 2025, 1 dag na de "
+                                "streefdatum 30 juni 2025.")
+
+
+def test_the_forecast_table_keeps_start_done_and_surplus_per_department() -> None:
+    p = cleanup.prognose(REG, DOEL, TOT)
+    assert list(p.columns) == ["afdeling", "eenheid", "startvoorraad", "gedaan", "te_doen", "overmeld",
+                               "aandeel_gedaan", "streefdatum", "eerste_verwerkt", "tempo_per_week",
+                               "verwachte_einddatum", "vertraging_dagen", "oordeel", "toelichting"]
+    p = p.set_index("afdeling")
+    # A: 30 of 100 m by 30 June (its 50 m of 15 July come later); B: 60 of 50 m, 10 m surplus; C: no start.
+    assert (p.at["A", "startvoorraad"], p.at["A", "gedaan"], p.at["A", "te_doen"]) == (100.0, 30.0, 70.0)
+    assert (p.at["B", "startvoorraad"], p.at["B", "gedaan"], p.at["B", "overmeld"]) == (50.0, 60.0, 10.0)
+    assert math.isnan(p.at["C", "startvoorraad"]) and p.at["C", "overmeld"] == 0.0 and math.isnan(p.at["C", "te_doen"])
+    assert p.at["A", "vertraging_dagen"] == -62  # 30 October, 62 days before 31 December
+    assert (p.at["A", "streefdatum"], p.at["A", "eerste_verwerkt"]) == (TS("2025-12-31"), TS("2025-05-10"))
+    assert p.at["A", "aandeel_gedaan"] == pytest.approx(0.3) and math.isnan(p.at["C", "aandeel_gedaan"])
+    # A start of 0 m is done at once; its share done is unknown, not a division by zero.
+    nul = rij(cleanup.prognose(REG.iloc[0:0], doelen([("N", 0.0, None, "2025-12-31")]), TOT), "N")
+    assert nul["oordeel"] == cleanup.KLAAR and math.isnan(nul["aandeel_gedaan"])
+    # The delay is a float column (NaN when unknown) also when every delay is known.
+    l_reg = registraties(dagelijks("L", "2025-04-01", 91, 1.0))
+    assert cleanup.prognose(l_reg, doelen([("L", 200.0, None, "2025-10-31")]), TOT)["vertraging_dagen"].dtype == "float64"
+
+
+def test_inventory_only_is_registered_but_not_started_and_later_inventory_does_not_count_yet() -> None:
+    # E counted 100 m on 1 May and 20 m more on 10 July (after the peildatum): start 100 m, nothing processed.
+    reg = registraties([("E", "2025-05-01", "inventarisatie", M, 100.0),
+                        ("E", "2025-07-10", "inventarisatie", M, 20.0)])
+    r = rij(cleanup.prognose(reg, doelen([("E", None, None, "2025-12-31")]), TOT), "E")
+    assert (r["startvoorraad"], r["gedaan"], r["oordeel"]) == (100.0, 0.0, cleanup.NIET_GESTART)
+    assert r["toelichting"] == "Er is nog niets verwerkt; 100 m moet vóór 31 december 2025 verwerkt zijn."
+    # F counted its 20 m only on 10 July: on 30 June it has no start yet.
+    reg = registraties([("F", "2025-07-10", "inventarisatie", M, 20.0)])
+    f = rij(cleanup.prognose(reg, doelen([("F", None, None, "2025-12-31")]), TOT), "F")
+    assert math.isnan(f["startvoorraad"]) and f["oordeel"] == cleanup.GEEN_DOEL
+
+
+def test_a_target_with_only_a_date_has_no_start_and_so_no_verdict() -> None:
+    r = rij(cleanup.prognose(REG.iloc[0:0], doelen([("J", None, None, "2025-12-31")]), TOT), "J")
+    assert (r["eenheid"], r["oordeel"], r["gedaan"]) == (M, cleanup.GEEN_DOEL, 0.0)
+    assert math.isnan(r["startvoorraad"]) and math.isnan(r["aandeel_gedaan"])
+    assert r["toelichting"] == "Er is geen startvoorraad vastgelegd, dus voortgang en prognose zijn niet te bepalen."
+
+
 # --------------------------------------------------------------------------- organisation, milestone, burn-up
 
 

@@ -12,9 +12,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import maandfixtures
 from maandfixtures import basis as klein_basis
 from zgwlib.maandrapportage import figures as metrics
 from zgwlib.core.errors import UsageError
+from zgwlib.core.terms import CACHE_MAP_ENV
+from zgwlib.data.snapshot import Snapshot, build_meta, write_snapshot
 from zgwlib.data.sources import load_snapshot
 from zgwlib.core import periods
 from zgwlib.core import terms
@@ -23,12 +26,12 @@ from zgwlib.maandrapportage import facts
 FEB = "2024-02"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def klein() -> metrics.Basis:
     return klein_basis()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def tabel(klein: metrics.Basis) -> pd.DataFrame:
     return metrics.maandcijfers(klein, FEB, maanden=13)
 
@@ -240,6 +243,203 @@ def test_snapshots_without_staff_or_without_zaken_still_give_every_figure() -> N
     org = _rij(zonder_zaken.tabel, terms.ORGANISATIE, FEB)
     assert (org["ontvangen"], org["open_einde_maand"], org["medewerkers"]) == (0, 0, 4)
     assert not metrics.heeft_zaken(zonder_zaken.tabel, terms.ORGANISATIE, FEB)
+
+
+# --------------------------------------------------------------------------- the report's own sentences and tables
+
+_NIET_MOGEN = (" die de koppeling met het zaaksysteem niet mag zien (door hun zaaktype of vertrouwelijkheid). Die "
+               "zaken en documenten tellen niet mee in dit rapport.")
+
+
+def test_the_visibility_note_counts_hidden_documents_and_zaken_in_dutch_or_is_absent() -> None:
+    note = metrics.make_visibility_note
+    # Nothing hidden, or not looked up (not a zgw fetch): no note.
+    assert note({}) is None and note({"niet_zichtbaar": None}) is None
+    assert note({"niet_zichtbaar": {"zaken": 0, "documenten": 0}}) is None
+    assert note({"niet_zichtbaar": {"zaken": 1, "documenten": 1}}) == "Let op: 1 document hoort bij 1 zaak" + _NIET_MOGEN
+    assert note({"niet_zichtbaar": {"zaken": 1, "documenten": 2}}) == (
+        "Let op: 2 documenten horen bij 1 zaak" + _NIET_MOGEN)
+    assert note({"niet_zichtbaar": {"zaken": 2, "documenten": 1234}}) == (
+        "Let op: 1.234 documenten horen bij 2 zaken" + _NIET_MOGEN)
+
+
+def test_load_reads_only_the_needed_columns_and_under_zgw_run_stores_each_month_table_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tabellen = maandfixtures.tabellen()
+    folder = write_snapshot(tabellen, tmp_path / "klein",
+                            build_meta(tabellen, "Testdorp", "test", periode_tot="2024-03-31"))
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    monkeypatch.setenv(CACHE_MAP_ENV, str(cache))
+    b = metrics.load(folder)
+    assert b.bron == folder
+    # KOLOMMEN: archiefnominatie is a zaak column the monthly report never reads.
+    assert "archiefnominatie" not in b.zaken and "omschrijving" in b.zaken
+    eerst = metrics.maand(b, FEB)
+    # The organisation-wide month tables (departments, teams) are computed once per run and then read back.
+    assert len(list(cache.glob("maandcijfers-afdeling-*.parquet"))) == 1
+    assert len(list(cache.glob("maandcijfers-team-*.parquet"))) == 1
+    daarna = metrics.maand(metrics.load(folder), FEB)
+    in_geheugen = metrics.maand(klein_basis(), FEB)
+    for m in (eerst, daarna):
+        pd.testing.assert_frame_equal(m.tabel, in_geheugen.tabel)
+        pd.testing.assert_frame_equal(m.teams, in_geheugen.teams)
+    assert _rij(daarna.tabel, "Alfa", FEB)["ontvangen"] == 4
+
+
+def test_the_report_month_defaults_to_the_last_complete_month_of_the_data_or_of_meta(klein: metrics.Basis) -> None:
+    assert metrics.maand(klein).periode == "2024-03"  # meta.json: periode_tot 31 March 2024
+    # Without periode_tot the data's last day counts: 1 March 2024 (Z7 registered, Z1 closed), so February.
+    zonder_meta = metrics.prepare(Snapshot(maandfixtures.tabellen(), {}))
+    assert zonder_meta.peildatum == pd.Timestamp("2024-03-01")
+    assert metrics.maand(zonder_meta).periode == FEB
+    # A registration after the last closing day counts too: Z7 registered on 5 March.
+    zaken = [(*z[:4], "2024-03-05", "2024-03-05", *z[6:]) if z[0] == "Z7" else z for z in maandfixtures.ZAKEN]
+    assert metrics.prepare(Snapshot(maandfixtures.tabellen(zaken=zaken), {})).peildatum == pd.Timestamp("2024-03-05")
+
+
+def test_the_month_tables_cover_the_trend_or_at_least_thirteen_months(klein: metrics.Basis) -> None:
+    lang = metrics.maand(klein, FEB, metrics.Instellingen(trend_maanden=20))
+    assert sorted(set(lang.tabel["maand"]))[0] == "2022-07" and lang.tabel["maand"].nunique() == 20
+    assert lang.teams["maand"].nunique() == 20 and len(lang.trend("Alfa")) == 20
+    kort = metrics.maand(klein, FEB, metrics.Instellingen(trend_maanden=3))
+    # Still February 2023 to February 2024 (the same month last year), not one month more.
+    assert sorted(set(kort.tabel["maand"])) == [periods.periode_tekst(periods.periode_index(FEB) - k)
+                                                for k in range(12, -1, -1)]
+    assert kort.teams["maand"].nunique() == 13
+    trend = kort.trend("Alfa")
+    assert list(trend.columns) == list(kort.tabel.columns) and list(trend.index) == [0, 1, 2]
+
+
+def test_the_month_s_zaken_use_the_report_s_settings_and_more_than_the_days_without_a_status(
+        klein: metrics.Basis) -> None:
+    # Z5's last status was 45 days before 29 February: flagged with 44 days, not with 45 (more than, not equal).
+    for dagen, stil in ((44, ["Z5"]), (45, [])):
+        m = metrics.maand(klein, FEB, metrics.Instellingen(dagen_zonder_statuswijziging=dagen))
+        assert m.zaken.loc[m.zaken["geen_statuswijziging"], "identificatie"].tolist() == stil
+    # At 31 March with the default 30 days: Z5 (76 days) and Z6 (last status 29 February, 31 days); Z7's first
+    # status was set on 1 March, exactly 30 days: not flagged.
+    maart = metrics.maand(klein, "2024-03")
+    assert sorted(maart.zaken.loc[maart.zaken["geen_statuswijziging"], "identificatie"]) == ["Z5", "Z6"]
+    assert list(maart.zaken.columns) == [
+        "identificatie", "zaaktype", "afdeling", "omschrijving", "vertrouwelijkheidaanduiding", "registratiedatum",
+        "gesloten", "doorlooptijd", "binnen_norm", "binnen_termijn", "heeft_documenten", "heeft_behandelaar",
+        "heeft_resultaat", "achteraf", "volgens_werkwijze", "communicatiekanaal", "ontvangen_in_maand",
+        "gesloten_in_maand", "open_einde_maand", "achteraf_geregistreerd", "gesloten_zonder_documenten",
+        "zonder_behandelaar", "gesloten_zonder_resultaat", "open_over_termijn", "geen_statuswijziging"]
+    assert list(maart.zaken.index) == list(range(len(maart.zaken)))
+
+
+def test_tiles_of_the_first_month_of_the_table_have_no_comparison(tabel: pd.DataFrame) -> None:
+    # The table runs February 2023 to February 2024: January 2023 and February 2022 are outside it.
+    kern = metrics.kerncijfers(tabel, "Alfa", "2023-02")
+    assert list(kern.columns) == [
+        "code", "label", "soort", "richting", "waarde", "vorige_maand", "vorig_jaar", "verschil_maand",
+        "verschil_jaar", "oordeel_maand", "oordeel_jaar", "tekst", "tekst_maand", "tekst_jaar"]
+    o = kern.set_index("code").loc["ontvangen"]
+    assert (o["waarde"], o["soort"], o["richting"]) == (1, "aantal", 0)  # Z8
+    assert np.isnan(o["vorige_maand"]) and np.isnan(o["vorig_jaar"]) and o["tekst_jaar"] == "–"
+    assert kern.set_index("code").at["doorlooptijd_mediaan", "richting"] == -1
+
+
+def test_a_unit_s_rows_are_its_own_by_month_even_when_another_department_has_a_team_of_that_name() -> None:
+    t = pd.DataFrame({"afdeling": ["Alfa", "Beta", "Alfa"], "team": ["T1", "T1", "T1"],
+                      "maand": ["2024-02", "2024-02", "2024-01"], "ontvangen": [4, 9, 1]})
+    rows = metrics.eenheid(t, "Alfa", "T1")
+    assert rows["ontvangen"].tolist() == [1, 4]
+    assert list(rows.columns) == list(t.columns) and list(rows.index) == [0, 1]
+
+
+def test_the_comparison_lists_departments_with_any_zaak_ignoring_case_and_the_organisation_last() -> None:
+    # One zaak is enough to be compared (beta: one closed, Delta: one open); Gamma had none in February and Zeta
+    # only in January.
+    rows = [("organisatie", "2024-02", 2, 1, 1), ("beta", "2024-02", 0, 1, 0), ("Alfa", "2024-02", 2, 0, 0),
+            ("Gamma", "2024-02", 0, 0, 0), ("Delta", "2024-02", 0, 0, 1), ("Zeta", "2024-01", 3, 0, 0)]
+    t = pd.DataFrame(rows, columns=["afdeling", "maand", "ontvangen", "gesloten", "open_einde_maand"])
+    for code in metrics.VERGELIJKING[1:]:
+        t[code] = 0.5
+    assert metrics.vergelijking(t, FEB)["afdeling"].tolist() == ["Alfa", "beta", "Delta", "organisatie"]
+
+
+def test_departments_are_sorted_ignoring_case_with_staff_only_departments_included() -> None:
+    zaken = [(z[0], z[1], "beta" if z[2] == "Beta" else z[2], *z[3:]) for z in maandfixtures.ZAKEN]
+    b = klein_basis(zaken=zaken)
+    assert b.afdelingen == ["Alfa", "beta", "Gamma"]  # Gamma only from medewerkers
+
+
+def test_a_month_with_only_open_zaken_still_has_zaken_and_zaaktypes_with_more_open_first() -> None:
+    # April 2024 (data to 30 April): nothing received or closed; open at its end Z5 (ZT-A, Alfa), Z6 and Z7 (ZT-B,
+    # Beta), all past their legal term.
+    april = metrics.maand(klein_basis(periode_tot="2024-04-30"), "2024-04")
+    assert metrics.heeft_zaken(april.tabel, "Alfa", "2024-04")  # one open zaak is enough
+    zt = metrics.per_zaaktype(april)
+    assert list(zt.columns) == [
+        "zaaktype", "omschrijving", "ontvangen", "gesloten", "doorlooptijd_mediaan", "doorlooptijd_p90",
+        "binnen_norm", "binnen_termijn", "open_einde_maand", "open_over_termijn", "met_documenten", "achteraf",
+        "volgens_werkwijze"]
+    assert list(zip(zt["zaaktype"], zt["ontvangen"], zt["gesloten"], zt["open_einde_maand"], zt["open_over_termijn"])) \
+        == [("ZT-B", 0, 0, 2, 2), ("ZT-A", 0, 0, 1, 1)]
+    assert list(zt.index) == [0, 1] and zt["omschrijving"].dtype == "str"
+    assert metrics.per_zaaktype(april, "Beta")["zaaktype"].tolist() == ["ZT-B"]
+
+
+def test_a_zaaktype_missing_from_the_catalogue_is_shown_by_its_code() -> None:
+    zaken = [(*z[:1], "ZT-X", *z[2:]) if z[0] == "Z4" else z for z in maandfixtures.ZAKEN]
+    zt = metrics.per_zaaktype(metrics.maand(klein_basis(zaken=zaken), FEB), "Alfa")
+    assert dict(zip(zt["zaaktype"], zt["omschrijving"])) == {"ZT-A": "Aanvraag <vergunning>", "ZT-X": "ZT-X"}
+
+
+def test_active_staff_of_a_month_follow_the_staff_table(klein: metrics.Basis) -> None:
+    # February 2024: MDW-1 and MDW-2 handled zaken; MDW-3 never did anything, MDW-9 only in January.
+    actief = metrics.actief_in_maand(klein, FEB)
+    assert actief.tolist() == [True, True, False, False] and actief.name == "actief"
+    assert actief.index.equals(klein.medewerkers.index)
+
+
+def test_day_figures_without_a_value_and_changes_under_one(klein: metrics.Basis) -> None:
+    d = metrics.FIGUREN["doorlooptijd_mediaan"]
+    assert d.tekst(np.nan) == "–" and d.tekst(2.6) == "3 dagen"
+    assert d.verschil_tekst(0.5) == "+0,5 dagen" and d.verschil_tekst(-0.5) == "−0,5 dagen"
+    assert metrics.FIGUREN["ontvangen"].verschil_tekst(0) == "±0"
+
+
+def test_the_90th_percentile_interpolates_between_the_two_nearest_lead_times_per_department() -> None:
+    # Alfa closes seven zaken in February 2024 after 1, 2, 3, 4, 5, 6 and 100 days; Beta one after 0 days.
+    # p90 of seven: position 0.9 * 6 = 5.4, so 6 + 0.4 * (100 - 6) = 43.6 days (as numpy.percentile); median 4.
+    eind = pd.Timestamp("2024-02-20")
+    zaken = [(f"Q{d}", "ZT-A", "Alfa", "MDW-1", *(str((eind - pd.Timedelta(days=d)).date()),) * 2, str(eind.date()),
+              None, None, "Toegekend") for d in (1, 2, 3, 4, 5, 6, 100)]
+    zaken.append(("QB", "ZT-B", "Beta", None, "2024-02-20", "2024-02-20", "2024-02-20", None, None, "Toegekend"))
+    tabel = metrics.maandcijfers(klein_basis(zaken=zaken, statussen=[], documenten=[]), FEB, maanden=1)
+    alfa, beta = _rij(tabel, "Alfa", FEB), _rij(tabel, "Beta", FEB)
+    assert alfa["doorlooptijd_p90"] == pytest.approx(43.6) == np.percentile([1, 2, 3, 4, 5, 6, 100], 90)
+    assert alfa["doorlooptijd_mediaan"] == 4
+    assert (beta["doorlooptijd_mediaan"], beta["doorlooptijd_p90"]) == (0, 0)
+
+
+def test_a_short_window_still_counts_zaken_registered_before_it(klein: metrics.Basis) -> None:
+    # Window January-February 2024: Z5 (registered December 2023) is open at the end of both months; Z2 (31 January,
+    # closed 1 February) at the end of January only. MDW-1, behandelaar of Z2, was active in January.
+    kort = metrics.maandcijfers(klein, FEB, maanden=2)
+    assert [int(_rij(kort, "Alfa", m)["open_einde_maand"]) for m in ("2024-01", FEB)] == [2, 2]
+    assert _rij(kort, "Alfa", "2024-01")["actieve_gebruikers"] == 1
+    assert list(kort.index) == list(range(len(kort)))  # 4 units (the organisation first) x 2 months
+    assert kort["afdeling"].tolist()[:2] == ["organisatie", "organisatie"] and len(kort) == 8
+
+
+def test_a_bad_window_or_level_is_a_usage_error_that_says_what_is_allowed(klein: metrics.Basis) -> None:
+    with pytest.raises(UsageError, match="maanden must be at least 1, not 0"):
+        metrics.maandcijfers(klein, FEB, maanden=0)
+    with pytest.raises(UsageError, match="niveau must be 'afdeling' or 'team', not 'zaaktype'"):
+        metrics.maandcijfers(klein, FEB, niveau="zaaktype")
+
+
+def test_teams_are_listed_by_department_then_team_ignoring_case() -> None:
+    # MDW-5 joins Alfa in team "b3": before T1 and T2 when case is ignored.
+    mw = maandfixtures.MEDEWERKERS + [("MDW-5", "Eva Mulder", "Alfa", "b3", None)]
+    teams = metrics.maandcijfers(klein_basis(medewerkers=mw), FEB, maanden=1, niveau="team")
+    assert list(zip(teams["afdeling"], teams["team"])) == [("Alfa", "b3"), ("Alfa", "T1"), ("Alfa", "T2"),
+                                                          ("Gamma", "T9")]
 
 
 # --------------------------------------------------------------------------- settings

@@ -91,7 +91,7 @@ def test_kth_item_orders_by_day_then_identificatie_and_skips_missing_dates() -> 
 # --------------------------------------------------------------------------- zaken and users
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def telbasis() -> metrics.Basis:
     zaken = [
         _zaak("Z-04", "ZT-A", "Alfa", "2025-01-10"),

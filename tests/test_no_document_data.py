@@ -41,12 +41,12 @@ def _snapshot() -> Snapshot:
     return Snapshot(tables, meta)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def basis() -> metrics.Basis:
     return metrics.prepare(_snapshot())
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def feb(basis: metrics.Basis) -> metrics.Maand:
     return metrics.maand(basis, FEB, metrics.Instellingen(min_aantal_tip=1, min_gesloten_kampioen=1))
 

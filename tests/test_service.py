@@ -50,7 +50,7 @@ def _basis() -> metrics.Basis:
     return metrics.prepare(Snapshot(t, {"gemeente": "Testdorp", "periode_tot": "2024-03-31"}))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def klein() -> metrics.Basis:
     return _basis()
 

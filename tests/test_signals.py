@@ -14,6 +14,7 @@ import pytest
 import maandfixtures
 from zgwlib.maandrapportage import figures as metrics
 from zgwlib.maandrapportage import signals
+from zgwlib.data.snapshot import Snapshot
 from zgwlib.data.sources import load_snapshot
 from zgwlib.core import periods
 from zgwlib.core import terms
@@ -23,12 +24,12 @@ FEB = "2024-02"
 PEIL = pd.Timestamp("2024-02-29")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def klein() -> metrics.Basis:
     return maandfixtures.basis()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def feb(klein: metrics.Basis) -> metrics.Maand:
     return metrics.maand(klein, FEB, metrics.Instellingen(min_aantal_tip=1))
 
@@ -289,3 +290,207 @@ def test_sample_lagging_department_stands_out_in_the_signals_before_its_go_live(
     assert len(shares) >= 7 and max(shares, key=shares.__getitem__) == lagging
     # The organisation's table of those months holds exactly the departments' counts.
     assert sum(n for n, _ in counts.values()) == pooled(terms.ORGANISATIE)[0]
+
+
+# --------------------------------------------------------------------------- the tips' exact sentences
+# A changed word in a tip is a change the reader sees: each sentence is asserted in full, in the singular on the
+# tiny municipality and in the plural on the same municipality with everything twice.
+
+
+def test_every_tip_of_a_department_reads_in_full_in_the_singular(feb: metrics.Maand) -> None:
+    # Alfa in February (test_tips_most_important_first_with_counts_and_zaaktype gives the order): one zaak behind
+    # each zaak signal, one of Alfa's three staff (MDW-3) inactive.
+    tekst = dict(zip(signals.tips(feb, "Alfa")["code"], signals.tips(feb, "Alfa")["tekst"], strict=True))
+    aanvraag = "1 zaak Aanvraag <vergunning>"
+    assert tekst == {
+        "achteraf_geregistreerd": f"{aanvraag} werd achteraf geregistreerd: registreer de zaak bij ontvangst, dan "
+                                  "loopt de termijnbewaking vanaf de eerste dag.",
+        "open_over_termijn": f"{aanvraag} staat nog open na de wettelijke termijn: bespreek ze in het teamoverleg en "
+                             "handel ze met voorrang af.",
+        "gesloten_zonder_documenten": f"{aanvraag} is afgesloten zonder documenten: sla aanvraag, besluit en brieven "
+                                      "op in de zaak voordat u die afsluit.",
+        "zonder_behandelaar": f"{aanvraag} heeft geen behandelaar: wijs elke zaak bij registratie toe, zodat "
+                              "duidelijk is wie hem oppakt.",
+        "medewerkers_niet_actief": "1 van de 3 medewerkers gebruikte het zaaksysteem in februari 2024 niet: bied een "
+                                   "korte training in een kleine groep aan, of koppel hem of haar aan een key-user "
+                                   "als buddy.",
+        "gesloten_zonder_resultaat": "1 zaak Melding is afgesloten zonder resultaat: leg bij het afsluiten altijd "
+                                     "het resultaat vast (bijvoorbeeld toegekend of afgewezen).",
+        "geen_statuswijziging": f"{aanvraag} heeft al meer dan 30 dagen geen nieuwe status: zet de status bij elke "
+                                "stap, dan ziet iedereen waar de zaak staat.",
+    }
+
+
+def test_the_organisation_s_tips_name_staff_of_departments_with_zaken_and_documents_outside_a_zaak(
+        feb: metrics.Maand) -> None:
+    tips = signals.tips(feb, terms.ORGANISATIE).set_index("code")
+    # Staff of Alfa and Beta (the departments with zaken in February): MDW-1, MDW-2, MDW-3, of whom MDW-3 inactive.
+    assert tips.at["medewerkers_niet_actief", "tekst"] == (
+        "1 van de 3 medewerkers van afdelingen met zaken gebruikte het zaaksysteem in februari 2024 niet: bied een "
+        "korte training in een kleine groep aan, of koppel hem of haar aan een key-user als buddy.")
+    # D10 is February's one document without a zaak.
+    assert tips.at["documenten_buiten_zaak", "tekst"] == (
+        "1 document werd in februari 2024 buiten een zaak aangemaakt: koppel elk document aan de zaak waar het bij "
+        "hoort.")
+    assert (tips.at["documenten_buiten_zaak", "zaaktype"], tips.at["documenten_buiten_zaak", "belang"]) == ("", 1)
+
+
+def _twee_van_elk() -> metrics.Basis:
+    """The tiny municipality with every zaak, status and document twice (``Z1`` and ``Z1b``, ``D10`` and ``D10b``)
+    and one more member of Alfa's team T1 who never used the system (MDW-4): every signal counts two."""
+    def b(ident: str | None) -> str | None:
+        return None if ident is None else ident + "b"
+
+    zaken = maandfixtures.ZAKEN + [(b(z[0]), *z[1:]) for z in maandfixtures.ZAKEN]
+    statussen = maandfixtures.STATUSSEN + [(b(s[0]), *s[1:]) for s in maandfixtures.STATUSSEN]
+    documenten = maandfixtures.DOCUMENTEN + [(b(d[0]), b(d[1]), d[2]) for d in maandfixtures.DOCUMENTEN]
+    medewerkers = maandfixtures.MEDEWERKERS + [("MDW-4", "Eva Mulder", "Alfa", "T1", None)]
+    return maandfixtures.basis(zaken=zaken, statussen=statussen, documenten=documenten, medewerkers=medewerkers)
+
+
+def test_every_tip_reads_in_the_plural_for_two_and_weighs_twice() -> None:
+    # min_aantal_tip 2: two zaken are just enough for a tip.
+    maand = metrics.maand(_twee_van_elk(), FEB, metrics.Instellingen(min_aantal_tip=2, max_tips=10))
+    tips = signals.tips(maand, "Alfa")
+    # Importance = weight x 2: achteraf and overdue 3 x 2, then weight 2 x 2 (documents, behandelaar, staff),
+    # then weight 1 x 2.
+    assert list(zip(tips["code"], tips["zaaktype"], tips["aantal"], tips["belang"])) == [
+        ("achteraf_geregistreerd", "ZT-A", 2, 6), ("open_over_termijn", "ZT-A", 2, 6),
+        ("gesloten_zonder_documenten", "ZT-A", 2, 4), ("zonder_behandelaar", "ZT-A", 2, 4),
+        ("medewerkers_niet_actief", "", 2, 4), ("gesloten_zonder_resultaat", "ZT-B", 2, 2),
+        ("geen_statuswijziging", "ZT-A", 2, 2),
+    ]
+    aanvraag = "2 zaken Aanvraag <vergunning>"
+    assert tips["tekst"].tolist() == [
+        f"{aanvraag} werden achteraf geregistreerd: registreer de zaak bij ontvangst, dan loopt de termijnbewaking "
+        "vanaf de eerste dag.",
+        f"{aanvraag} staan nog open na de wettelijke termijn: bespreek ze in het teamoverleg en handel ze met "
+        "voorrang af.",
+        f"{aanvraag} zijn afgesloten zonder documenten: sla aanvraag, besluit en brieven op in de zaak voordat u die "
+        "afsluit.",
+        f"{aanvraag} hebben geen behandelaar: wijs elke zaak bij registratie toe, zodat duidelijk is wie hem oppakt.",
+        # MDW-3 and MDW-4 of Alfa's four.
+        "2 van de 4 medewerkers gebruikten het zaaksysteem in februari 2024 niet: bied een korte training in een "
+        "kleine groep aan, of koppel hen aan een key-user als buddy.",
+        "2 zaken Melding zijn afgesloten zonder resultaat: leg bij het afsluiten altijd het resultaat vast "
+        "(bijvoorbeeld toegekend of afgewezen).",
+        f"{aanvraag} hebben al meer dan 30 dagen geen nieuwe status: zet de status bij elke stap, dan ziet iedereen "
+        "waar de zaak staat.",
+    ]
+    org = signals.tips(maand, terms.ORGANISATIE).set_index("code")
+    assert org.at["documenten_buiten_zaak", "tekst"] == (  # D10 and D10b
+        "2 documenten werden in februari 2024 buiten een zaak aangemaakt: koppel elk document aan de zaak waar het "
+        "bij hoort.")
+    assert org.at["documenten_buiten_zaak", "belang"] == 2
+    assert org.at["medewerkers_niet_actief", "tekst"].startswith(
+        "2 van de 4 medewerkers van afdelingen met zaken gebruikten het zaaksysteem in februari 2024 niet")
+    # One zaak fewer than the minimum: no tip at all.
+    assert signals.tips(metrics.maand(_twee_van_elk(), FEB, metrics.Instellingen(min_aantal_tip=3)), "Alfa").empty
+
+
+def test_equal_tips_of_one_signal_are_listed_by_zaaktype() -> None:
+    # March 2024, organisation: open at 31 March are Z5 (ZT-A, last status 15 January: 76 days), Z6 (ZT-B, last
+    # status 29 February: 31 days) and Z7 (ZT-B, 1 March: 30 days, not more than 30). So "lang geen statuswijziging"
+    # counts one zaak of ZT-A and one of ZT-B: equal importance, ZT-A first.
+    maart = metrics.maand(maandfixtures.basis(), "2024-03", metrics.Instellingen(min_aantal_tip=1, max_tips=20))
+    tips = signals.tips(maart, terms.ORGANISATIE)
+    stil = tips[tips["code"] == "geen_statuswijziging"]
+    assert stil["zaaktype"].tolist() == ["ZT-A", "ZT-B"]
+    assert stil["tekst"].tolist()[1].startswith("1 zaak Melding heeft al meer dan 30 dagen")
+
+
+def test_a_zaak_of_a_zaaktype_missing_from_the_catalogue_is_named_by_its_code() -> None:
+    # Z3 (afterwards, no behandelaar, no documents) gets zaaktype ZT-X, which the zaaktypen table does not have.
+    zaken = [(*z[:1], "ZT-X", *z[2:]) if z[0] == "Z3" else z for z in maandfixtures.ZAKEN]
+    maand = metrics.maand(maandfixtures.basis(zaken=zaken), FEB, metrics.Instellingen(min_aantal_tip=1))
+    tips = signals.tips(maand, "Alfa").set_index(["code", "zaaktype"])
+    assert tips.at[("achteraf_geregistreerd", "ZT-X"), "tekst"].startswith("1 zaak ZT-X werd achteraf geregistreerd:")
+    vb = signals.voorbeeldzaken(maand, "Alfa", signals.signalen(maand, "Alfa"))
+    assert vb.loc[vb["identificatie"] == "Z3", "zaaktype"].unique().tolist() == ["ZT-X"]
+
+
+def test_example_zaken_leave_out_documents_and_staff_and_hide_a_confidential_description(feb: metrics.Maand) -> None:
+    # The organisation's table also has D10 (a document) and, with names, MDW-3 as examples: neither is a zaak.
+    tabel = signals.signalen(feb, terms.ORGANISATIE, toon_namen=True)
+    vb = signals.voorbeeldzaken(feb, terms.ORGANISATIE, tabel, toon_omschrijving=True)
+    assert vb["identificatie"].tolist() == ["Z3", "Z3", "Z3", "Z4", "Z5", "Z5"]
+    assert vb["signaal"].tolist() == ["Achteraf geregistreerd", "Afgesloten zonder documenten", "Zonder behandelaar",
+                                      "Afgesloten zonder resultaat", "Open na de wettelijke termijn",
+                                      "Lang geen statuswijziging"]
+    # A zaak marked vertrouwelijk never shows its description, not even on request.
+    t = maandfixtures.tabellen()
+    t["zaken"]["vertrouwelijkheidaanduiding"] = np.where(t["zaken"]["identificatie"] == "Z4", "vertrouwelijk",
+                                                         "openbaar")
+    geheim = metrics.maand(metrics.prepare(Snapshot(t, {"periode_tot": "2024-03-31"})), FEB,
+                           metrics.Instellingen(min_aantal_tip=1))
+    vb = signals.voorbeeldzaken(geheim, "Alfa", signals.signalen(geheim, "Alfa"), toon_omschrijving=True)
+    oms = dict(zip(vb["identificatie"], vb["omschrijving"]))
+    assert oms == {"Z3": "<b>Z3</b> omschrijving", "Z4": "(vertrouwelijk: niet getoond)",
+                   "Z5": "<b>Z5</b> omschrijving"}
+
+
+def test_a_non_digital_zaaktype_tip_ranks_with_the_signals_by_its_count() -> None:
+    # Alfa's three ZT-A zaken received in February (Z1, Z3, Z9) came in by post: "is er een e-formulier?" for 3
+    # zaken, weight 1, importance 3, equal to achteraf and overdue (3 x 1) and listed after them (the service tip
+    # comes after every signal). Beta's one zaak (Z6) came in digitally: Beta gets no such tip.
+    t = maandfixtures.tabellen()
+    t["zaken"]["communicatiekanaal"] = pd.Series(np.where(t["zaken"]["identificatie"].isin(["Z1", "Z3", "Z9"]),
+                                                          "post", "e-formulier"), dtype="str")
+    maand = metrics.maand(metrics.prepare(Snapshot(t, {"periode_tot": "2024-03-31"})), FEB,
+                          metrics.Instellingen(min_aantal_tip=1))
+    tips = signals.tips(maand, "Alfa")
+    assert list(zip(tips["code"], tips["zaaktype"], tips["aantal"], tips["belang"]))[:3] == [
+        ("achteraf_geregistreerd", "ZT-A", 1, 3), ("open_over_termijn", "ZT-A", 1, 3), ("niet_digitaal", "ZT-A", 3, 3)]
+    assert "niet_digitaal" not in signals.tips(maand, "Beta")["code"].tolist()
+
+
+def test_staff_flags_list_every_member_with_team_and_whether_they_never_used_the_system(klein: metrics.Basis) -> None:
+    # MDW-3 never set a status nor handled a zaak; MDW-9 set one in January 2024. Prepared or from the snapshot.
+    want = [("MDW-1", "Alfa", "T1", False), ("MDW-2", "Alfa", "T2", False), ("MDW-3", "Alfa", "T1", True),
+            ("MDW-9", "Gamma", "T9", False)]
+    snap = Snapshot(maandfixtures.tabellen(), {"periode_tot": "2024-03-31"})
+    for bron in (klein, snap):
+        mw = signals.medewerker_flags(bron)
+        assert list(mw.columns) == ["identificatie", "afdeling", "team", "nooit_actief"]
+        assert list(mw.index) == [0, 1, 2, 3]
+        assert [tuple(r) for r in mw.itertuples(index=False)] == want
+
+
+def test_zaak_flags_from_a_snapshot_and_without_document_data_unknown_not_false() -> None:
+    snap = Snapshot(maandfixtures.tabellen(), {"periode_tot": "2024-03-31"})
+    flags = signals.zaak_flags(snap, PEIL).set_index("identificatie")
+    assert sorted(flags.index[flags["geen_statuswijziging"]]) == ["Z5"]
+    tabellen, meta = maandfixtures.zonder_documenten()
+    zonder = signals.zaak_flags(Snapshot(tabellen, meta), PEIL)
+    assert zonder["gesloten_zonder_documenten"].dtype == "boolean"
+    assert zonder["gesloten_zonder_documenten"].isna().all()
+
+
+def test_the_examples_are_the_most_recently_registered_zaken_and_as_many_as_asked() -> None:
+    # 31 March 2024: open past their legal term are Z5 (registered 1 December 2023), Z6 (29 February) and Z7
+    # (1 March): the newest first.
+    basis = maandfixtures.basis()
+    for k, want in ((2, ["Z7", "Z6"]), (1, ["Z7"]), (0, [])):
+        maart = metrics.maand(basis, "2024-03", metrics.Instellingen(voorbeelden=k))
+        tabel = signals.signalen(maart, terms.ORGANISATIE).set_index("code")
+        assert tabel.at["open_over_termijn", "aantal"] == 3
+        assert tabel.at["open_over_termijn", "voorbeelden"] == want, k
+
+
+def test_the_signal_table_has_its_columns_in_order_and_every_base_its_own_words(feb: metrics.Maand) -> None:
+    org = signals.signalen(feb, terms.ORGANISATIE)
+    assert list(org.columns) == ["code", "titel", "aantal", "noemer", "noemer_tekst", "voorbeelden", "nooit_actief",
+                                 "aandeel", "label"]
+    assert org["nooit_actief"].dtype == "Int64"
+    rij = org.set_index("code")
+    assert rij.at["achteraf_geregistreerd", "titel"] == ("Achteraf geregistreerd (zelfde dag geregistreerd en "
+                                                         "afgesloten, geen tussenstatus)")
+    # Only the staff row of the organisation says whose staff it counts; the others keep their own base.
+    assert rij["noemer_tekst"].tolist() == ["afgesloten zaken", "afgesloten zaken", "afgesloten en open zaken",
+                                            "afgesloten zaken", "open zaken", "open zaken", "documenten",
+                                            "medewerkers van afdelingen met zaken"]
+    # Beta: none of its one zaak (Z6, open) lacks a behandelaar: a share of 0 of 1, not unknown.
+    assert signals.signalen(feb, "Beta").set_index("code").at["zonder_behandelaar", "aandeel"] == 0.0
+    # June 2023 had no documents at all: 0 of 0, no share.
+    juni = _tabel(metrics.maand(feb.basis, "2023-06"), terms.ORGANISATIE)
+    assert juni.at["documenten_buiten_zaak", "noemer"] == 0 and np.isnan(juni.at["documenten_buiten_zaak", "aandeel"])

@@ -66,7 +66,7 @@ class Figuur:
         if self.soort == "dagen":
             if waarde is None or pd.isna(waarde):
                 return "–"
-            tekst = nl.getal(waarde, 0)
+            tekst = nl.getal(waarde)  # whole days
             return f"{tekst} {'dag' if tekst == '1' else 'dagen'}"
         return nl.getal(waarde)
 
@@ -318,10 +318,10 @@ KOLOMMEN: dict[str, list[str] | None] = {
 }
 
 
-def load(data: str | os.PathLike[str] | None = "voorbeeld") -> Basis:
+def load(data: str | os.PathLike[str] | None = None) -> Basis:
     """Read the columns the report needs from a snapshot and :func:`prepare` them.
 
-    ``"voorbeeld"``: the built-in sample municipality.
+    ``None`` or ``"voorbeeld"``: the built-in sample municipality (:func:`zgwlib.data.sources.resolve`).
     """
     snap = load_snapshot(data, list(KOLOMMEN), columns={k: v for k, v in KOLOMMEN.items() if v is not None})
     return prepare(snap, bron=snap.path)
@@ -861,8 +861,8 @@ def maand(basis: Basis, periode: str | None = None, instellingen: Instellingen |
     ``trend_maanden`` is shorter.
     """
     inst = instellingen or Instellingen()
-    meta = basis.meta if basis.meta.get("periode_tot") else {"periode_tot": basis.peildatum.date().isoformat()}
-    periode = choose_periode(meta, periode)
+    # The peildatum is meta.json's periode_tot when it has one (prepare), else the last day in the data.
+    periode = choose_periode({"periode_tot": basis.peildatum.date().isoformat()}, periode)
     n = max(inst.trend_maanden, JAAR + 1)
     return Maand(
         basis=basis,
@@ -895,7 +895,7 @@ def per_zaaktype(maand: Maand, afdeling: str = ORGANISATIE) -> pd.DataFrame:
         received first (then the most open, then by identificatie).
     """
     z = maand.selectie(afdeling)
-    zt = z["zaaktype"] if isinstance(z["zaaktype"].dtype, pd.CategoricalDtype) else z["zaaktype"].astype("category")
+    zt = z["zaaktype"]  # a categorical (prepare)
     codes, cats = zt.cat.codes.to_numpy().astype(np.int64), zt.cat.categories.astype("str")
     k = len(cats)
     ok = codes >= 0

@@ -216,7 +216,7 @@ def _oordeel(
     eerste: pd.Timestamp | None, tot: pd.Timestamp, inst: Instellingen, *, iets_geregistreerd: bool,
 ) -> tuple[str, str]:
     """Verdict and its one-sentence Dutch explanation (order of the checks: see the module docstring)."""
-    weken = nl.getal(inst.tempo_venster_dagen / 7, 0)
+    weken = nl.getal(inst.tempo_venster_dagen / 7)  # whole weeks
     if math.isnan(sv):
         return GEEN_DOEL, "Er is geen startvoorraad vastgelegd, dus voortgang en prognose zijn niet te bepalen."
     if gedaan >= sv:
