@@ -17,8 +17,8 @@ from the index entries (``duur_s``, one run's wall time):
 
 All in seconds, summed over departments (the organisation included), with the number of runs. The run log
 (``<out>/<periode>/zgw-run.log``) has the per-run seconds too. Peak memory is the largest sum, sampled every
-0.2 s, of the resident memory of ``zgw run`` and every process under it (kernels, fork server); a forked kernel
-counts the pages it shares with the server again, so the figure is an upper bound.
+0.2 s, of the proportional set size (PSS) of ``zgw run`` and every process under it (kernels, fork server): a
+page that forked kernels share with their server counts once, as the machine holds it.
 
 Usage: ``python benchmarks/bench_publication.py [--data DIR | --zaken N] [--baseline REF] [--frequentie week]
 [--workers N] [--keep DIR] [other zgw run arguments]``, e.g. ``--peildatum 2026-10-31 evaluatie`` for the
@@ -52,8 +52,13 @@ def extract(ref: str, into: Path) -> Path:
     return into
 
 
-def _tree_rss(root: int) -> int:
-    """Resident memory in bytes of process ``root`` and all its descendants (Linux ``/proc``; 0 elsewhere)."""
+def _tree_memory(root: int) -> int:
+    """Memory in bytes of process ``root`` and all its descendants (Linux ``/proc``; 0 elsewhere).
+
+    Per process its proportional set size (PSS, ``smaps_rollup``): a page shared by n processes counts 1/n in
+    each, so the forked kernels' shared code is counted once, as the machine holds it. Where PSS cannot be read,
+    the resident size (an upper bound).
+    """
     parents: dict[int, int] = {}
     rss: dict[int, int] = {}
     page = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
@@ -70,12 +75,19 @@ def _tree_rss(root: int) -> int:
         pid = todo.pop()
         tree.add(pid)
         todo.extend(child for child, parent in parents.items() if parent == pid and child not in tree)
-    return sum(rss.get(pid, 0) for pid in tree)
+    total = 0
+    for pid in tree:
+        try:
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+            total += next(int(line.split()[1]) * 1024 for line in rollup.splitlines() if line.startswith("Pss:"))
+        except (OSError, StopIteration, ValueError, IndexError):
+            total += rss.get(pid, 0)
+    return total
 
 
 def zgw_run(tree: Path, data: Path, out: Path, extra: list[str]) -> tuple[float, float, str]:
     """``zgw run`` with the code of ``tree`` (its notebooks, parameters and zgwlib): wall seconds, the peak of the
-    summed resident memory of the command and all its kernels (GB, sampled every 0.2 s), and its output."""
+    summed memory (PSS) of the command and all its kernels (GB, sampled every 0.2 s), and its output."""
     env = {**os.environ, "JUPYTER_PLATFORM_DIRS": "1", "PYTHONPATH": str(tree)}
     cmd = [sys.executable, "-c", "import sys; from zgwlib.cli import main; sys.exit(main())", "run",
            "--data", str(data), "--out", str(out), *extra]
@@ -86,7 +98,7 @@ def zgw_run(tree: Path, data: Path, out: Path, extra: list[str]) -> tuple[float,
 
     def sample() -> None:
         while not finished.wait(0.2):
-            peak[0] = max(peak[0], _tree_rss(proc.pid))
+            peak[0] = max(peak[0], _tree_memory(proc.pid))
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()

@@ -246,7 +246,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="only these departments; 'organisatie' is the whole organisation (default: all, plus it)")
     p.add_argument("--data", default=None, help="snapshot directory (default: the built-in sample 'voorbeeld')")
     p.add_argument("--out", type=Path, default=Path("outputs"), help="output directory (default: outputs)")
-    p.add_argument("--workers", type=int, default=None, help="runs at the same time (default: number of cores)")
+    p.add_argument("--workers", type=int, default=None, help="runs at the same time (default: number of cores + 1)")
     p.add_argument("--config", type=Path, default=None, metavar="FILE.yaml",
                    help="YAML file of notebook parameters, e.g. parameters/maandrapportage.yaml")
     p.set_defaults(func=_cmd_run)
@@ -263,7 +263,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="only these departments; 'organisatie' is the whole organisation (default: all, plus it)")
     p.add_argument("--notebooks", type=Path, default=None, metavar="FOLDER",
                    help="folder of the report notebooks (default: notebooks/ here, else the installed kit's)")
-    p.add_argument("--workers", type=int, default=None, help="runs at the same time (default: number of cores)")
+    p.add_argument("--workers", type=int, default=None, help="runs at the same time (default: number of cores + 1)")
     p.set_defaults(func=_cmd_demo)
 
     p = sub.add_parser(
