@@ -87,10 +87,8 @@ class RunContext:
     teksten_files: dict[str, Path | None] = field(default_factory=dict)
     #: The run's folder of figures every department shares (:mod:`zgwlib.core.cache`), given to each kernel.
     cache: Path | None = None
-    #: The run's fork server and the kernel spec ``argv`` it serves (:mod:`zgwlib.publish.forkserver`); None: kernels
-    #: start the usual way.
+    #: The run's fork server (:mod:`zgwlib.publish.forkserver`); None: kernels start the usual way.
     forkserver: ForkServer | None = None
-    forked_argv: list[str] | None = None
     stop: threading.Event = field(default_factory=threading.Event)
     pids: set[int] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -104,7 +102,7 @@ def _kernel_manager_class(ctx: RunContext, log_file: Any, pids: list[int], socke
     class ZgwKernelManager(AsyncKernelManager):  # type: ignore[misc]
         def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
             cmd = super().format_kernel_cmd(extra_arguments)
-            if ctx.forkserver is not None and self.kernel_spec is not None and self.kernel_spec.argv == ctx.forked_argv:
+            if ctx.forkserver is not None and self.kernel_spec is not None and ctx.forkserver.serves(self.kernel_spec.argv):
                 return ctx.forkserver.kernel_cmd(cmd)  # a fork of the run's server, not a fresh interpreter
             return cmd
 

@@ -99,6 +99,8 @@ class ForkServer:
     """One run's fork server: :meth:`start` it, give :meth:`kernel_cmd` to the kernel managers, :meth:`close` it."""
 
     def __init__(self) -> None:
+        #: The kernel spec ``argv`` whose kernels this server forks (set by :meth:`start`).
+        self.kernel_argv: list[str] = []
         self.folder: Path | None = None
         self.process: subprocess.Popen[str] | None = None
         self.reason = ""
@@ -110,7 +112,7 @@ class ForkServer:
 
     def start(self, kernel_argv: Sequence[str], env: Mapping[str, str], modules: Sequence[str]) -> bool:
         """Start the server with the kernel's interpreter and flags; False (and :attr:`reason`) when not ready."""
-        argv = list(kernel_argv)
+        argv = self.kernel_argv = list(kernel_argv)
         self.folder = Path(tempfile.mkdtemp(prefix="zgw-forkserver-"))
         cmd = [*argv[:argv.index("-m")], "-m", "zgwlib.publish.forkserver", str(self.socket_path), *modules]
         self.process = subprocess.Popen(cmd, cwd=self.folder, env=dict(env), stdin=subprocess.DEVNULL,
@@ -138,6 +140,10 @@ class ForkServer:
             self.reason = said[-300:] or f"it stopped with exit code {self.process.returncode}"
         self.close()
         return False
+
+    def serves(self, kernel_argv: Sequence[str]) -> bool:
+        """Whether kernels of this kernel spec ``argv`` are forked from this server."""
+        return bool(self.kernel_argv) and list(kernel_argv) == self.kernel_argv
 
     def kernel_cmd(self, kernel_argv: Sequence[str]) -> list[str]:
         """The command that gets a forked kernel: the launcher, the socket, then the kernel's own arguments."""

@@ -394,7 +394,7 @@ def _start_forkserver(ctx: RunContext, reports: Sequence[ReportNotebook]) -> Non
         return
     server = forkserver.ForkServer()
     if server.start(argv, ctx.env, forkserver.modules_of(nb.path for nb in reports)):
-        ctx.forkserver, ctx.forked_argv = server, argv
+        ctx.forkserver = server
     else:
         log.warning("kernels start the usual way: the fork server did not start (%s)", server.reason)
 
