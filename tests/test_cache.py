@@ -47,6 +47,18 @@ def test_a_table_is_computed_once_and_then_read_back_equal(snapshot: Path, tmp_p
     pd.testing.assert_frame_equal(second, FRAME)
 
 
+def test_an_entry_that_does_not_fit_the_callers_data_is_computed_instead_and_kept(snapshot: Path, tmp_path: Path) -> None:
+    cache.cached_frame("t", snapshot, (), Counter(FRAME), folder=tmp_path)
+    [entry] = tmp_path.glob("t-*.parquet")
+    written = entry.read_bytes()
+    other = FRAME.assign(ontvangen=[5, 6])
+    compute = Counter(other)
+    got = cache.cached_frame("t", snapshot, (), compute, folder=tmp_path, valid=lambda f: f["ontvangen"].sum() == 11)
+    assert compute.calls == 1
+    pd.testing.assert_frame_equal(got, other)
+    assert entry.read_bytes() == written  # it still fits the snapshot's files: not replaced
+
+
 def test_other_settings_or_another_month_are_computed_anew(snapshot: Path, tmp_path: Path) -> None:
     compute = Counter(FRAME)
     cache.cached_frame("t", snapshot, (figures.Instellingen(),), compute, folder=tmp_path)

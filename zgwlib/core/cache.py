@@ -76,7 +76,8 @@ def _read(path: Path) -> pd.DataFrame | None:
 
 
 def cached_frame(naam: str, snapshot: str | os.PathLike[str] | None, key: tuple[Any, ...],
-                 compute: Callable[[], pd.DataFrame], folder: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+                 compute: Callable[[], pd.DataFrame], folder: str | os.PathLike[str] | None = None,
+                 valid: Callable[[pd.DataFrame], bool] | None = None) -> pd.DataFrame:
     """``compute()``, stored once per snapshot and key in the cache folder and read from there afterwards.
 
     Parameters
@@ -92,6 +93,9 @@ def cached_frame(naam: str, snapshot: str | os.PathLike[str] | None, key: tuple[
         frame (plain int, float, bool, string, datetime and category columns do).
     folder : path, optional
         The cache folder; default :func:`cache_folder` (only under ``zgw run``).
+    valid : callable, optional
+        Checks an entry read from the cache against the caller's data; one that fails is not used (computed
+        instead) and not replaced, since it still fits the snapshot's files.
 
     Returns
     -------
@@ -104,7 +108,7 @@ def cached_frame(naam: str, snapshot: str | os.PathLike[str] | None, key: tuple[
     path = entry_path(where, naam, snapshot, *key)
     found = _read(path)
     if found is not None:
-        return found
+        return found if valid is None or valid(found) else compute()
     frame = compute()
     try:
         with atomic_file(path) as tmp:

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from zgwlib.core import nl
-from zgwlib.core.cache import cache_folder, cached_frame
+from zgwlib.core.cache import cached_frame
 from zgwlib.maandrapportage import facts
 from zgwlib.maandrapportage.facts import dagen_sinds_laatste_status, index_in, open_op, open_over_termijn
 from zgwlib.core.errors import UsageError
@@ -432,11 +432,11 @@ def _rijnummers(bron: Path | None, zaken: pd.DataFrame, statussen: pd.DataFrame,
         def compute(kolommen: dict[str, tuple[Any, pd.Series]] = kolommen) -> pd.DataFrame:
             return pd.DataFrame({k: facts.posities(pool, kolom)[0] for k, (pool, kolom) in kolommen.items()})
 
-        frame = cached_frame(f"rijnummers-{naam}", bron, (), compute)
-        gelezen = bron is not None and cache_folder() is not None  # else computed just now
-        if gelezen and not all(facts.posities_kloppen(pool, kolom, frame[k].to_numpy(np.int64))
-                               for k, (pool, kolom) in kolommen.items()):
-            frame = compute()
+        def klopt(frame: pd.DataFrame, kolommen: dict[str, tuple[Any, pd.Series]] = kolommen) -> bool:
+            return all(facts.posities_kloppen(pool, kolom, frame[k].to_numpy(np.int64))
+                       for k, (pool, kolom) in kolommen.items())
+
+        frame = cached_frame(f"rijnummers-{naam}", bron, (), compute, valid=klopt)
         for k in kolommen:
             uit[(naam, k)] = frame[k].to_numpy(np.int64)
     return (uit[("statussen", "zaak")], uit[("statussen", "gezet_door")], uit[("documenten", "zaak")],
