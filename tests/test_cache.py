@@ -47,7 +47,8 @@ def test_a_table_is_computed_once_and_then_read_back_equal(snapshot: Path, tmp_p
     pd.testing.assert_frame_equal(second, FRAME)
 
 
-def test_an_entry_that_does_not_fit_the_callers_data_is_computed_instead_and_kept(snapshot: Path, tmp_path: Path) -> None:
+def test_an_entry_that_does_not_fit_the_callers_data_is_computed_instead_and_kept(
+        snapshot: Path, tmp_path: Path) -> None:
     cache.cached_frame("t", snapshot, (), Counter(FRAME), folder=tmp_path)
     [entry] = tmp_path.glob("t-*.parquet")
     written = entry.read_bytes()

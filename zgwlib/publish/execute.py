@@ -102,7 +102,8 @@ def _kernel_manager_class(ctx: RunContext, log_file: Any, pids: list[int], socke
     class ZgwKernelManager(AsyncKernelManager):  # type: ignore[misc]
         def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
             cmd = super().format_kernel_cmd(extra_arguments)
-            if ctx.forkserver is not None and self.kernel_spec is not None and ctx.forkserver.serves(self.kernel_spec.argv):
+            forked = ctx.forkserver is not None and self.kernel_spec is not None
+            if forked and ctx.forkserver.serves(self.kernel_spec.argv):
                 return ctx.forkserver.kernel_cmd(cmd)  # a fork of the run's server, not a fresh interpreter
             return cmd
 
