@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 import maandfixtures
+from zgwlib.core import lookup
 from zgwlib.maandrapportage import figures as metrics
 from zgwlib.maandrapportage import signals
 from zgwlib.data.snapshot import Snapshot
@@ -44,15 +45,15 @@ def _ids(basis: metrics.Basis, flags: np.ndarray) -> list[str]:
 @pytest.mark.parametrize("groot", [False, True])
 def test_positions_of_identificaties_in_runs_and_with_gaps(monkeypatch: pytest.MonkeyPatch, groot: bool) -> None:
     if groot:  # the run-by-run lookup of large pools, on small data
-        monkeypatch.setattr(facts, "_GROTE_POOL", 0)
+        monkeypatch.setattr(lookup, "_GROTE_POOL", 0)
     pool = pd.Series(["Z1", "Z2", "Z3"], dtype="str")
     runs = pd.Series(["Z1", "Z1", "Z2", "Z3", "Z3", "Z3"], dtype="str")  # every zaak in its own order
     gaps = pd.Series(["Z3", "Z3", None, "Z9", "Z1", "Z3", None], dtype="str")
-    got = facts.posities(pool, runs, gaps, pd.Series([], dtype="str"), pd.Series([None, None], dtype="str"))
+    got = lookup.posities(pool, runs, gaps, pd.Series([], dtype="str"), pd.Series([None, None], dtype="str"))
     assert got[0].tolist() == [0, 0, 1, 2, 2, 2]
     assert got[1].tolist() == [2, 2, -1, -1, 0, 2, -1]
     assert got[2].tolist() == [] and got[3].tolist() == [-1, -1]
-    assert facts.index_in(pd.Series(["b", "x"], dtype="str"), ["a", "b"]).tolist() == [1, -1]
+    assert lookup.index_in(pd.Series(["b", "x"], dtype="str"), ["a", "b"]).tolist() == [1, -1]
 
 
 # --------------------------------------------------------------------------- per-zaak definitions

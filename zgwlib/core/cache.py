@@ -76,8 +76,7 @@ def _read(path: Path) -> pd.DataFrame | None:
 
 
 def cached_frame(naam: str, snapshot: str | os.PathLike[str] | None, key: tuple[Any, ...],
-                 compute: Callable[[], pd.DataFrame], folder: str | os.PathLike[str] | None = None,
-                 valid: Callable[[pd.DataFrame], bool] | None = None) -> pd.DataFrame:
+                 compute: Callable[[], pd.DataFrame], folder: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     """``compute()``, stored once per snapshot and key in the cache folder and read from there afterwards.
 
     Parameters
@@ -85,7 +84,8 @@ def cached_frame(naam: str, snapshot: str | os.PathLike[str] | None, key: tuple[
     naam : str
         What the table is (part of the file name), e.g. ``"maandcijfers"``.
     snapshot : path, optional
-        The snapshot folder the table is computed from; ``None`` (data not from a folder): no cache.
+        The snapshot folder the table is computed from, its tables as read, unchanged: the entry belongs to the
+        folder's files. ``None`` (data not from a folder, or changed in memory): no cache.
     key : tuple
         Everything else the result depends on: the settings, the month, the department, ...; compared by ``repr``.
     compute : callable
@@ -93,9 +93,6 @@ def cached_frame(naam: str, snapshot: str | os.PathLike[str] | None, key: tuple[
         frame (plain int, float, bool, string, datetime and category columns do).
     folder : path, optional
         The cache folder; default :func:`cache_folder` (only under ``zgw run``).
-    valid : callable, optional
-        Checks an entry read from the cache against the caller's data; one that fails is not used (computed
-        instead) and not replaced, since it still fits the snapshot's files.
 
     Returns
     -------
@@ -108,7 +105,7 @@ def cached_frame(naam: str, snapshot: str | os.PathLike[str] | None, key: tuple[
     path = entry_path(where, naam, snapshot, *key)
     found = _read(path)
     if found is not None:
-        return found if valid is None or valid(found) else compute()
+        return found
     frame = compute()
     try:
         with atomic_file(path) as tmp:

@@ -4,8 +4,8 @@ Each fact is a plain function on contract tables (has an intermediate status,
 has documents, registered afterwards, open on a day, past the legal term, days
 since the last status, staff never active); :func:`zgwlib.maandrapportage.figures.prepare`
 applies them once per snapshot. Definitions: ``docs/metrics.md``, sections
-*Maandrapportage* and *Signalen*. Also here: fast lookups of text values in a
-pool (Arrow hash tables), which the figures use on millions of rows.
+*Maandrapportage* and *Signalen*. Identificaties are matched with
+:func:`zgwlib.core.lookup.posities`.
 """
 
 from __future__ import annotations
@@ -14,107 +14,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
-
-# --------------------------------------------------------------------------- fast text lookups
-
-
-def text_array(values: Any, combine: bool = True) -> pa.Array | pa.ChunkedArray:
-    """A text column as Arrow ``large_string``.
-
-    pandas' Arrow-backed ``str`` arrives in chunks; with ``combine`` they are
-    joined once, because a ``take`` across dozens of chunks is many times
-    slower than the copy. A plain lookup reads the chunks as they are.
-    """
-    arr = pa.array(values, from_pandas=True) if not isinstance(values, (pa.Array, pa.ChunkedArray)) else values
-    if not pa.types.is_large_string(arr.type):
-        arr = arr.cast(pa.large_string())  # string, or null for an all-missing column
-    if isinstance(arr, pa.ChunkedArray) and (combine or arr.num_chunks == 1):
-        arr = arr.combine_chunks() if arr.num_chunks != 1 else arr.chunk(0)
-    return arr
-
-
-#: Pools larger than this are looked up run by run (their hash table no longer fits a CPU cache).
-_GROTE_POOL = 65_536
-
-
-def posities(pool: pd.Series | pd.Index | list[str], *kolommen: pd.Series) -> list[np.ndarray]:
-    """For each text column, the position of every value in ``pool`` (``-1`` when absent or missing).
-
-    Used to turn zaak and medewerker identificaties into row numbers once, so
-    everything after is integer work. One hash table over ``pool`` serves
-    every column. Runs of equal values (statuses and documents are usually
-    stored zaak by zaak) are looked up once; when those runs are exactly
-    ``pool`` in its own order, nothing is looked up at all.
-
-    Returns
-    -------
-    list of numpy.ndarray of int64
-        One array per column, aligned with it.
-    """
-    p = text_array(pool)
-    out: list[np.ndarray | None] = []
-    heads: list[pa.Array] = []
-    runs: list[tuple[int, np.ndarray, int]] = []  # (column number, run starts, column length)
-    for i, kolom in enumerate(kolommen):
-        if len(p) <= _GROTE_POOL:
-            found = pc.index_in(text_array(kolom, combine=False), value_set=p).fill_null(-1)
-            out.append(found.to_numpy(zero_copy_only=False).astype(np.int64))
-            continue
-        a = text_array(kolom)
-        n = len(a)
-        if n == 0:
-            out.append(np.zeros(0, dtype=np.int64))
-            continue
-        same = pc.equal(a.slice(1), a.slice(0, n - 1)).fill_null(False).to_numpy(zero_copy_only=False)
-        starts = np.flatnonzero(np.r_[True, ~same])
-        head = a.take(pa.array(starts)) if len(starts) < n else a
-        if len(head) == len(p) and pc.all(pc.equal(head, p)).as_py() is True:
-            out.append(np.repeat(np.arange(len(p), dtype=np.int64), np.diff(np.r_[starts, n])))
-            continue
-        out.append(None)
-        heads.append(head)
-        runs.append((i, starts, n))
-    if heads:
-        found = pc.index_in(pa.concat_arrays(heads), value_set=p)
-        found = found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
-        at = 0
-        for i, starts, n in runs:
-            part = found[at: at + len(starts)]
-            at += len(starts)
-            out[i] = part if len(starts) == n else np.repeat(part, np.diff(np.r_[starts, n]))
-    return [o if o is not None else np.zeros(0, dtype=np.int64) for o in out]
-
-
-def posities_kloppen(pool: pd.Series | pd.Index | list[str], kolom: pd.Series, rij: np.ndarray) -> bool:
-    """Whether ``rij`` is what :func:`posities` gives for ``kolom`` in ``pool``, checked without a lookup.
-
-    Every row number must point at its own value in ``pool``, and a value without a row (-1) must not be in
-    ``pool``. Row numbers read from the run's cache are checked this way, so tables changed in memory after
-    reading can never get another table's row numbers (a tenth of the time of computing them).
-    """
-    if len(rij) != len(kolom):
-        return False
-    p, k = text_array(pool), text_array(kolom)
-    gevonden = rij >= 0
-    if gevonden.any():
-        if int(rij.max()) >= len(p):
-            return False
-        wijst = p.take(pa.array(rij[gevonden])).cast(pa.large_string())
-        if not pc.all(pc.equal(wijst, k.filter(pa.array(gevonden)))).as_py():
-            return False
-    if (~gevonden).any():
-        rest = k.filter(pa.array(~gevonden))
-        if pc.any(pc.is_in(rest, value_set=p)).as_py():
-            return False
-    return True
-
-
-def index_in(values: pd.Series | np.ndarray, pool: pd.Series | pd.Index | list[str]) -> np.ndarray:
-    """Position of each text value in ``pool`` (``-1`` when absent or missing), fast on millions of rows."""
-    return posities(pool, values)[0]
+from zgwlib.core.lookup import posities
 
 
 def _rijen(zaken: pd.DataFrame, kolom: pd.Series, rij: np.ndarray | None) -> np.ndarray:
@@ -142,7 +43,7 @@ def heeft_tussenstatus(zaken: pd.DataFrame, statussen: pd.DataFrame, rij: np.nda
     zaken, statussen : DataFrame
         Contract tables.
     rij : array of int, optional
-        Per status, the row of its zaak in ``zaken`` (:func:`posities`); computed when not given.
+        Per status, the row of its zaak in ``zaken`` (:func:`zgwlib.core.lookup.posities`); computed when not given.
 
     Returns
     -------
@@ -204,7 +105,7 @@ def dagen_sinds_laatste_status(
     Parameters
     ----------
     rij : array of int, optional
-        Per status, the row of its zaak in ``zaken`` (:func:`posities`).
+        Per status, the row of its zaak in ``zaken`` (:func:`zgwlib.core.lookup.posities`).
     alleen : array of bool, optional
         Only these zaken (the others get NaN); saves work on large data.
     """
@@ -236,7 +137,7 @@ def nooit_actief(
     """Staff with empty ``actief_sinds`` who never appear as behandelaar or as gezet_door.
 
     ``behandelaar_rij`` / ``gezet_door_rij``: per zaak / status, the row of that
-    person in ``medewerkers`` (:func:`posities`); computed when not given.
+    person in ``medewerkers`` (:func:`zgwlib.core.lookup.posities`); computed when not given.
     """
     if behandelaar_rij is None or gezet_door_rij is None:
         behandelaar_rij, gezet_door_rij = posities(medewerkers["identificatie"], zaken["behandelaar"],

@@ -24,8 +24,9 @@ import pandas as pd
 
 from zgwlib.core import nl
 from zgwlib.core.cache import cached_frame
+from zgwlib.core.lookup import index_in, posities, text_array
 from zgwlib.maandrapportage import facts
-from zgwlib.maandrapportage.facts import dagen_sinds_laatste_status, index_in, open_op, open_over_termijn
+from zgwlib.maandrapportage.facts import dagen_sinds_laatste_status, open_op, open_over_termijn
 from zgwlib.core.errors import UsageError
 from zgwlib.core.periods import choose_periode, maand_einde, maand_index, periode_index, periode_tekst
 from zgwlib.core.terms import GEEN_TEAM, ORGANISATIE, has_document_data
@@ -229,7 +230,7 @@ def categorie(values: pd.Series, extra: Iterable[str] = (), key: Callable[[str],
     Built from Arrow's dictionary encoding (pandas' own ``astype("category")``
     on its Arrow-backed ``str`` walks Python objects). Missing stays missing.
     """
-    arr = facts.text_array(values).dictionary_encode()
+    arr = text_array(values).dictionary_encode()
     woorden = [str(w) for w in arr.dictionary.to_pylist()]
     cats = sorted(set(woorden) | {str(x) for x in extra}, key=key)
     plek = {c: i for i, c in enumerate(cats)}
@@ -330,7 +331,7 @@ def load(data: str | os.PathLike[str] | None = None) -> Basis:
 def prepare(snapshot: Any, bron: Path | None = None) -> Basis:
     """Derive every per-zaak fact once (see :class:`Basis`).
 
-    Identificaties become row numbers once (:func:`zgwlib.maandrapportage.facts.posities`), so
+    Identificaties become row numbers once (:func:`zgwlib.core.lookup.posities`), so
     everything after is integer work.
 
     Parameters
@@ -359,9 +360,7 @@ def prepare(snapshot: Any, bron: Path | None = None) -> Basis:
         norm = z[target].to_numpy("datetime64[us]")
         z[col] = np.where(gesloten & ~np.isnat(norm), (eind <= norm).astype("float64"), np.nan)
 
-    # The row numbers are checked when read from the cache, so any snapshot read from a folder may use it.
-    status_zaak, st_mw, doc_zaak, beh_mw = _rijnummers(bron or getattr(snapshot, "path", None), z, statussen,
-                                                       documenten, mw)
+    status_zaak, st_mw, doc_zaak, beh_mw = _rijnummers(bron, z, statussen, documenten, mw)
     mw["nooit_actief"] = facts.nooit_actief(mw, z, statussen, beh_mw, st_mw)
     meta = dict(getattr(snapshot, "meta", {}) or {})
     documentgegevens = has_document_data(meta)
@@ -417,9 +416,10 @@ def _rijnummers(bron: Path | None, zaken: pd.DataFrame, statussen: pd.DataFrame,
     """Row numbers: of each status's zaak and setter, each document's zaak and each zaak's behandelaar (-1: none).
 
     Computed once per ``zgw run`` and snapshot folder ``bron`` (:func:`zgwlib.core.cache.cached_frame`; outside a
-    run simply computed): the same for every department's report and every report. Numbers read from the cache
-    are checked against these tables (:func:`zgwlib.maandrapportage.facts.posities_kloppen`) and computed again
-    when the tables were changed in memory after reading.
+    run, or for tables changed in memory (no ``bron``), simply computed): the same for every department's report
+    and every report. Not checked when read: a check costs as much as computing them when statuses and documents
+    are stored zaak by zaak, as exports and the API give them (then :func:`zgwlib.core.lookup.posities` looks
+    nothing up), so the cache is only for tables read from ``bron`` unchanged.
     """
     zid, mid = zaken["identificatie"], medewerkers["identificatie"]
     delen = (  # (name, columns: (pool, column) per row-number column)
@@ -430,13 +430,9 @@ def _rijnummers(bron: Path | None, zaken: pd.DataFrame, statussen: pd.DataFrame,
     uit: dict[tuple[str, str], np.ndarray] = {}
     for naam, kolommen in delen:
         def compute(kolommen: dict[str, tuple[Any, pd.Series]] = kolommen) -> pd.DataFrame:
-            return pd.DataFrame({k: facts.posities(pool, kolom)[0] for k, (pool, kolom) in kolommen.items()})
+            return pd.DataFrame({k: posities(pool, kolom)[0] for k, (pool, kolom) in kolommen.items()})
 
-        def klopt(frame: pd.DataFrame, kolommen: dict[str, tuple[Any, pd.Series]] = kolommen) -> bool:
-            return all(facts.posities_kloppen(pool, kolom, frame[k].to_numpy(np.int64))
-                       for k, (pool, kolom) in kolommen.items())
-
-        frame = cached_frame(f"rijnummers-{naam}", bron, (), compute, valid=klopt)
+        frame = cached_frame(f"rijnummers-{naam}", bron, (), compute)
         for k in kolommen:
             uit[(naam, k)] = frame[k].to_numpy(np.int64)
     return (uit[("statussen", "zaak")], uit[("statussen", "gezet_door")], uit[("documenten", "zaak")],

@@ -42,9 +42,8 @@ from zgwlib.core import nl
 from zgwlib.core.terms import ORGANISATIE
 from zgwlib.data.contract import VERTROUWELIJK_OF_HOGER
 from zgwlib.core.periods import periode_index
-from zgwlib.maandrapportage.facts import (
-    dagen_sinds_laatste_status, index_in, open_op, open_over_termijn,
-)
+from zgwlib.core.lookup import index_in
+from zgwlib.maandrapportage.facts import dagen_sinds_laatste_status, open_op, open_over_termijn
 from zgwlib.maandrapportage.figures import Basis, Instellingen, Maand, prepare
 from zgwlib.maandrapportage import service
 

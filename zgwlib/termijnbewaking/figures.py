@@ -30,10 +30,10 @@ import numpy as np
 import pandas as pd
 
 from zgwlib.core.errors import UsageError
+from zgwlib.core.lookup import index_in, posities
 from zgwlib.core.periods import check_week, is_week, week_end
 from zgwlib.core.terms import GEEN_TEAM, ORGANISATIE
 from zgwlib.data.sources import load_snapshot
-from zgwlib.maandrapportage.facts import index_in, posities
 from zgwlib.maandrapportage.figures import categorie
 
 #: Awb article 4:17 lid 2: the dwangsom per day for the first 14 days, the next 14 days and the rest.
