@@ -63,6 +63,7 @@ from zgwlib.maandrapportage import figures as metrics
 from zgwlib.core import nl
 from zgwlib.maandrapportage import signals
 from zgwlib.evaluatie.bootstrap import GEEN_VERSCHIL, Verschil, bootstrap_verschil, statistiek
+from zgwlib.core.cache import cached_frame
 from zgwlib.core.errors import UsageError
 from zgwlib.core.terms import ORGANISATIE, has_document_data
 from zgwlib.evaluatie.survey import EVALUATIE, NEGATIEVER, NULMETING, OVERIGE, POSITIEVER, Enquete, enquete, enquete_groepen
@@ -509,6 +510,25 @@ def adoptie(basis: metrics.Basis, perioden: Perioden, instellingen: Instellingen
     return Adoptie(t[cols].reset_index(drop=True), per)
 
 
+def shared_adoptie(basis: metrics.Basis, perioden: Perioden, instellingen: Instellingen) -> Adoptie:
+    """:func:`adoptie`, computed once per ``zgw run`` for every department's evaluation (it covers them all).
+
+    Only for a :class:`~zgwlib.maandrapportage.figures.Basis` prepared from a folder's tables as read
+    (``basis.bron``); otherwise simply computed.
+    """
+    gedaan: list[Adoptie] = []
+
+    def deel(naam: str) -> pd.DataFrame:
+        def compute() -> pd.DataFrame:
+            if not gedaan:
+                gedaan.append(adoptie(basis, perioden, instellingen))
+            return getattr(gedaan[0], naam)
+
+        return cached_frame(f"evaluatie-adoptie-{naam}", basis.bron, (perioden, instellingen), compute)
+
+    return Adoptie(deel("per_maand"), deel("per_afdeling"))
+
+
 # --------------------------------------------------------------------------- signals
 
 
@@ -637,7 +657,7 @@ def load(data: str | os.PathLike[str] | None = "voorbeeld") -> Any:
 
 
 def evaluate(
-    snapshot: Any,
+    data: Any,
     afdeling: str = ORGANISATIE,
     invoeringsdatum: Any = None,
     evaluatiedatum: Any = None,
@@ -648,9 +668,12 @@ def evaluate(
 
     Parameters
     ----------
-    snapshot : Snapshot
-        With zaken, statussen, documenten, medewerkers, zaaktypen and, when
-        present, enquete, opschoning and opschoning_doelen.
+    data : folder, "voorbeeld" or Snapshot
+        A snapshot folder (or ``"voorbeeld"``, the built-in sample): read here with :func:`load`, and under
+        ``zgw run`` what every department's evaluation shares (the row numbers, every department's adoption)
+        comes from the run's cache (:mod:`zgwlib.core.cache`). Or a Snapshot from :func:`load`, perhaps changed
+        (with zaken, statussen, documenten, medewerkers, zaaktypen and, when present, enquete, opschoning and
+        opschoning_doelen): then everything is computed from its tables.
     afdeling : str
         An afdeling, or ``"organisatie"``.
     invoeringsdatum, evaluatiedatum, vergelijkingsperiode_maanden
@@ -664,9 +687,14 @@ def evaluate(
         For an unknown afdeling or impossible dates.
     """
     inst = instellingen or Instellingen()
+    if hasattr(data, "tables"):  # a Snapshot the caller loaded, perhaps changed: no cache
+        snapshot, bron = data, None
+    else:  # read here, so the tables are the folder's as they are: shared figures may come from the cache
+        snapshot = load(data)
+        bron = snapshot.path
     meta = dict(getattr(snapshot, "meta", {}) or {})
     perioden = determine_perioden(meta, invoeringsdatum, evaluatiedatum, vergelijkingsperiode_maanden, inst)
-    basis = metrics.prepare(snapshot)
+    basis = metrics.prepare(snapshot, bron=bron)
     if afdeling != ORGANISATIE and afdeling not in basis.afdelingen:
         raise UsageError(f"afdeling {afdeling!r} is not in the data; known: {', '.join(basis.afdelingen)} "
                          f"(or {ORGANISATIE!r}).")
@@ -680,7 +708,7 @@ def evaluate(
         gemeente=str(meta.get("gemeente", "onbekende gemeente")),
         perioden=perioden,
         instellingen=inst,
-        adoptie=adoptie(basis, perioden, inst),
+        adoptie=shared_adoptie(basis, perioden, inst),
         voor_na=voor_en_na(basis, perioden, afdeling, inst),
         signalen=signaalverloop(basis, perioden, afdeling),
         enquete=enquete(enq if enq is not None else pd.DataFrame(), inst.min_respondenten,
@@ -697,5 +725,5 @@ __all__ = [
     "MINDER_OP_TIJD", "NEGATIEVER", "NULMETING", "OVERIGE", "POSITIEVER", "SNELLER", "TE_WEINIG", "VAKER_OP_TIJD",
     "WEINIG_VOLUME", "Adoptie", "Enquete", "Evaluatie", "Instellingen", "Perioden", "Verschil", "adoptie",
     "determine_perioden", "bootstrap_verschil", "enquete", "enquete_groepen", "evaluate", "hardnekkige_signalen", "load",
-    "signaalverloop", "statistiek", "voor_en_na",
+    "shared_adoptie", "signaalverloop", "statistiek", "voor_en_na",
 ]
