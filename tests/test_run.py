@@ -345,5 +345,9 @@ def test_index_card_names_the_month_of_a_report_about_another_month(tmp_path: Pa
     (folder / "maandrapportage.json").write_text(json.dumps(
         {**base, "rapport": "maandrapportage", "titel": "Maandrapportage", "html": "maandrapportage.html",
          "samenvatting": {"periode": "2026-10", "kerncijfers": {"a": "1"}}}))
+    # A summary's periode is a notebook's output: one that is no month is left out, not a broken month index.
+    (folder / "archief.json").write_text(json.dumps(
+        {**base, "rapport": "archief", "titel": "Archief", "html": "archief.html",
+         "samenvatting": {"periode": "2026-13", "kerncijfers": {"a": "1"}}}))
     page = publish.write_period_index(tmp_path / "2026-10").read_text(encoding="utf-8")
-    assert page.count("Cijfers over") == 1 and "Cijfers over oktober 2025" in page
+    assert page.count("Cijfers over") == 1 and "Cijfers over oktober 2025" in page and "Archief" in page

@@ -429,7 +429,7 @@ def _report_card(good: dict[str, Any] | None, failed: dict[str, Any] | None) -> 
             f'<p class="zgw-kampioen">Kampioen van de maand: <strong>{html.escape(_format_value(summary["kampioen"]))}</strong></p>'
         )
     eigen = summary.get("periode")
-    if isinstance(eigen, str) and eigen != e.get("periode") and re.fullmatch(r"\d{4}-\d{2}", eigen):
+    if isinstance(eigen, str) and eigen != e.get("periode") and is_periode(eigen):
         # A report about another month (the evaluation's peildatum) must not read as this month's figures.
         parts.append(f'<p class="zgw-meta">Cijfers over {html.escape(nl.maand(eigen))}</p>')
     kern = summary.get("kerncijfers")
