@@ -34,7 +34,7 @@ from zgwlib.evaluatie import display as weergave
 from zgwlib.evaluatie import excel
 from zgwlib.evaluatie import findings
 from zgwlib.evaluatie import teksten
-from zgwlib import style as plots
+from zgwlib import style
 from zgwlib.core import xlsx
 from zgwlib.core.errors import UsageError
 from zgwlib.evaluatie.analysis import (
@@ -451,7 +451,7 @@ def test_dot_and_interval_chart_shows_each_tested_change_with_its_interval(ev: e
         getest = vn[vn["getest"] & vn["verandering"].notna()]
         assert len(drawn) == len(getest) >= 2
         for _, r in getest.iterrows():
-            x, (lo, hi) = drawn[plots.grafiektekst(r["omschrijving"], 42)]
+            x, (lo, hi) = drawn[style.grafiektekst(r["omschrijving"], 42)]
             assert x == pytest.approx(100 * r["verandering"])
             assert (lo, hi) == pytest.approx((100 * r["verandering_laag"], 100 * r["verandering_hoog"]))
         x, (lo, hi) = drawn[r"Vergunning \$5 die halveert"]

@@ -291,6 +291,35 @@ def test_unknown_department_and_bad_month_are_refused(planted: Path, tmp_path: P
         run.run([FIXTURES / "rapport_ok.ipynb"], periode="oktober", data=planted, out=tmp_path)
 
 
+def test_run_refuses_an_out_that_is_a_file_its_own_snapshot_or_holds_a_page_it_did_not_write(
+        planted: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "bestand").write_text("x", encoding="utf-8")
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "index.html").write_text("<h1>De eigen startpagina</h1>", encoding="utf-8")
+    (tmp_path / "snapshot").mkdir()
+    shutil.copy(planted / "meta.json", tmp_path / "snapshot" / "meta.json")
+    before = {p: p.read_bytes() for p in [*tmp_path.rglob("*"), *planted.rglob("*")] if p.is_file()}
+    for out, says in [(tmp_path / "bestand", "bestand is a file, not a folder"),
+                      (tmp_path / "bestand" / "uit", "bestand is a file, not a folder"),
+                      (planted, "is the snapshot --data"), (planted / "uit", "or lies inside it"),
+                      (tmp_path / "snapshot", "holds a snapshot or an export (meta.json)"),
+                      (tmp_path / "site", "site/index.html was not written by zgw; refusing to replace it")]:
+        assert main(["run", str(FIXTURES / "rapport_ok.ipynb"), "--data", str(planted), "--out", str(out)]) == 2
+        err = capsys.readouterr().err
+        assert says in err and "Traceback" not in err, (out, err)
+    assert {p: p.read_bytes() for p in [*tmp_path.rglob("*"), *planted.rglob("*")] if p.is_file()} == before
+
+
+def test_run_refuses_a_meta_json_that_is_no_object_before_any_kernel_starts(
+        planted: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = Path(shutil.copytree(planted, tmp_path / "gemeente"))
+    (data / "meta.json").write_text("[1, 2]", encoding="utf-8")
+    assert main(["run", str(FIXTURES / "rapport_ok.ipynb"), "--data", str(data), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert f"{data / 'meta.json'}: is not a JSON object" in err and "Traceback" not in err
+    assert not (tmp_path / "o").exists()
+
+
 def test_notebook_without_required_parameters_is_refused(tmp_path: Path, planted: Path) -> None:
     with pytest.raises(UsageError, match="lacks afdeling, periode, data"):
         run.run([FIXTURES / "kladblok.ipynb"], data=planted, out=tmp_path)
@@ -345,5 +374,9 @@ def test_index_card_names_the_month_of_a_report_about_another_month(tmp_path: Pa
     (folder / "maandrapportage.json").write_text(json.dumps(
         {**base, "rapport": "maandrapportage", "titel": "Maandrapportage", "html": "maandrapportage.html",
          "samenvatting": {"periode": "2026-10", "kerncijfers": {"a": "1"}}}))
+    # A summary's periode is a notebook's output: one that is no month is left out, not a broken month index.
+    (folder / "archief.json").write_text(json.dumps(
+        {**base, "rapport": "archief", "titel": "Archief", "html": "archief.html",
+         "samenvatting": {"periode": "2026-13", "kerncijfers": {"a": "1"}}}))
     page = publish.write_period_index(tmp_path / "2026-10").read_text(encoding="utf-8")
-    assert page.count("Cijfers over") == 1 and "Cijfers over oktober 2025" in page
+    assert page.count("Cijfers over") == 1 and "Cijfers over oktober 2025" in page and "Archief" in page

@@ -47,12 +47,21 @@ def test_a_file_that_is_given_but_missing_is_an_error_not_the_defaults(tmp_path:
     ("halvering_factor: -0.5\n", r"setting halvering_factor must be at least 0"),
     ("- 1\n- 2\n", r"drempels\.yaml: expected a mapping"),
     ("max_tips: [\n", r"drempels\.yaml: not valid YAML \(line 2\)"),
+    ("digitale_kanalen:\n", r"setting digitale_kanalen must be a list of names, like \[balie, post\], not None"),
+    ("digitale_kanalen: [balie, '']\n", r"setting digitale_kanalen must be a list of names"),
 ])
 def test_a_wrong_file_names_the_file_and_the_key(tmp_path: Path, text: str, message: str) -> None:
     cfg = tmp_path / "drempels.yaml"
     cfg.write_text(text, encoding="utf-8")
     with pytest.raises(UsageError, match=message):
         load_settings(figures.Instellingen, cfg)
+
+
+def test_a_list_of_names_may_be_written_empty_or_as_one_name(tmp_path: Path) -> None:
+    cfg = tmp_path / "drempels.yaml"
+    cfg.write_text("digitale_kanalen: []\nraadplegende_afdelingen: ' Klantcontactcentrum '\n", encoding="utf-8")
+    loaded = load_settings(figures.Instellingen, cfg)
+    assert loaded.digitale_kanalen == () and loaded.raadplegende_afdelingen == ("Klantcontactcentrum",)
 
 
 def test_a_setting_may_allow_zero_where_it_says_so() -> None:

@@ -67,7 +67,8 @@ def _check(cls: type, name: str, value: Any, where: str) -> Any:
     kind = type(field.default)
     minimum = field.metadata.get("min", 1 if kind is int else 0)
     if kind is tuple:
-        # A list of names (channels, departments): YAML gives a list; one name alone is accepted as a list of one.
+        # A list of names (channels, departments, zaaktypen): YAML gives a list; one name alone is accepted as a
+        # list of one. An empty value is refused rather than read as "none": leaving every name out is written [].
         items = [value] if isinstance(value, str) else value
         if not isinstance(items, (list, tuple)) or not all(isinstance(v, str) and v.strip() for v in items):
             raise UsageError(f"{where}setting {name} must be a list of names, like [balie, post], not {value!r}.")
@@ -82,12 +83,6 @@ def _check(cls: type, name: str, value: Any, where: str) -> Any:
         if not isinstance(value, str):
             raise UsageError(f"{where}setting {name} must be a text, not {value!r}.")
         return value.strip()
-    if kind is tuple:
-        # A list of names (zaaktypen, say): YAML's "[A, B]" or one name per line; a single name is a list of one.
-        items = [] if value is None else [value] if isinstance(value, str) else value
-        if not isinstance(items, (list, tuple)) or not all(isinstance(v, str) and v.strip() for v in items):
-            raise UsageError(f"{where}setting {name} must be a list of names, like [ZT-OVR, ZT-WOO], not {value!r}.")
-        return tuple(v.strip() for v in items)
     if isinstance(value, bool) or not isinstance(value, (int, float)) or (kind is int and value != int(value)):
         raise UsageError(f"{where}setting {name} must be a {'number' if kind is float else 'whole number'}, "
                          f"not {value!r}.")

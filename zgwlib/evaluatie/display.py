@@ -16,7 +16,7 @@ import pandas as pd
 
 from zgwlib.maandrapportage import figures as metrics
 from zgwlib.core import nl
-from zgwlib import style as plots
+from zgwlib import style
 from zgwlib.maandrapportage import signals
 from zgwlib.evaluatie.analysis import (
     ACHTER,
@@ -81,7 +81,7 @@ def tabel_voor_na(vn: pd.DataFrame, instellingen: Instellingen | None = None) ->
     inst = instellingen or Instellingen()
     t = vn[vn["getest"]].copy() if len(vn) else vn
     if t.empty:
-        return plots.alinea("Geen zaaktype heeft genoeg afgesloten zaken in beide perioden om te toetsen.")
+        return style.alinea("Geen zaaktype heeft genoeg afgesloten zaken in beide perioden om te toetsen.")
     f_dag, f_pp = metrics.FIGUREN["doorlooptijd_mediaan"], metrics.FIGUREN["binnen_termijn"]
     t["_n"] = [_paar(nl.getal(a), nl.getal(b)) for a, b in zip(t["n_voor"], t["n_na"], strict=True)]
     t["_med"] = [_paar(_dagen_kort(a), _dagen_kort(b)) for a, b in zip(t["mediaan_voor"], t["mediaan_na"],
@@ -93,7 +93,7 @@ def tabel_voor_na(vn: pd.DataFrame, instellingen: Instellingen | None = None) ->
     t["_ter"] = [f"{_paar(nl.procent(a, 0), nl.procent(b, 0))} ({f_pp.verschil_tekst(d)})"
                  for a, b, d in zip(t["termijn_voor"], t["termijn_na"], t["termijn_verschil"], strict=True)]
     b = nl.getal(100 * inst.betrouwbaarheid, 0)
-    return plots.tabel_html(t, {
+    return style.tabel_html(t, {
         "omschrijving": ("Zaaktype", None), "_n": ("Afgesloten zaken vóór → na", None),
         "_med": ("Doorlooptijd mediaan (dagen)", None), "_ver": ("Verandering", None),
         "_int": (f"{b}%-interval", None), "oordeel": ("Oordeel", None),
@@ -106,9 +106,9 @@ def tabel_te_weinig(vn: pd.DataFrame) -> str:
     """The zaaktypes not tested, with their numbers of closed zaken (HTML)."""
     t = vn[~vn["getest"]] if len(vn) else vn
     if t.empty:
-        return plots.alinea("Alle zaaktypen met afgesloten zaken zijn getoetst.")
-    return plots.tabel_html(t, {"omschrijving": ("Zaaktype", None), "n_voor": ("Afgesloten vóór", plots.getal),
-                                "n_na": ("Afgesloten na", plots.getal), "reden": ("Waarom niet getoetst", None)})
+        return style.alinea("Alle zaaktypen met afgesloten zaken zijn getoetst.")
+    return style.tabel_html(t, {"omschrijving": ("Zaaktype", None), "n_voor": ("Afgesloten vóór", style.getal),
+                                "n_na": ("Afgesloten na", style.getal), "reden": ("Waarom niet getoetst", None)})
 
 
 def tabel_adoptie(ad: Adoptie, afdeling: str = ORGANISATIE) -> str:
@@ -122,11 +122,11 @@ def tabel_adoptie(ad: Adoptie, afdeling: str = ORGANISATIE) -> str:
         _zt=[f"{nl.getal(u)} van {nl.getal(m)}" for u, m in zip(a["zaaktypen_live"], a["zaaktypen_totaal"],
                                                                  strict=True)],
     )
-    return plots.tabel_html(a, {
+    return style.tabel_html(a, {
         "_naam": ("Afdeling", None), "oordeel": ("Oordeel", None), "_sinds": ("Al het werk als zaak sinds", None),
-        "normaal_per_maand": ("Zaken per maand (nu)", plots.getal),
-        "t_o_v_voor": ("T.o.v. vóór de invoering", plots.procent),
-        "achteraf": ("Achteraf geregistreerd", plots.procent),
+        "normaal_per_maand": ("Zaken per maand (nu)", style.getal),
+        "t_o_v_voor": ("T.o.v. vóór de invoering", style.procent),
+        "achteraf": ("Achteraf geregistreerd", style.procent),
         "_gebr": ("Actieve gebruikers", None), "_zt": ("Zaaktypen in gebruik", None),
         "toelichting": ("Toelichting", None),
     }, markeer=list(a["oordeel"] == ACHTER))
@@ -135,7 +135,7 @@ def tabel_adoptie(ad: Adoptie, afdeling: str = ORGANISATIE) -> str:
 def tabel_signalen(verloop: pd.DataFrame) -> str:
     """Signals by month since go-live: share (and count) per signal, months as columns (HTML)."""
     if verloop.empty:
-        return plots.alinea("Geen signalen: er zijn geen maanden na de invoering.")
+        return style.alinea("Geen signalen: er zijn geen maanden na de invoering.")
     t = verloop.assign(tekst=[f"{nl.procent(a, 0)} ({nl.getal(n)})" if pd.notna(a) else "–"
                               for a, n in zip(verloop["aandeel"], verloop["aantal"], strict=True)])
     wide = t.pivot(index="code", columns="maand", values="tekst").reindex(list(dict.fromkeys(verloop["code"])))
@@ -143,9 +143,9 @@ def tabel_signalen(verloop: pd.DataFrame) -> str:
     wide.insert(0, "_signaal", [f"{titels.at[c, 'titel']} (% van de {titels.at[c, 'noemer_tekst']})"
                                 for c in wide.index])
     kolommen: dict[str, Any] = {"_signaal": ("Signaal", None)}
-    kolommen.update({m: (lbl, None) for m, lbl in zip(wide.columns[1:], plots.maand_labels(list(wide.columns[1:])),
+    kolommen.update({m: (lbl, None) for m, lbl in zip(wide.columns[1:], style.maand_labels(list(wide.columns[1:])),
                                                       strict=True)})
-    return plots.tabel_html(wide, kolommen)
+    return style.tabel_html(wide, kolommen)
 
 
 def tabel_enquete(enq: Enquete, groep: str = ORGANISATIE) -> str:
@@ -153,7 +153,7 @@ def tabel_enquete(enq: Enquete, groep: str = ORGANISATIE) -> str:
     s = enq.verschuiving
     s = s[s["groep"] == groep] if len(s) else s
     if s.empty:
-        return plots.alinea("Geen vergelijking mogelijk: niet beide metingen zijn aanwezig.")
+        return style.alinea("Geen vergelijking mogelijk: niet beide metingen zijn aanwezig.")
     s = s.assign(
         _gem=[_paar(nl.getal(a, 1), nl.getal(b, 1)) for a, b in zip(s["gemiddelde_nulmeting"],
                                                                      s["gemiddelde_evaluatie"], strict=True)],
@@ -162,7 +162,7 @@ def tabel_enquete(enq: Enquete, groep: str = ORGANISATIE) -> str:
         _eens=[_paar(nl.procent(a, 0), nl.procent(b, 0)) for a, b in zip(s["eens_nulmeting"],
                                                                           s["eens_evaluatie"], strict=True)],
     )
-    return plots.tabel_html(s, {"vraag": ("Stelling", None), "_gem": ("Gemiddelde nulmeting → evaluatie", None),
+    return style.tabel_html(s, {"vraag": ("Stelling", None), "_gem": ("Gemiddelde nulmeting → evaluatie", None),
                                 "_ver": ("Verschil", None), "_int": ("Interval", None),
                                 "_eens": ("Eens (4-5) nulmeting → evaluatie", None), "oordeel": ("Oordeel", None)})
 
@@ -172,7 +172,7 @@ def tabel_enquete_groepen(enq: Enquete) -> str:
     statement: the mean at the nulmeting → at the evaluatie (HTML)."""
     s = enq.verschuiving
     if s.empty:
-        return plots.alinea("Geen vergelijking mogelijk: niet beide metingen zijn aanwezig.")
+        return style.alinea("Geen vergelijking mogelijk: niet beide metingen zijn aanwezig.")
     s = s.assign(tekst=[_paar(nl.getal(a, 1), nl.getal(b, 1)) for a, b in
                         zip(s["gemiddelde_nulmeting"], s["gemiddelde_evaluatie"], strict=True)])
     wide = s.pivot(index="groep", columns="vraag", values="tekst")
@@ -182,7 +182,7 @@ def tabel_enquete_groepen(enq: Enquete) -> str:
     wide.insert(0, "_groep", ["Hele organisatie" if g == ORGANISATIE else g for g in wide.index])
     kolommen: dict[str, Any] = {"_groep": ("Groep", None), "_n": ("Respondenten", None)}
     kolommen.update({v: (v if len(v) <= 60 else v[:59] + "…", None) for v in wide.columns[2:]})
-    return plots.tabel_html(wide.reset_index(drop=True), kolommen)
+    return style.tabel_html(wide.reset_index(drop=True), kolommen)
 
 
 def respondenten(enq: Enquete, groep: str = ORGANISATIE) -> dict[str, int]:
@@ -197,8 +197,8 @@ def respondenten(enq: Enquete, groep: str = ORGANISATIE) -> dict[str, int]:
 
 
 def _kleur() -> dict[str, str]:
-    return {SNELLER: plots.BETER, LANGZAMER: plots.SLECHTER, GEEN_VERSCHIL: "#8A8F96", "lijn": plots.HOOFDKLEUR,
-            "staf": plots.NEUTRAAL, "drempel": plots.GOUD}
+    return {SNELLER: style.BETER, LANGZAMER: style.SLECHTER, GEEN_VERSCHIL: "#8A8F96", "lijn": style.HOOFDKLEUR,
+            "staf": style.NEUTRAAL, "drempel": style.GOUD}
 
 
 #: Colours of the five answers (disagree to agree), colour-blind safe.
@@ -240,15 +240,15 @@ def draw_voor_na(vn: pd.DataFrame, maat: str = "doorlooptijd", ax: Any = None,
         xlabel = "verandering van het aandeel binnen de wettelijke termijn (procentpunt): rechts is beter"
     else:
         raise UsageError(f"maat must be 'doorlooptijd' or 'termijn', not {maat!r}.")
-    ax = plots.assen(ax, (8, 0.45 * max(len(t), 3) + 1.6))
+    ax = style.assen(ax, (8, 0.45 * max(len(t), 3) + 1.6))
     if t.empty:
-        return plots.leeg(ax, "Geen zaaktypen met genoeg zaken om te toetsen")
+        return style.leeg(ax, "Geen zaaktypen met genoeg zaken om te toetsen")
     y = np.arange(len(t))
     kleuren = [kleur[k] for k in oordeel]
     ax.hlines(y, lo, hi, colors=kleuren, lw=3, alpha=0.75)
     ax.scatter(x, y, color=kleuren, s=50, zorder=3)
     ax.axvline(0, color="black", lw=1)
-    ax.set_yticks(y, [plots.grafiektekst(s, 42) for s in t["omschrijving"]])
+    ax.set_yticks(y, [style.grafiektekst(s, 42) for s in t["omschrijving"]])
     ax.set_ylim(-0.7, len(t) - 0.3)
     ax.set_xlabel(xlabel, fontsize=9)
     ax.grid(axis="y", visible=False)
@@ -256,7 +256,7 @@ def draw_voor_na(vn: pd.DataFrame, maat: str = "doorlooptijd", ax: Any = None,
         for yi, (_, r) in zip(y, t.iterrows(), strict=True):
             ax.annotate(f"{dagen_tekst(r['mediaan_voor'])} → {dagen_tekst(r['mediaan_na'])}", (1.01, yi),
                         xycoords=("axes fraction", "data"), va="center", fontsize=8)
-    plots.getal_as(ax, "x")
+    style.getal_as(ax, "x")
     handles = [Line2D([], [], color=kleur[k], marker="o", lw=3, label=v) for k, v in namen.items()]
     b = nl.getal(100 * inst.betrouwbaarheid, 0)
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.6 / max(len(t), 3) - 0.1), ncols=3,
@@ -283,9 +283,9 @@ def draw_werk(ad: Adoptie, afdeling: str = ORGANISATIE, ax: Any = None,
                  if o in (GEADOPTEERD, ACHTER) and a != ORGANISATIE]
         t = pm[pm["na_invoering"] & pm["afdeling"].isin(rijen)]
         wide = t.pivot(index="afdeling", columns="maand", values="aandeel_werk").reindex(rijen)
-        ax = plots.assen(ax, (8.5, 0.42 * max(len(wide), 3) + 1.4))
+        ax = style.assen(ax, (8.5, 0.42 * max(len(wide), 3) + 1.4))
         if wide.empty:
-            return plots.leeg(ax, "Geen afdelingen met genoeg zaken voor een oordeel")
+            return style.leeg(ax, "Geen afdelingen met genoeg zaken voor een oordeel")
         cmap = mcolors.LinearSegmentedColormap.from_list("werk", [kleur[LANGZAMER], "#F0E442", kleur[SNELLER]])
         waarden = wide.to_numpy(dtype="float64")
         im = ax.imshow(np.clip(waarden, 0, 1), aspect="auto", cmap=cmap, vmin=0, vmax=1)
@@ -293,15 +293,15 @@ def draw_werk(ad: Adoptie, afdeling: str = ORGANISATIE, ax: Any = None,
         for (i, j), v in np.ndenumerate(waarden):
             if not np.isnan(v):
                 ax.text(j, i, nl.getal(100 * v), ha="center", va="center", fontsize=8)
-        ax.set_yticks(range(len(wide)), [plots.grafiektekst(a, 34) for a in wide.index])
-        ax.set_xticks(range(wide.shape[1]), plots.maand_labels(list(wide.columns)))
+        ax.set_yticks(range(len(wide)), [style.grafiektekst(a, 34) for a in wide.index])
+        ax.set_xticks(range(wide.shape[1]), style.maand_labels(list(wide.columns)))
         cb = ax.figure.colorbar(im, ax=ax, fraction=0.04, pad=0.02)
         cb.set_label("% van het normale aantal zaken per maand", fontsize=8)
         return ax
     t = pm[pm["afdeling"] == afdeling].sort_values("maand")
-    ax = plots.assen(ax, (8, 3.4))
+    ax = style.assen(ax, (8, 3.4))
     if t.empty or not (t["normaal_per_maand"] > 0).any():
-        return plots.leeg(ax, "Geen zaken")
+        return style.leeg(ax, "Geen zaken")
     xs = np.arange(len(t))
     ax.bar(xs, t["ontvangen"], color=np.where(t["na_invoering"], kleur["lijn"], "#B8C4D1"), width=0.75,
            label="geregistreerde zaken (licht: vóór de invoering)")
@@ -309,9 +309,9 @@ def draw_werk(ad: Adoptie, afdeling: str = ORGANISATIE, ax: Any = None,
     ax.axhline(norm, color="black", lw=1, label=f"normaal: {nl.getal(norm)} per maand")
     ax.axhline(inst.adoptie_drempel * norm, color=kleur["drempel"], lw=1.5, ls="--",
                label=f"{nl.procent(inst.adoptie_drempel, 0)} van normaal")
-    ax.set_xticks(xs, plots.maand_labels(list(t["maand"])), rotation=45, ha="right")
+    ax.set_xticks(xs, style.maand_labels(list(t["maand"])), rotation=45, ha="right")
     ax.set_ylabel("zaken per maand")
-    plots.getal_as(ax)
+    style.getal_as(ax)
     _legenda(ax, 3)
     return ax
 
@@ -320,39 +320,39 @@ def draw_gebruikers(ad: Adoptie, afdeling: str = ORGANISATIE, ax: Any = None) ->
     """Active users per month against the number of staff, go-live marked."""
     kleur = _kleur()
     t = ad.per_maand[ad.per_maand["afdeling"] == afdeling].sort_values("maand")
-    ax = plots.assen(ax, (8, 3.2))
+    ax = style.assen(ax, (8, 3.2))
     if t.empty:
-        return plots.leeg(ax, "Geen medewerkers")
+        return style.leeg(ax, "Geen medewerkers")
     xs = np.arange(len(t))
     ax.plot(xs, t["actieve_gebruikers"], marker="o", ms=3.5, lw=2, color=kleur["lijn"], label="actieve gebruikers")
     ax.plot(xs, t["medewerkers"], color=kleur["staf"], lw=1.2, ls="--", label="medewerkers")
     eerste = np.flatnonzero(t["na_invoering"].to_numpy())
     if len(eerste) and eerste[0] > 0:
         ax.axvline(eerste[0] - 0.5, color=kleur["drempel"], lw=1.5, label="invoering")
-    ax.set_xticks(xs, plots.maand_labels(list(t["maand"])), rotation=45, ha="right")
+    ax.set_xticks(xs, style.maand_labels(list(t["maand"])), rotation=45, ha="right")
     ax.set_ylim(bottom=0)
-    plots.getal_as(ax)
+    style.getal_as(ax)
     _legenda(ax, 3)
     return ax
 
 
 def draw_signalen(verloop: pd.DataFrame, codes: tuple[str, ...] = KERNSIGNALEN, ax: Any = None) -> Any:
     """The key signals' shares by month since go-live (lower is better)."""
-    ax = plots.assen(ax, (8, 3.2))
+    ax = style.assen(ax, (8, 3.2))
     t = verloop[verloop["code"].isin(codes)]
     if t.empty:
-        return plots.leeg(ax, "Geen signalen")
+        return style.leeg(ax, "Geen signalen")
     maanden = sorted(verloop["maand"].unique())
     xs = {m: i for i, m in enumerate(maanden)}
     for i, code in enumerate(c for c in codes if c in set(t["code"])):
         g = t[t["code"] == code].sort_values("maand")
         s = signals.SIGNALEN[code]
         ax.plot([xs[m] for m in g["maand"]], 100 * g["aandeel"], marker="osD^"[i % 4], ms=3.5, lw=1.8,
-                color=plots.PALET[i % len(plots.PALET)], label=f"{s.titel.split(' (')[0]} (% van de {s.noemer})")
-    ax.set_xticks(range(len(maanden)), plots.maand_labels(maanden), rotation=45, ha="right")
+                color=style.PALET[i % len(style.PALET)], label=f"{s.titel.split(' (')[0]} (% van de {s.noemer})")
+    ax.set_xticks(range(len(maanden)), style.maand_labels(maanden), rotation=45, ha="right")
     ax.set_ylabel("procent")
     ax.set_ylim(bottom=0)
-    plots.getal_as(ax)
+    style.getal_as(ax)
     _legenda(ax, 1)
     return ax
 
@@ -362,9 +362,9 @@ def draw_enquete(enq: Enquete, groep: str = ORGANISATIE, ax: Any = None) -> Any:
     v = enq.verdeling
     v = v[v["groep"] == groep] if len(v) else v
     vragen = list(dict.fromkeys(v["vraag"])) if len(v) else []
-    ax = plots.assen(ax, (8, 1.25 * max(len(vragen), 2) + 1.0))
+    ax = style.assen(ax, (8, 1.25 * max(len(vragen), 2) + 1.0))
     if not vragen:
-        return plots.leeg(ax, "Geen enquêteresultaten")
+        return style.leeg(ax, "Geen enquêteresultaten")
     labels, ys, pos = [], [], 0.0
     for vraag in vragen[::-1]:
         start = pos
@@ -382,7 +382,7 @@ def draw_enquete(enq: Enquete, groep: str = ORGANISATIE, ax: Any = None) -> Any:
             ys.append(pos)
             pos += 1
         # The statement in full above its two bars (a tick label would have to be cut short).
-        ax.text(0, pos - 0.45, "\n".join(textwrap.wrap(plots.grafiektekst(vraag, 160), 95)), fontsize=8.5,
+        ax.text(0, pos - 0.45, "\n".join(textwrap.wrap(style.grafiektekst(vraag, 160), 95)), fontsize=8.5,
                 fontweight="bold", va="bottom", ha="left")
         pos += 0.9 + 0.3 * (len(str(vraag)) > 95) if pos > start else 0
     ax.set_yticks(ys, labels, fontsize=8)

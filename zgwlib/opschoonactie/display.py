@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from zgwlib.core import nl
-from zgwlib import style as plots
+from zgwlib import style
 from zgwlib.opschoonactie.figures import ACHTER, ACTIE_LABEL, EENHEDEN, EENHEID_KORT, EENHEID_LABEL, METERS, VERWERKT, hoeveel
 
 # --------------------------------------------------------------------------- charts
@@ -24,13 +24,13 @@ from zgwlib.opschoonactie.figures import ACHTER, ACTIE_LABEL, EENHEDEN, EENHEID_
 def _kleuren() -> dict[str, str]:
     """One colour per action (the house palette), and for what is left and what is over-reported."""
     return {
-        "gedigitaliseerd": plots.PALET[0],
-        "vernietigd": plots.PALET[1],
-        "overgebracht": plots.PALET[2],
-        "gearchiveerd": plots.PALET[3],
+        "gedigitaliseerd": style.PALET[0],
+        "vernietigd": style.PALET[1],
+        "overgebracht": style.PALET[2],
+        "gearchiveerd": style.PALET[3],
         "te_doen": "#D9D9D9",
-        "overmeld": plots.PALET[5],
-        "plan": plots.NEUTRAAL,
+        "overmeld": style.PALET[5],
+        "plan": style.NEUTRAAL,
     }
 
 
@@ -61,7 +61,7 @@ def draw_burnup(
         The afdeling's row of :func:`prognose`; adds the streefdatum and the
         forecast when they are in ``eenheid``.
     """
-    ax = plots.assen(ax, (8, 3.8))
+    ax = style.assen(ax, (8, 3.8))
     kleur = _kleuren()
     if bu.empty:
         ax.text(0.5, 0.5, "Nog niets geregistreerd", ha="center", va="center", transform=ax.transAxes)
@@ -87,7 +87,7 @@ def draw_burnup(
         ax.axhline(sv, color="black", lw=1, label=f"startvoorraad ({hoeveel(sv, eenheid)})")
     ax.set_ylabel(EENHEID_LABEL[eenheid])
     ax.set_ylim(bottom=0)
-    plots.getal_as(ax)
+    style.getal_as(ax)
     _nl_datums(ax)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), fontsize=8, frameon=False, ncols=3)
     if titel:
@@ -102,7 +102,7 @@ def draw_afdelingen(v: pd.DataFrame, prog: pd.DataFrame, eenheid: str = METERS, 
     marks each afdeling's startvoorraad, and the label carries its verdict.
     """
     g = v[v["eenheid"] == eenheid].set_index("afdeling")
-    ax = plots.assen(ax, (8, 0.45 * max(len(g), 3) + 1.2))
+    ax = style.assen(ax, (8, 0.45 * max(len(g), 3) + 1.2))
     kleur = _kleuren()
     if g.empty:
         ax.text(0.5, 0.5, "Geen gegevens", ha="center", va="center", transform=ax.transAxes)
@@ -125,7 +125,7 @@ def draw_afdelingen(v: pd.DataFrame, prog: pd.DataFrame, eenheid: str = METERS, 
     ax.scatter(sv[ok], y[ok], marker="|", s=300, color="black", zorder=3, label="startvoorraad")
     ax.set_yticks(y, [f"{a} ({oordeel.get(a, '')})" for a in g.index])
     ax.set_xlabel(EENHEID_LABEL[eenheid])
-    plots.getal_as(ax, "x")
+    style.getal_as(ax, "x")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), fontsize=8, frameon=False, ncols=4)
     return ax
 
@@ -136,10 +136,10 @@ def draw_documenten(per_maand: pd.DataFrame, begin: Any = None, einde: Any = Non
 
     ``documentgegevens`` False (the snapshot has none): the sentence that says so instead of empty lines.
     """
-    ax = plots.assen(ax, (8, 3.2))
+    ax = style.assen(ax, (8, 3.2))
     kleur = _kleuren()
     if not documentgegevens:
-        return plots.leeg(ax, "\n".join(textwrap.wrap(plots.GEEN_DOCUMENTGEGEVENS, 60)))
+        return style.leeg(ax, "\n".join(textwrap.wrap(style.GEEN_DOCUMENTGEGEVENS, 60)))
     if per_maand.empty:
         ax.text(0.5, 0.5, "Geen documenten", ha="center", va="center", transform=ax.transAxes)
         return ax
@@ -154,7 +154,7 @@ def draw_documenten(per_maand: pd.DataFrame, begin: Any = None, einde: Any = Non
                    color=kleur["te_doen"], alpha=0.5, label="opschoonactie")
     ax.set_ylabel("procent")
     ax.set_ylim(bottom=0)
-    plots.getal_as(ax)
+    style.getal_as(ax)
     _nl_datums(ax)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), fontsize=8, frameon=False, ncols=2)
     return ax
@@ -187,7 +187,7 @@ def tabel_afdelingen(prog: pd.DataFrame) -> str:
     """HTML: the afdelingen side by side with verdict, progress, pace and forecast (from :func:`prognose`)."""
     t = _per_eenheid(prog, ("startvoorraad", "gedaan", "te_doen", "overmeld", "tempo_per_week"))
     t["eenheid"] = t["eenheid"].map(EENHEID_KORT)
-    return plots.tabel_html(t, {
+    return style.tabel_html(t, {
         "afdeling": ("Afdeling", None), "oordeel": ("Oordeel", None), "eenheid": ("Eenheid", None),
         "startvoorraad": ("Startvoorraad", None), "gedaan": ("Gedaan", None), "aandeel_gedaan": ("% gedaan", _procent),
         "te_doen": ("Te doen", None), "overmeld": ("Meer dan geïnventariseerd", None),
@@ -205,7 +205,7 @@ def tabel_voortgang(v: pd.DataFrame) -> str:
     kolommen.update({a: (ACTIE_LABEL[a].capitalize(), None) for a in VERWERKT})
     kolommen.update({"gedaan": ("Gedaan", None), "te_doen": ("Te doen", None),
                      "overmeld": ("Meer dan geïnventariseerd", None), "aandeel_gedaan": ("% gedaan", _procent)})
-    return plots.tabel_html(t, kolommen, markeer=list(v["overmeld"].fillna(0) > 0))
+    return style.tabel_html(t, kolommen, markeer=list(v["overmeld"].fillna(0) > 0))
 
 
 def tabel_acties(tot: pd.DataFrame) -> str:
@@ -221,13 +221,13 @@ def tabel_acties(tot: pd.DataFrame) -> str:
     for e in EENHEDEN:
         kolommen[e] = (EENHEID_LABEL[e].capitalize(), None)
         kolommen[f"aandeel_{e}"] = (f"Aandeel ({EENHEID_KORT[e]})", _procent)
-    return plots.tabel_html(pd.DataFrame(rows), kolommen)
+    return style.tabel_html(pd.DataFrame(rows), kolommen)
 
 
 def tabel_aandacht(att: pd.DataFrame) -> str:
     """HTML: the attention list (from :func:`aandacht`), most urgent first."""
     t = att.assign(plaats=[str(i + 1) for i in range(len(att))])
-    return plots.tabel_html(t, {"plaats": ("", None), "afdeling": ("Afdeling", None), "oordeel": ("Oordeel", None),
+    return style.tabel_html(t, {"plaats": ("", None), "afdeling": ("Afdeling", None), "oordeel": ("Oordeel", None),
                                 "reden": ("Waarom", None)})
 
 
@@ -236,7 +236,7 @@ def tabel_registraties(regs: pd.DataFrame) -> str:
     t = _per_eenheid(regs, ("hoeveelheid",))
     t["actie"] = t["actie"].map(ACTIE_LABEL)
     t["eenheid"] = t["eenheid"].map(EENHEID_LABEL)
-    return plots.tabel_html(t, {
+    return style.tabel_html(t, {
         "datum": ("Datum", _datum), "actie": ("Actie", None), "hoeveelheid": ("Hoeveelheid", None),
         "eenheid": ("Eenheid", None), "locatie": ("Locatie", None), "omschrijving": ("Omschrijving", None),
     })
@@ -251,7 +251,7 @@ def tabel_voor_na(vn: pd.DataFrame) -> str:
         "buiten": vn["aandeel_buiten_zaak"].to_numpy(),
         "zonder": vn["aandeel_zonder_documenten"].to_numpy(),
     })
-    return plots.tabel_html(t, {
+    return style.tabel_html(t, {
         "periode": ("", None), "maanden": ("Maanden", None),
         "buiten": ("Nieuwe documenten buiten een zaak (organisatie)", lambda v: nl.procent(v, 1)),
         "zonder": ("Afgesloten zaken zonder documenten (afdeling)", lambda v: nl.procent(v, 1)),

@@ -52,7 +52,7 @@ import pandas as pd
 from zgwlib.core import nl
 from zgwlib.core.errors import UsageError
 from zgwlib.core.lookup import posities
-from zgwlib.core.periods import maand_index, periode_tekst
+from zgwlib.core.periods import last_complete_month, maand_einde, maand_index, periode_tekst
 from zgwlib.core.terms import ORGANISATIE, has_document_data
 from zgwlib.data.opschoning import (
     DOSSIERS, EENHEDEN, METERS, VERWERKT, startvoorraad, up_to, voortgang,
@@ -113,8 +113,7 @@ def peildatum(periode: object, meta: dict[str, Any] | None = None) -> pd.Timesta
         tot = (meta or {}).get("periode_tot")
         if not tot:
             raise UsageError("the snapshot has no periode_tot in meta.json; pass periode (for example 2026-10).")
-        t = pd.Timestamp(tot).normalize()
-        return t if t.is_month_end else (t.to_period("M") - 1).end_time.normalize()
+        return maand_einde(last_complete_month(pd.Timestamp(tot).date()))
     text = str(periode).strip()
     try:
         if len(text) <= 7 and text.count("-") == 1:
@@ -538,8 +537,7 @@ def voor_en_na(
         ``van``, ``tot`` (Periods), ``maanden``, ``aandeel_buiten_zaak``,
         ``aandeel_zonder_documenten``.
     """
-    tot = pd.Timestamp(tot).normalize()
-    laatste = tot.to_period("M") if tot.is_month_end else tot.to_period("M") - 1
+    laatste = pd.Period(last_complete_month(pd.Timestamp(tot).date()), "M")
     ranges: dict[str, tuple[pd.Period, pd.Period]] = {}
     if begin is not None and pd.notna(begin):
         b = pd.Timestamp(begin).to_period("M")

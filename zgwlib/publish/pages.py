@@ -182,6 +182,19 @@ def _for_html(nb: Any, *, failed: bool) -> Any:
 #: The report and page templates and the house CSS, shipped inside the package (package data).
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
+#: What the head of every page the kit writes says (``templates/*.html.j2``, since the first ``zgw run``): how a
+#: run tells its own index pages from a page someone else keeps in the same folder.
+GENERATOR = '<meta name="generator" content="zgw">'
+
+
+def written_by_zgw(page: str | os.PathLike[str]) -> bool:
+    """Whether the HTML file ``page`` is one the kit wrote (its head names zgw as the generator)."""
+    try:
+        with open(page, encoding="utf-8", errors="replace") as f:
+            return GENERATOR in f.read(4096)
+    except OSError:
+        return False
+
 
 @functools.cache
 def house_css() -> str:
@@ -429,7 +442,7 @@ def _report_card(good: dict[str, Any] | None, failed: dict[str, Any] | None) -> 
             f'<p class="zgw-kampioen">Kampioen van de maand: <strong>{html.escape(_format_value(summary["kampioen"]))}</strong></p>'
         )
     eigen = summary.get("periode")
-    if isinstance(eigen, str) and eigen != e.get("periode") and re.fullmatch(r"\d{4}-\d{2}", eigen):
+    if isinstance(eigen, str) and eigen != e.get("periode") and is_periode(eigen):
         # A report about another month (the evaluation's peildatum) must not read as this month's figures.
         parts.append(f'<p class="zgw-meta">Cijfers over {html.escape(nl.maand(eigen))}</p>')
     kern = summary.get("kerncijfers")

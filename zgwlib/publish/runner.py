@@ -45,8 +45,9 @@ from typing import Any
 
 import pandas as pd
 
-from zgwlib.core.errors import RunError, UsageError
+from zgwlib.core.errors import OutputError, RunError, UsageError
 from zgwlib.core import nl
+from zgwlib.core.files import describe_os_error
 from zgwlib.core.periods import (
     check_peildatum, check_periode, check_week, last_complete_month, last_complete_week, maand_einde, week_end,
     week_start,
@@ -338,6 +339,8 @@ def plan(
     else:
         periode, why = _choose_periode(periode, meta.get("periode_tot"), frequentie)
 
+    _check_out(Path(out), data_path, periode)
+
     # Each report reads its own parameters file (parameters/<report>.yaml), unless one file is named for all.
     config_files: dict[str, Path | None] = {}
     report_parameters: dict[str, dict[str, Any]] = {}
@@ -365,11 +368,46 @@ def plan(
     return Plan(reports, chosen, context, notes)
 
 
+def _check_out(out: Path, data_path: Path, periode: str) -> None:
+    """Refuse an ``--out`` where publishing would write into or over what the kit did not write there.
+
+    A run adds to a site: it writes ``<out>/<periode>/`` and rewrites the index pages. So ``--out`` may not be a
+    file, nor the snapshot it reads (or a folder inside it), nor a folder that holds a snapshot or an export; and
+    an ``index.html`` there that the kit did not write (a web server's own landing page) is never replaced. A
+    snapshot inside ``--out`` is fine (``zgw demo`` keeps the sample in ``outputs/voorbeeld``): nothing of it is
+    written.
+
+    Raises
+    ------
+    OutputError
+        Saying what is in the way and what to do.
+    """
+    where = out.resolve()
+    if where == data_path or data_path in where.parents:
+        raise OutputError(f"--out {out} is the snapshot --data {data_path}, or lies inside it; choose an --out "
+                          "outside it.")
+    for p in (where, *where.parents):
+        if p.exists():
+            if not p.is_dir():
+                raise OutputError(f"cannot write reports to {out}: {p} is a file, not a folder; choose another --out.")
+            break
+    if (out / "meta.json").exists():
+        raise OutputError(f"{out} holds a snapshot or an export (meta.json), not published reports; choose another "
+                          "--out.")
+    for index in (out / "index.html", out / periode / "index.html"):
+        if index.exists() and not pages.written_by_zgw(index):
+            raise OutputError(f"{index} was not written by zgw; refusing to replace it. Choose another --out, or move "
+                              "that file away yourself.")
+
+
 def execute_all(plan: Plan, progress: bool | None = None,
                 on_done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
     """Run every job of ``plan`` in parallel; each publishes its own report. Ctrl-C stops every kernel."""
     ctx, jobs = plan.context, plan.jobs
-    (ctx.out / ctx.periode).mkdir(parents=True, exist_ok=True)
+    try:
+        (ctx.out / ctx.periode).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # read-only, full, no permission: said before any kernel starts, not as a traceback
+        raise OutputError(describe_os_error(exc, ctx.out / ctx.periode)) from None
     _cleanup_stale_temp(ctx.out / ctx.periode)
     # The figures every department shares, computed by the first kernel that needs them (zgwlib.core.cache); a
     # folder of this run only, so no later run (new code, same data) ever reads them.

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from zgwlib.core import nl
-from zgwlib import style as plots
+from zgwlib import style
 from zgwlib.verkenning.process import SPRONG, TERUG, VOORUIT, Procesanalyse
 
 # --------------------------------------------------------------------------- charts
@@ -57,7 +57,7 @@ def draw_processchema(analyse: Procesanalyse, ax=None, min_aandeel: float = 0.00
         sub = f"{nl.getal(row['zaken'])} zaken" + (" (optioneel)" if optioneel else "")
         if pd.notna(row["mediaan_dagen"]):
             sub += f"\nmediaan {nl.getal(row['mediaan_dagen'], 1)} d"
-        ax.text(x[s], 0.18, plots.grafiektekst(s), ha="center", va="center", fontsize=9.5, weight="bold", zorder=4,
+        ax.text(x[s], 0.18, style.grafiektekst(s), ha="center", va="center", fontsize=9.5, weight="bold", zorder=4,
                 wrap=True)
         ax.text(x[s], -0.28, sub, ha="center", va="center", fontsize=8, zorder=4)
 
