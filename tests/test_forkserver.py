@@ -15,10 +15,12 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from jupyter_client.manager import KernelManager
 
 from zgwlib.core.terms import FORK_KERNELS_ENV
+from zgwlib.data.sources import resolve
 from zgwlib.publish import forkserver
 from zgwlib.publish.secrets import kernel_environment
 
@@ -176,3 +178,22 @@ def test_a_server_that_cannot_start_is_reported_and_leaves_nothing_behind(tmp_pa
                        kernel_environment(), [])
     assert s.reason
     assert not s.folder.exists()
+
+
+@linux_only
+def test_a_kernel_forked_from_a_server_given_the_runs_snapshot_takes_its_tables_from_the_server(
+        tmp_path: Path) -> None:
+    argv = forkserver.kernel_argv("python3")
+    if argv is None or not forkserver.usable(argv, {}):
+        pytest.skip("no forkable python3 kernel here")
+    data = resolve("voorbeeld")
+    s = forkserver.ForkServer()
+    assert s.start(argv, kernel_environment(), ["zgwlib.data.snapshot"], data), s.reason
+    try:
+        with forked_kernel(s, tmp_path) as (_, kc):
+            shared, zaken = evaluate(kc, "[len(__import__('zgwlib.data.snapshot').data.snapshot._PRELOADED), "
+                                         "len(__import__('zgwlib').load_snapshot('voorbeeld', ['zaken'])['zaken'])]")
+    finally:
+        s.close()
+    assert shared == len(list(data.glob("*.parquet")))  # every table, read by the server
+    assert zaken == len(pd.read_parquet(data / "zaken.parquet", columns=["identificatie"]))

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from zgwlib.data import contract
+from zgwlib.data import contract, snapshot
 from zgwlib.core.errors import OutputError, SnapshotError
-from zgwlib.data.snapshot import build_meta, read_meta, write_snapshot
-from zgwlib.data.sources import load_snapshot
+from zgwlib.data.snapshot import build_meta, read_meta, read_snapshot, write_snapshot
+from zgwlib.data.sources import load_snapshot, resolve
 
 
 def _tables() -> dict[str, pd.DataFrame]:
@@ -193,3 +194,49 @@ def test_atomic_files_and_folders_get_the_permissions_of_the_umask(tmp_path: Pat
         assert stat.S_IMODE((tmp_path / "geheim.html").stat().st_mode) == 0o600
     finally:
         os.umask(old)
+
+
+# --------------------------------------------------------------------------- tables read once (zgw run's fork server)
+
+
+@pytest.fixture
+def preloaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the sample whose tables this process has read once with :func:`snapshot.preload`."""
+    folder = tmp_path / "voorbeeld"
+    shutil.copytree(resolve("voorbeeld"), folder)
+    monkeypatch.setattr(snapshot, "_PRELOADED", {})
+    snapshot.preload(folder)
+    return folder
+
+
+def test_tables_taken_from_the_preload_are_the_frames_the_files_give(
+        preloaded: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    kolommen = {"zaken": ["einddatum", "identificatie", "afdeling"], "documenten": ["zaak", "creatiedatum"]}
+    shared_all, shared_some = read_snapshot(preloaded), read_snapshot(preloaded, list(kolommen), columns=kolommen)
+    assert len(snapshot._PRELOADED) == len(list(preloaded.glob("*.parquet")))
+    monkeypatch.setattr(snapshot, "_PRELOADED", {})
+    for shared, fresh in ((shared_all, read_snapshot(preloaded)),
+                          (shared_some, read_snapshot(preloaded, list(kolommen), columns=kolommen))):
+        assert list(shared.tables) == list(fresh.tables)
+        for name in fresh.tables:
+            pd.testing.assert_frame_equal(shared.tables[name], fresh.tables[name])
+    assert list(shared_some["zaken"].columns) == kolommen["zaken"]  # in the order asked for
+
+
+def test_changing_a_table_taken_from_the_preload_changes_neither_the_preload_nor_the_next_read(
+        preloaded: Path) -> None:
+    first = read_snapshot(preloaded, ["zaken"])["zaken"]
+    before = first["afdeling"].copy()
+    first.loc[:, "afdeling"] = "Veranderd"
+    first["nieuw"] = 1
+    again = read_snapshot(preloaded, ["zaken"])["zaken"]
+    pd.testing.assert_series_equal(again["afdeling"], before)
+    assert "nieuw" not in again.columns
+    assert "nieuw" not in snapshot._PRELOADED[(preloaded / "zaken.parquet").resolve()][1].columns
+
+
+def test_a_file_changed_after_the_preload_is_read_from_disk(preloaded: Path) -> None:
+    file = preloaded / "zaaktypen.parquet"
+    zaaktypen = pd.read_parquet(file)
+    zaaktypen.iloc[:3].to_parquet(file, index=False)  # another size: another table
+    assert len(read_snapshot(preloaded, ["zaaktypen"])["zaaktypen"]) == 3 < len(zaaktypen)

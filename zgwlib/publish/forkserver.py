@@ -6,7 +6,8 @@ useful: the interpreter, ipykernel, then pandas, matplotlib and zgwlib, again fo
 imports those modules once, with the run's clean kernel environment, and then waits. For each report the kernel
 manager starts :mod:`zgwlib.publish.kernel_launcher` instead of ``ipykernel_launcher``; the server forks a copy of
 itself that becomes the report's kernel. Each report still runs in a process of its own, so nothing of one
-report's state reaches another; only the imported code is shared (copy-on-write).
+report's state reaches another; only the imported code and the run's snapshot, read once by the server
+(:func:`zgwlib.data.snapshot.preload`), are shared (copy-on-write).
 
 Used only where it is safe and known to work: on Linux (``fork`` without an exec is unsafe with the system
 frameworks of macOS and does not exist on Windows), for a kernel that is this same Python's ``ipykernel``, and
@@ -35,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from zgwlib.core.terms import FORK_KERNELS_ENV
+from zgwlib.data import snapshot
 
 #: Seconds to wait for the server's imports before starting kernels the usual way instead.
 START_TIMEOUT = 60.0
@@ -110,11 +112,17 @@ class ForkServer:
         assert self.folder is not None
         return self.folder / "s"
 
-    def start(self, kernel_argv: Sequence[str], env: Mapping[str, str], modules: Sequence[str]) -> bool:
-        """Start the server with the kernel's interpreter and flags; False (and :attr:`reason`) when not ready."""
+    def start(self, kernel_argv: Sequence[str], env: Mapping[str, str], modules: Sequence[str],
+              data: Path | None = None) -> bool:
+        """Start the server with the kernel's interpreter and flags; False (and :attr:`reason`) when not ready.
+
+        ``data``: the run's snapshot folder, whose tables the server reads once for every kernel
+        (:func:`zgwlib.data.snapshot.preload`).
+        """
         argv = self.kernel_argv = list(kernel_argv)
         self.folder = Path(tempfile.mkdtemp(prefix="zgw-forkserver-"))
-        cmd = [*argv[:argv.index("-m")], "-m", "zgwlib.publish.forkserver", str(self.socket_path), *modules]
+        cmd = [*argv[:argv.index("-m")], "-m", "zgwlib.publish.forkserver", str(self.socket_path),
+               *(["--data", str(data)] if data is not None else []), *modules]
         self.process = subprocess.Popen(cmd, cwd=self.folder, env=dict(env), stdin=subprocess.DEVNULL,
                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                         start_new_session=True)
@@ -170,7 +178,7 @@ class ForkServer:
 # -- the server process ----------------------------------------------------------------------------------------
 
 
-def _preload(modules: Sequence[str]) -> None:
+def _import_modules(modules: Sequence[str]) -> None:
     """Import what the kernels will import; a module that fails is left to the kernel to report."""
     os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)
     for name in (*BASE_MODULES, *modules):
@@ -247,14 +255,17 @@ def _become_kernel(conn: socket.socket, request: dict[str, Any], fds: list[int])
     if "numpy" in sys.modules:
         sys.modules["numpy"].random.seed()  # a fresh process's global generator, not the server's copy
     threading.Thread(target=_watch, args=(conn,), daemon=True).start()
-    importlib.import_module("ipykernel.kernelapp").launch_new_instance()  # imported already by _preload
+    importlib.import_module("ipykernel.kernelapp").launch_new_instance()  # imported already by _import_modules
 
 
-def serve(path: str, modules: Sequence[str]) -> None:
-    """Import, listen at ``path``, and fork a kernel for every launcher that connects, until the run ends."""
+def serve(path: str, modules: Sequence[str], data: str | None = None) -> None:
+    """Import (and read the snapshot ``data``), listen at ``path``, and fork a kernel for every launcher that
+    connects, until the run ends."""
     if sys.path and sys.path[0] in ("", os.getcwd()):
         del sys.path[0]  # as ipykernel_launcher does: the kernel's folder is added by the kernel itself
-    _preload(modules)
+    _import_modules(modules)
+    if data is not None:
+        snapshot.preload(data)
     if threading.active_count() > 1:
         print("a module started a thread; forking would be unsafe", flush=True)
         return
@@ -295,4 +306,7 @@ def serve(path: str, modules: Sequence[str]) -> None:
 
 
 if __name__ == "__main__":
-    serve(sys.argv[1], sys.argv[2:])
+    if sys.argv[2:3] == ["--data"]:
+        serve(sys.argv[1], sys.argv[4:], sys.argv[3])
+    else:
+        serve(sys.argv[1], sys.argv[2:])

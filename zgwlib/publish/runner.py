@@ -431,7 +431,7 @@ def _start_forkserver(ctx: RunContext, reports: Sequence[ReportNotebook]) -> Non
     if argv is None or not forkserver.usable(argv, ctx.env):
         return
     server = forkserver.ForkServer()
-    if server.start(argv, ctx.env, forkserver.modules_of(nb.path for nb in reports)):
+    if server.start(argv, ctx.env, forkserver.modules_of(nb.path for nb in reports), ctx.data_path):
         ctx.forkserver = server
     else:
         log.warning("kernels start the usual way: the fork server did not start (%s)", server.reason)
