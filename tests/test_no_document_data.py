@@ -22,6 +22,7 @@ import pytest  # noqa: E402
 
 import maandfixtures
 from zgwlib import style
+from zgwlib.archief import figures as archive
 from zgwlib.core import terms
 from zgwlib.data import contract
 from zgwlib.data.snapshot import Snapshot
@@ -213,3 +214,35 @@ def test_the_evaluation_follows_no_document_signal(basis: metrics.Basis) -> None
     assert not set(signals.DOCUMENTSIGNALEN) & set(verloop["code"])
     feb = verloop[(verloop["maand"] == FEB) & (verloop["code"] == "achteraf_geregistreerd")].iloc[0]
     assert (feb["aantal"], feb["noemer"]) == (1, 4)
+
+
+def _archief(tables: dict[str, pd.DataFrame], meta: dict, eisen: pd.DataFrame) -> archive.Archief:
+    return archive.Archief(tables["zaken"], tables["documenten"], tables["zaaktypen"], eisen, meta)
+
+
+def test_the_archive_leaves_the_completeness_of_dossiers_unknown_instead_of_calling_every_one_incomplete() -> None:
+    # ZT-A requires an incoming Brief; ZT-B requires nothing. Closed on 29 February 2024: Z2, Z3, Z8, Z9 (ZT-A) and
+    # Z4 (ZT-B); of those only Z3 has no document.
+    eisen = contract.conform("zaaktype_informatieobjecttypen", pd.DataFrame({
+        "zaaktype": ["ZT-A"], "informatieobjecttype": ["Brief"], "richting": ["inkomend"], "volgnummer": [1],
+        "statustype": [None]}))
+    peil = "2024-02-29"
+    met = _archief(maandfixtures.tabellen(), {"periode_tot": "2024-03-31"}, eisen)
+    v = archive.volledigheid(met, peil).set_index("zaaktype")
+    assert v.loc["ZT-A", ["gesloten", "onvolledig", "ontbreekt"]].tolist() == [4, 1, "Brief (1)"]
+    assert v.loc["ZT-B", ["gesloten", "onvolledig"]].tolist() == [1, 0]
+    tables, meta = maandfixtures.zonder_documenten()
+    zonder = _archief(tables, meta, eisen)
+    assert not zonder.documentgegevens and met.documentgegevens
+    # Unknown, not "4 of 4 incomplete": without document data nobody knows what Z2, Z8, Z9 hold.
+    assert archive.ontbrekend(zonder, peil) is None and archive.volledigheid(zonder, peil) is None
+    # Nor, without the table of required types, "every closed zaak has no document".
+    geen_eisen = eisen.iloc[:0]
+    assert archive.volledigheid(_archief(maandfixtures.tabellen(), {}, geen_eisen), peil).set_index(
+        "zaaktype")["onvolledig"].to_dict() == {"ZT-A": 1, "ZT-B": 0}
+    assert archive.volledigheid(_archief(tables, meta, geen_eisen), peil) is None
+    # Every other archive figure exactly as with documents.
+    for per in ("afdeling", "zaaktype"):
+        pd.testing.assert_frame_equal(archive.per_stand(zonder, peil, per=per), archive.per_stand(met, peil, per=per))
+        pd.testing.assert_frame_equal(archive.achterstand(zonder, peil, per=per),
+                                      archive.achterstand(met, peil, per=per))
