@@ -66,18 +66,21 @@ class Indicator:
         ``1`` higher is better, ``-1`` lower is better.
     eenheid : str
         What one value is: a closed zaak (``zaken``) or one member of staff in one month (``medewerker-maanden``).
+    documenten : bool
+        Needs document data: unknown, so not measured, when the snapshot has none (:func:`indicatoren`).
     """
 
     code: str
     label: str
     richting: int
     eenheid: str
+    documenten: bool = False
 
 
 INDICATOREN: dict[str, Indicator] = {i.code: i for i in (
     Indicator("actief", "Actieve medewerkers", 1, "medewerker-maanden"),
     Indicator("achteraf", "Achteraf geregistreerd", -1, "zaken"),
-    Indicator("zonder_documenten", "Afgesloten zonder documenten", -1, "zaken"),
+    Indicator("zonder_documenten", "Afgesloten zonder documenten", -1, "zaken", documenten=True),
     Indicator("binnen_termijn", "Binnen de wettelijke termijn", 1, "zaken"),
 )}
 
@@ -393,6 +396,16 @@ def verschil_in_verschillen(
     return VerschilInVerschillen(*means, effect, float(laag), float(hoog))
 
 
+def indicatoren(g: Gegevens) -> dict[str, Indicator]:
+    """The indicators of :data:`INDICATOREN` the data can measure, in that order.
+
+    Without document data (``meta.json`` ``"documenten_bron": "geen"``, docs/metrics.md) whether a closed zaak had
+    documents is unknown for every zaak, so *afgesloten zonder documenten* is left out: not measured, rather than an
+    effect on a figure nobody knows.
+    """
+    return {c: i for c, i in INDICATOREN.items() if g.basis.documentgegevens or not i.documenten}
+
+
 def _invoering_maand(g: Gegevens) -> dict[str, int]:
     """Month index of each department's own go-live (``invoering_per_afdeling``, else ``invoeringsdatum``)."""
     meta = g.basis.meta
@@ -428,7 +441,8 @@ def _actief_matrix(g: Gegevens, m0: int, m1: int) -> np.ndarray:
 
 def effect(g: Gegevens, periode: str, instellingen: Instellingen | None = None,
            afdeling: str = ORGANISATIE) -> pd.DataFrame:
-    """The effect of each team's first training or buddy on four adoption indicators (difference-in-differences).
+    """The effect of each team's first training or buddy on the adoption indicators (:func:`indicatoren`: four, or
+    three without document data), a difference-in-differences.
 
     For a team whose first training or buddy was in month *M*: *before* is months *M*-k .. *M*-1, *after* is
     *M*+1 .. *M*+k (k = :attr:`Instellingen.venster_maanden`; *after* stops at the report month, and at least one
@@ -484,6 +498,7 @@ class _EffectGegevens:
     """Per unit (afdeling and team): its zaken, staff, go-live month and first action; per zaak the indicators."""
 
     unit_index: dict[tuple[str, str], int]
+    indicatoren: dict[str, Indicator]
     zk: np.ndarray
     mk: np.ndarray
     unit_golive: np.ndarray
@@ -506,12 +521,12 @@ def _effect_gegevens(g: Gegevens, eerste: pd.DataFrame, m_lo: int, mp: int) -> _
         if i is not None:
             eerste_m[i] = min(eerste_m[i], int(r.maand))
     z = g.basis.zaken
-    waarden = {
-        "achteraf": z["achteraf"].to_numpy(dtype="float64"),
-        "zonder_documenten": (~z["heeft_documenten"].to_numpy(dtype=bool)).astype("float64"),
-        "binnen_termijn": z["binnen_termijn"].to_numpy(dtype="float64"),
-    }
-    return _EffectGegevens(unit_index, zk, mk, unit_golive, eerste_m, z["m_eind"].to_numpy(),
+    meetbaar = indicatoren(g)
+    waarden = {"achteraf": z["achteraf"].to_numpy(dtype="float64"),
+               "binnen_termijn": z["binnen_termijn"].to_numpy(dtype="float64")}
+    if "zonder_documenten" in meetbaar:  # else NA for every zaak, which no bool conversion may read as False
+        waarden["zonder_documenten"] = (~z["heeft_documenten"].to_numpy(dtype=bool)).astype("float64")
+    return _EffectGegevens(unit_index, meetbaar, zk, mk, unit_golive, eerste_m, z["m_eind"].to_numpy(),
                            z["gesloten"].to_numpy(dtype=bool), waarden, _actief_matrix(g, m_lo, mp), m_lo)
 
 
@@ -539,7 +554,7 @@ def _team_effect(e: _EffectGegevens, r: Any, t: int, mp: int, inst: Instellingen
     vergelijk = (e.eerste_m > na_m[-1]) & (units != t)
     eigen = units == t
     rows = []
-    for code, ind in INDICATOREN.items():
+    for code, ind in e.indicatoren.items():
         if code == "actief":
             groepen = [_staf_groep(e, u, mm) for u, mm in ((eigen, voor_m), (eigen, na_m), (vergelijk, voor_m),
                                                            (vergelijk, na_m))]
