@@ -23,12 +23,14 @@ import pytest  # noqa: E402
 import maandfixtures
 from zgwlib import style
 from zgwlib.archief import figures as archive
+from zgwlib.borging import display as borging_view
 from zgwlib.borging import figures as borging
 from zgwlib.core import terms
 from zgwlib.data import contract
 from zgwlib.data.snapshot import Snapshot
 from zgwlib.evaluatie import analysis
 from zgwlib.opschoonactie import figures as cleanup
+from zgwlib.publish import intranet
 from zgwlib.verkenning import catalogue, teams
 from zgwlib.maandrapportage import champion, milestones, signals
 from zgwlib.maandrapportage import display as view
@@ -274,3 +276,35 @@ def test_borging_measures_the_effect_of_a_training_without_the_unknown_documents
     eff = borging.effect(zonder, "2024-03")
     pd.testing.assert_frame_equal(eff, met_eff[met_eff["indicator"] != "zonder_documenten"].reset_index(drop=True))
 
+
+def test_the_key_user_agenda_says_the_document_findings_are_unknown_instead_of_never_used_or_100_percent() -> None:
+    # Over September 2023 - February 2024. With documents: Besluit of the catalogue was never used (Brief five
+    # times); of the closed zaken ZT-A's Z3 (of Z2, Z3, Z9) had no document, ZT-B's Z4 (its only one) no resultaat.
+    met = {i["titel"]: i for i in borging.keyuser_agenda(_borging(maandfixtures.tabellen(),
+                                                                 {"periode_tot": "2024-03-31"}), FEB)}
+    docs = met["Documenttypen die (bijna) niet worden gebruikt"]
+    assert (docs["cijfer"], docs["rijen"]) == ("1", [["Besluit", "nooit gebruikt", "0", "nooit"]])
+    onv = met["Zaaktypen die vaak zonder documenten of resultaat worden afgesloten"]
+    assert onv["kolommen"] == ["Zaaktype", "Omschrijving", "Afgesloten", "Zonder documenten", "Zonder resultaat"]
+    assert onv["rijen"] == [["ZT-B", "Melding", "1", "0,0%", "100,0%"],
+                            ["ZT-A", "Aanvraag <vergunning>", "3", "33,3%", "0,0%"]]
+    # Without document data: not "Besluit and Brief never used" nor "100% without documents" for every zaaktype,
+    # but the sentence of every report, and only what is known: the resultaat.
+    items = borging.keyuser_agenda(_borging(*maandfixtures.zonder_documenten()), FEB)
+    zonder = {i["titel"]: i for i in items}
+    assert list(zonder) == [list(met)[0], "Documenttypen die (bijna) niet worden gebruikt",
+                            "Zaaktypen die vaak zonder resultaat worden afgesloten", list(met)[3]]
+    docs = zonder["Documenttypen die (bijna) niet worden gebruikt"]
+    assert (docs["cijfer"], docs["rijen"]) == ("geen documentgegevens", None)  # None: unknown, not "none found"
+    assert docs["toelichting"] == f"{ZIN} Welke documenttypen (bijna) niet worden gebruikt, is daarom niet te zien."
+    onv = zonder["Zaaktypen die vaak zonder resultaat worden afgesloten"]
+    assert onv["kolommen"] == ["Zaaktype", "Omschrijving", "Afgesloten", "Zonder resultaat"]
+    assert (onv["cijfer"], onv["rijen"]) == ("1", [["ZT-B", "Melding", "1", "100,0%"]])
+    assert onv["toelichting"].endswith(f"{ZIN} Of ze vaak zonder documenten worden afgesloten, is daarom niet te zien.")
+    assert "%" not in docs["cijfer"] + docs["toelichting"] and "documenten had" not in onv["toelichting"]
+    # The notebook's agenda and the published keyuser-overleg.html say the same, never "Niets gevonden" for it.
+    for page in (borging_view.agenda_html(items), intranet.render_agenda_html(
+            {"datum": "2024-03-11", "periode": FEB, "gemeente": "Testdorp", "items": items})):
+        punt = page.split("2. Documenttypen die (bijna) niet worden gebruikt (geen documentgegevens)")[1]
+        punt = punt.split("3. Zaaktypen die vaak zonder resultaat")[0]
+        assert ZIN in punt and "Niets gevonden" not in punt and "<table" not in punt

@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from zgwlib import style
 from zgwlib.core import nl
 from zgwlib.core.cache import cached_frame
 from zgwlib.core.periods import maand_einde, maand_index, periode_index, periode_tekst
@@ -777,11 +778,16 @@ def keyuser_agenda(g: Gegevens, periode: str, instellingen: Instellingen | None 
     types never used (with the catalogue), not used any more, or rarely used; zaaktypen whose closed zaken often
     lack documents or a resultaat; statuses that are often skipped. Each item carries the figure behind it.
 
+    Without document data (``meta.json`` ``"documenten_bron": "geen"``) the document types' use is unknown: that item
+    says so (``cijfer`` "geen documentgegevens", ``rijen`` None), instead of listing every type of the catalogue as
+    never used; the zaaktypen item asks only about the resultaat and says why.
+
     Returns
     -------
     list of dict
         ``titel``, ``cijfer`` (the headline number, Dutch), ``toelichting``, ``kolommen`` (headings) and ``rijen``
-        (rows of formatted cells; names from the data, escape them when shown). JSON-serialisable.
+        (rows of formatted cells; names from the data, escape them when shown; None: unknown, which is not "none
+        found"). JSON-serialisable.
     """
     inst = instellingen or Instellingen()
     snap = g.snapshot
@@ -801,34 +807,8 @@ def keyuser_agenda(g: Gegevens, periode: str, instellingen: Instellingen | None 
                                  "gaat dit werk buiten het zaaksysteem om?",
                   "kolommen": [h for h, _ in kol.values()], "rijen": _rijen(leeg, kol)})
 
-    gebruik = catalogue.documenttypen(docs, peil, maanden)
-    rows = []
-    if catalogue.heeft_catalogus(snap.tables.get("informatieobjecttypen")):
-        nooit = catalogue.documenttypen_nooit_gebruikt(docs, snap.informatieobjecttypen, peil)
-        rows += [[str(o), "nooit gebruikt", "0", "nooit"] for o in nooit["omschrijving"]]
-    weinig = gebruik[gebruik["recent"] < inst.zelden_documenten]
-    for r in weinig.itertuples(index=False):
-        rows.append([str(r.informatieobjecttype), "niet meer gebruikt" if r.recent == 0 else "zelden gebruikt",
-                     nl.getal(r.recent), _datum(r.laatste_gebruik)])
-    items.append({"titel": "Documenttypen die (bijna) niet worden gebruikt", "cijfer": nl.getal(len(rows)),
-                  "toelichting": f"Documenttypen met minder dan {inst.zelden_documenten} documenten van "
-                                 f"{periode_tekst_nl}: opruimen, samenvoegen of uitleggen?",
-                  "kolommen": ["Documenttype", "Gebruik", f"Documenten ({maanden} mnd)", "Laatst gebruikt"],
-                  "rijen": rows})
-
-    onv = catalogue.zaaktypen_onvolledig(snap.zaken, snap.documenten, snap.zaaktypen, peil, maanden,
-                                         inst.onvolledig_drempel)
-    onv = onv[onv["meestal_zonder_documenten"] | onv["meestal_zonder_resultaat"]]
-    kol = {"identificatie": ("Zaaktype", None), "omschrijving": ("Omschrijving", None),
-           "gesloten": ("Afgesloten", _getal), "aandeel_zonder_documenten": ("Zonder documenten", _pct),
-           "aandeel_zonder_resultaat": ("Zonder resultaat", _pct)}
-    items.append({"titel": "Zaaktypen die vaak zonder documenten of resultaat worden afgesloten",
-                  "cijfer": nl.getal(len(onv)),
-                  "toelichting": f"Zaaktypen waarvan meer dan {nl.procent(inst.onvolledig_drempel, 0)} van de "
-                                 f"afgesloten zaken ({periode_tekst_nl}) geen documenten had, of meer dan "
-                                 f"{nl.procent(inst.onvolledig_drempel, 0)} geen resultaat: past het zaaktype of de "
-                                 "sjabloon bij het werk?",
-                  "kolommen": [h for h, _ in kol.values()], "rijen": _rijen(onv, kol)})
+    items.append(_documenttypen_item(g, docs, peil, inst, periode_tekst_nl))
+    items.append(_onvolledig_item(g, peil, inst, periode_tekst_nl))
 
     rows = []
     recent = zaken[(zaken["registratiedatum"] >= van)]
@@ -852,6 +832,56 @@ def keyuser_agenda(g: Gegevens, periode: str, instellingen: Instellingen | None 
                   "kolommen": ["Zaaktype", "Status", "Overgeslagen", "Aandeel"],
                   "rijen": [[a, b, nl.getal(c), nl.procent(d, 0)] for a, b, c, d in rows]})
     return items
+
+
+def _documenttypen_item(g: Gegevens, docs: pd.DataFrame, peil: pd.Timestamp, inst: Instellingen,
+                        periode_tekst_nl: str) -> dict[str, Any]:
+    """The agenda item about document types never, no longer or rarely used; unknown without document data."""
+    snap, maanden = g.snapshot, inst.agenda_maanden
+    item: dict[str, Any] = {
+        "titel": "Documenttypen die (bijna) niet worden gebruikt",
+        "kolommen": ["Documenttype", "Gebruik", f"Documenten ({maanden} mnd)", "Laatst gebruikt"]}
+    gebruik = catalogue.documenttypen(docs, peil, maanden, g.basis.documentgegevens)
+    if gebruik is None:  # no document data: every type of the catalogue would look never used
+        return {**item, "cijfer": "geen documentgegevens", "rijen": None, "toelichting": style.make_document_note(
+            g.basis.meta, "Welke documenttypen (bijna) niet worden gebruikt, is daarom niet te zien.")}
+    rows = []
+    if catalogue.heeft_catalogus(snap.tables.get("informatieobjecttypen")):
+        nooit = catalogue.documenttypen_nooit_gebruikt(docs, snap.informatieobjecttypen, peil)
+        rows += [[str(o), "nooit gebruikt", "0", "nooit"] for o in nooit["omschrijving"]]
+    weinig = gebruik[gebruik["recent"] < inst.zelden_documenten]
+    for r in weinig.itertuples(index=False):
+        rows.append([str(r.informatieobjecttype), "niet meer gebruikt" if r.recent == 0 else "zelden gebruikt",
+                     nl.getal(r.recent), _datum(r.laatste_gebruik)])
+    return {**item, "cijfer": nl.getal(len(rows)), "rijen": rows,
+            "toelichting": f"Documenttypen met minder dan {inst.zelden_documenten} documenten van "
+                           f"{periode_tekst_nl}: opruimen, samenvoegen of uitleggen?"}
+
+
+def _onvolledig_item(g: Gegevens, peil: pd.Timestamp, inst: Instellingen, periode_tekst_nl: str) -> dict[str, Any]:
+    """The agenda item about zaaktypen whose closed zaken often lack documents or a resultaat; without document data
+    only the resultaat, and it says why."""
+    snap, documentgegevens = g.snapshot, g.basis.documentgegevens
+    drempel = nl.procent(inst.onvolledig_drempel, 0)
+    onv = catalogue.zaaktypen_onvolledig(snap.zaken, snap.documenten, snap.zaaktypen, peil, inst.agenda_maanden,
+                                         inst.onvolledig_drempel, documentgegevens=documentgegevens)
+    onv = onv[onv["meestal_zonder_documenten"] | onv["meestal_zonder_resultaat"]]
+    kol = {"identificatie": ("Zaaktype", None), "omschrijving": ("Omschrijving", None),
+           "gesloten": ("Afgesloten", _getal), "aandeel_zonder_documenten": ("Zonder documenten", _pct),
+           "aandeel_zonder_resultaat": ("Zonder resultaat", _pct)}
+    if documentgegevens:
+        titel = "Zaaktypen die vaak zonder documenten of resultaat worden afgesloten"
+        toelichting = (f"Zaaktypen waarvan meer dan {drempel} van de afgesloten zaken ({periode_tekst_nl}) geen "
+                       f"documenten had, of meer dan {drempel} geen resultaat: past het zaaktype of de sjabloon bij "
+                       "het werk?")
+    else:  # unknown for every zaaktype, never 100%: the column goes, the question asks about the resultaat alone
+        del kol["aandeel_zonder_documenten"]
+        titel = "Zaaktypen die vaak zonder resultaat worden afgesloten"
+        toelichting = (f"Zaaktypen waarvan meer dan {drempel} van de afgesloten zaken ({periode_tekst_nl}) geen "
+                       "resultaat had: past het zaaktype of de sjabloon bij het werk? " + (style.make_document_note(
+                           g.basis.meta, "Of ze vaak zonder documenten worden afgesloten, is daarom niet te zien.") or ""))
+    return {"titel": titel, "cijfer": nl.getal(len(onv)), "toelichting": toelichting,
+            "kolommen": [h for h, _ in kol.values()], "rijen": _rijen(onv, kol)}
 
 
 def make_agenda_summary(g: Gegevens, periode: str, instellingen: Instellingen | None = None) -> dict[str, Any] | None:
