@@ -17,6 +17,7 @@ import json
 import shutil
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from zgwlib import style
@@ -80,3 +81,7 @@ def test_every_report_says_how_many_zaken_and_documents_the_application_could_no
     # Once, with what it means for this report's figures (or nothing: the end of the note's box follows).
     assert page.count(NOTE) == 1, report
     assert page.count(NOTE + AANVULLING.get(report, "</div>")) == 1, report
+    if report == "evaluatie":  # and in the board's Excel appendix, whose sheets count the same zaken
+        [bijlage] = tmp_path.glob("evaluatie-*.xlsx")
+        toelichting = dict(openpyxl.load_workbook(bijlage)["Toelichting"].iter_rows(min_row=2, values_only=True))
+        assert toelichting["niet zichtbaar"] == NOTE + NIET_BUITEN

@@ -114,6 +114,11 @@ def make_document_note(meta: Mapping[str, Any] | None, aanvulling: str = "") -> 
     return f"{GEEN_DOCUMENTGEGEVENS} {aanvulling}".strip()
 
 
+#: What a report that counts documents outside a zaak adds to :func:`make_visibility_note` (the cleanup report, the
+#: evaluation): ``zgw fetch`` leaves the hidden zaken's documents out instead of counting them as outside any zaak.
+NIET_BUITEN_ZAAK = "Ze tellen ook niet als documenten buiten een zaak."
+
+
 def make_visibility_note(meta: Mapping[str, Any] | None, aanvulling: str = "") -> str | None:
     """The sentence a report shows about zaken and documents the zaaksysteem did not show it, else None.
 
