@@ -2,8 +2,9 @@
 
 Kernel runs: papermill for the organisation (the planted backlog is shown
 exactly, the destruction list is written where ``excel_uit`` says, free text is
-escaped) and ``zgw run`` of this notebook for one department (the list is
-published beside the report).
+escaped), papermill for the organisation of a source without document data, and
+``zgw run`` of this notebook for one department (the list is published beside
+the report).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from zgwlib.data.snapshot import write_snapshot
 from zgwlib.data.sources import load_snapshot
 from zgwlib.publish import notebooks
 from zgwlib.publish import runner as run
-from notebook_helpers import assert_committed_clean, outputs, shown_table
+from notebook_helpers import assert_committed_clean, outputs, published_notebook, run_papermill, shown_table
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "archief.ipynb"
 SCRIPT = '<script>alert("archief")</script> dossier'
@@ -114,3 +115,20 @@ def test_zgw_run_publishes_the_destruction_list_beside_the_report(small_sample: 
     assert (folder / lijst).is_file() and f"Vernietigingslijst geschreven: {lijst} (naast dit rapport)" in page
     frame = pd.read_excel(folder / lijst)
     assert set(frame["afdeling"]) == {afdeling}
+
+
+def test_papermill_organisation_on_a_source_without_documents(sample_without_documents: Path,
+                                                              published_sample: Path, tmp_path: Path) -> None:
+    # Documents kept in another system: the section about complete dossiers says the figure is unknown instead of a
+    # table calling every closed zaak's dossier incomplete (all 5,765 of October 2026 before); every other figure,
+    # the index summary included, is that of the same sample with its documents (the suite's full zgw run).
+    nb = run_papermill(NOTEBOOK, sample_without_documents, tmp_path / "geen.ipynb", excel_uit=str(tmp_path))
+    page = "\n".join(outputs(nb, "text/html"))
+    assert ("Deze gegevens bevatten geen documentgegevens: cijfers over documenten ontbreken. Of de dossiers van de "
+            "afgesloten zaken volledig zijn, is daarom niet te zien.") in page
+    assert "Dossier niet volledig" not in page and "zonder enig document" not in page
+    met = published_notebook(published_sample, "archief")
+    assert outputs(nb, SUMMARY_MIME) == outputs(met, SUMMARY_MIME)
+    for koppen in (("Afdeling", "Zonder archiefnominatie"), ("Afdeling", "Achterstand")):
+        assert shown_table(nb, *koppen) == shown_table(met, *koppen)
+    assert "Dossier niet volledig" in "\n".join(outputs(met, "text/html"))  # with documents the table is there

@@ -23,7 +23,7 @@ import pytest
 
 from zgwlib.borging import display as view
 from zgwlib.borging import figures
-from zgwlib.core.terms import CACHE_MAP_ENV
+from zgwlib.core.terms import CACHE_MAP_ENV, SUMMARY_MIME
 from zgwlib.data import contract
 from zgwlib.data.snapshot import Snapshot
 from zgwlib.data.sources import load_snapshot
@@ -375,6 +375,39 @@ def test_without_activiteiten_the_notebook_says_what_to_record_and_runs(small_sa
     assert "docs/activiteiten-voorbeeld.xlsx" in text and "nog geen effect te meten" in text
     assert outputs(nb, "application/vnd.zgw.summary+json")[-1]["kerncijfers"] == {"Activiteiten": "nog niets vastgelegd"}
     assert load_snapshot(data, ["activiteiten"]).activiteiten.empty
+
+
+@pytest.mark.slow
+def test_on_a_source_without_documents_the_notebook_runs_and_says_geen_documentgegevens(
+        sample_without_documents: Path, published_sample: Path, tmp_path: Path) -> None:
+    # Documents kept in another system. Before: the effect stopped the notebook (the unknown per-zaak fact "has
+    # documents" cannot be read as True or False), and the agenda listed every document type of the catalogue as
+    # never used and every zaaktype as 100% closed without documents.
+    nb = run_papermill(NOTEBOOK, sample_without_documents, tmp_path / "geen.ipynb")
+    text = "\n".join(outputs(nb, "text/html") + outputs(nb, "text/markdown"))
+    zin = "Deze gegevens bevatten geen documentgegevens: cijfers over documenten ontbreken."
+    assert f"{zin} Het effect op ‘afgesloten zonder documenten’ is daarom niet te meten." in text
+    assert "Per team met een training of buddy: drie cijfers over het gebruik" in text
+    assert "Afgesloten zonder documenten" not in text and "nooit gebruikt" not in text
+    eff = shown_table(nb, "Team", "Indicator", "Oordeel")
+    assert {r["Indicator"] for r in eff} == {"Actieve medewerkers", "Achteraf geregistreerd",
+                                             "Binnen de wettelijke termijn"}
+    summary = outputs(nb, SUMMARY_MIME)[-1]
+    items = {i["titel"]: i for i in summary["keyuser_overleg"]["items"]}
+    docs = items["Documenttypen die (bijna) niet worden gebruikt"]
+    assert (docs["cijfer"], docs["rijen"]) == ("geen documentgegevens", None) and docs["toelichting"].startswith(zin)
+    onv = items["Zaaktypen die vaak zonder resultaat worden afgesloten"]
+    assert "Zonder documenten" not in onv["kolommen"] and zin in onv["toelichting"]
+    # With documents the same agenda and effect table have them (the suite's full zgw run, same month).
+    met = published_notebook(published_sample, "borging")
+    met_items = {i["titel"]: i for i in outputs(met, SUMMARY_MIME)[-1]["keyuser_overleg"]["items"]}
+    assert any(r[1] == "nooit gebruikt" for r in met_items["Documenttypen die (bijna) niet worden gebruikt"]["rijen"])
+    assert "Afgesloten zonder documenten" in {r["Indicator"] for r in shown_table(met, "Team", "Indicator", "Oordeel")}
+    # Everything that needs no documents is the same: the other agenda items, the index summary's figures.
+    for titel in ("Zaaktypen zonder zaken", "Statussen die vaak worden overgeslagen"):
+        assert items[titel] == met_items[titel]
+    assert summary["kerncijfers"] == outputs(met, SUMMARY_MIME)[-1]["kerncijfers"]
+    assert not [o for c in nb.cells for o in c.get("outputs", []) if o.get("name") == "stderr"]
 
 
 def test_a_team_has_the_same_effect_in_its_departments_report_as_in_the_organisations_with_or_without_the_cache(

@@ -26,7 +26,7 @@ import pandas as pd
 import pytest
 from zgw_server import ReplayServer, load_exchanges
 
-from zgwlib import cli
+from zgwlib import cli, style
 from zgwlib.maandrapportage import figures as metrics
 from zgwlib.data.snapshot import read_meta
 from zgwlib.data.sources import load_snapshot
@@ -399,8 +399,8 @@ def test_documents_of_zaken_the_application_may_not_see_are_not_outside_any_zaak
     full = replay(exchanges, recording("full", "exchanges-links"), dossier())
     assert fetch_replayed(run_info("full"), full, tmp_path / "alles", monkeypatch, capsys)[0] == 0
     assert read_meta(tmp_path / "alles")["niet_zichtbaar"] == {"zaken": 0, "documenten": 0}
-    assert metrics.make_visibility_note(read_meta(tmp_path / "alles")) is None
-    note = metrics.make_visibility_note(read_meta(out))
+    assert style.make_visibility_note(read_meta(tmp_path / "alles")) is None
+    note = style.make_visibility_note(read_meta(out))
     assert note == ("Let op: 14 documenten horen bij 9 zaken die de koppeling met het zaaksysteem niet mag zien "
                     "(door hun zaaktype of vertrouwelijkheid). Die zaken en documenten tellen niet mee in dit rapport.")
 

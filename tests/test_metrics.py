@@ -247,22 +247,6 @@ def test_snapshots_without_staff_or_without_zaken_still_give_every_figure() -> N
 
 # --------------------------------------------------------------------------- the report's own sentences and tables
 
-_NIET_MOGEN = (" die de koppeling met het zaaksysteem niet mag zien (door hun zaaktype of vertrouwelijkheid). Die "
-               "zaken en documenten tellen niet mee in dit rapport.")
-
-
-def test_the_visibility_note_counts_hidden_documents_and_zaken_in_dutch_or_is_absent() -> None:
-    note = metrics.make_visibility_note
-    # Nothing hidden, or not looked up (not a zgw fetch): no note.
-    assert note({}) is None and note({"niet_zichtbaar": None}) is None
-    assert note({"niet_zichtbaar": {"zaken": 0, "documenten": 0}}) is None
-    assert note({"niet_zichtbaar": {"zaken": 1, "documenten": 1}}) == "Let op: 1 document hoort bij 1 zaak" + _NIET_MOGEN
-    assert note({"niet_zichtbaar": {"zaken": 1, "documenten": 2}}) == (
-        "Let op: 2 documenten horen bij 1 zaak" + _NIET_MOGEN)
-    assert note({"niet_zichtbaar": {"zaken": 2, "documenten": 1234}}) == (
-        "Let op: 1.234 documenten horen bij 2 zaken" + _NIET_MOGEN)
-
-
 def test_load_reads_only_the_needed_columns_and_under_zgw_run_stores_each_month_table_once(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     tabellen = maandfixtures.tabellen()

@@ -22,11 +22,15 @@ import pytest  # noqa: E402
 
 import maandfixtures
 from zgwlib import style
+from zgwlib.archief import figures as archive
+from zgwlib.borging import display as borging_view
+from zgwlib.borging import figures as borging
 from zgwlib.core import terms
 from zgwlib.data import contract
 from zgwlib.data.snapshot import Snapshot
 from zgwlib.evaluatie import analysis
 from zgwlib.opschoonactie import figures as cleanup
+from zgwlib.publish import intranet
 from zgwlib.verkenning import catalogue, teams
 from zgwlib.maandrapportage import champion, milestones, signals
 from zgwlib.maandrapportage import display as view
@@ -213,3 +217,94 @@ def test_the_evaluation_follows_no_document_signal(basis: metrics.Basis) -> None
     assert not set(signals.DOCUMENTSIGNALEN) & set(verloop["code"])
     feb = verloop[(verloop["maand"] == FEB) & (verloop["code"] == "achteraf_geregistreerd")].iloc[0]
     assert (feb["aantal"], feb["noemer"]) == (1, 4)
+
+
+def _archief(tables: dict[str, pd.DataFrame], meta: dict, eisen: pd.DataFrame) -> archive.Archief:
+    return archive.Archief(tables["zaken"], tables["documenten"], tables["zaaktypen"], eisen, meta)
+
+
+def test_the_archive_leaves_the_completeness_of_dossiers_unknown_instead_of_calling_every_one_incomplete() -> None:
+    # ZT-A requires an incoming Brief; ZT-B requires nothing. Closed on 29 February 2024: Z2, Z3, Z8, Z9 (ZT-A) and
+    # Z4 (ZT-B); of those only Z3 has no document.
+    eisen = contract.conform("zaaktype_informatieobjecttypen", pd.DataFrame({
+        "zaaktype": ["ZT-A"], "informatieobjecttype": ["Brief"], "richting": ["inkomend"], "volgnummer": [1],
+        "statustype": [None]}))
+    peil = "2024-02-29"
+    met = _archief(maandfixtures.tabellen(), {"periode_tot": "2024-03-31"}, eisen)
+    v = archive.volledigheid(met, peil).set_index("zaaktype")
+    assert v.loc["ZT-A", ["gesloten", "onvolledig", "ontbreekt"]].tolist() == [4, 1, "Brief (1)"]
+    assert v.loc["ZT-B", ["gesloten", "onvolledig"]].tolist() == [1, 0]
+    tables, meta = maandfixtures.zonder_documenten()
+    zonder = _archief(tables, meta, eisen)
+    assert not zonder.documentgegevens and met.documentgegevens
+    # Unknown, not "4 of 4 incomplete": without document data nobody knows what Z2, Z8, Z9 hold.
+    assert archive.ontbrekend(zonder, peil) is None and archive.volledigheid(zonder, peil) is None
+    # Nor, without the table of required types, "every closed zaak has no document".
+    geen_eisen = eisen.iloc[:0]
+    assert archive.volledigheid(_archief(maandfixtures.tabellen(), {}, geen_eisen), peil).set_index(
+        "zaaktype")["onvolledig"].to_dict() == {"ZT-A": 1, "ZT-B": 0}
+    assert archive.volledigheid(_archief(tables, meta, geen_eisen), peil) is None
+    # Every other archive figure exactly as with documents.
+    for per in ("afdeling", "zaaktype"):
+        pd.testing.assert_frame_equal(archive.per_stand(zonder, peil, per=per), archive.per_stand(met, peil, per=per))
+        pd.testing.assert_frame_equal(archive.achterstand(zonder, peil, per=per),
+                                      archive.achterstand(met, peil, per=per))
+
+
+def _borging(tables: dict[str, pd.DataFrame], meta: dict) -> borging.Gegevens:
+    """The tiny municipality for the borging report: team T1 (Alfa) had a training on 10 January 2024, and the
+    catalogue of document types holds Brief (every document is one) and Besluit."""
+    act = pd.DataFrame({"datum": [pd.Timestamp("2024-01-10")], "soort": ["training"], "afdeling": ["Alfa"],
+                        "team": ["T1"], "deelnemers": [2], "onderwerp": ["Training"], "vraag": [None]})
+    cat = pd.DataFrame({"omschrijving": ["Besluit", "Brief"], "vertrouwelijkheidaanduiding": ["openbaar"] * 2,
+                        "begin_geldigheid": [pd.Timestamp("2020-01-01")] * 2, "einde_geldigheid": [pd.NaT] * 2})
+    extra = {"activiteiten": contract.conform("activiteiten", act),
+             "informatieobjecttypen": contract.conform("informatieobjecttypen", cat)}
+    return borging.prepare(Snapshot({**tables, **extra}, meta))
+
+
+def test_borging_measures_the_effect_of_a_training_without_the_unknown_documents_indicator() -> None:
+    met = _borging(maandfixtures.tabellen(), {"periode_tot": "2024-03-31"})
+    zonder = _borging(*maandfixtures.zonder_documenten())
+    assert list(borging.indicatoren(met)) == list(borging.INDICATOREN)
+    assert list(borging.indicatoren(zonder)) == ["actief", "achteraf", "binnen_termijn"]
+    # T1's training in January: before is up to December 2023, after February and March 2024.
+    met_eff = borging.effect(met, "2024-03")
+    assert set(met_eff["indicator"]) == set(borging.INDICATOREN) and set(met_eff["team"]) == {"T1"}
+    # Without document data "afgesloten zonder documenten" is unknown: left out, not every zaak without documents
+    # (it failed before: the unknown per-zaak fact cannot be read as True or False). The other three are the same.
+    eff = borging.effect(zonder, "2024-03")
+    pd.testing.assert_frame_equal(eff, met_eff[met_eff["indicator"] != "zonder_documenten"].reset_index(drop=True))
+
+
+def test_the_key_user_agenda_says_the_document_findings_are_unknown_instead_of_never_used_or_100_percent() -> None:
+    # Over September 2023 - February 2024. With documents: Besluit of the catalogue was never used (Brief five
+    # times); of the closed zaken ZT-A's Z3 (of Z2, Z3, Z9) had no document, ZT-B's Z4 (its only one) no resultaat.
+    met = {i["titel"]: i for i in borging.keyuser_agenda(_borging(maandfixtures.tabellen(),
+                                                                 {"periode_tot": "2024-03-31"}), FEB)}
+    docs = met["Documenttypen die (bijna) niet worden gebruikt"]
+    assert (docs["cijfer"], docs["rijen"]) == ("1", [["Besluit", "nooit gebruikt", "0", "nooit"]])
+    onv = met["Zaaktypen die vaak zonder documenten of resultaat worden afgesloten"]
+    assert onv["kolommen"] == ["Zaaktype", "Omschrijving", "Afgesloten", "Zonder documenten", "Zonder resultaat"]
+    assert onv["rijen"] == [["ZT-B", "Melding", "1", "0,0%", "100,0%"],
+                            ["ZT-A", "Aanvraag <vergunning>", "3", "33,3%", "0,0%"]]
+    # Without document data: not "Besluit and Brief never used" nor "100% without documents" for every zaaktype,
+    # but the sentence of every report, and only what is known: the resultaat.
+    items = borging.keyuser_agenda(_borging(*maandfixtures.zonder_documenten()), FEB)
+    zonder = {i["titel"]: i for i in items}
+    assert list(zonder) == [list(met)[0], "Documenttypen die (bijna) niet worden gebruikt",
+                            "Zaaktypen die vaak zonder resultaat worden afgesloten", list(met)[3]]
+    docs = zonder["Documenttypen die (bijna) niet worden gebruikt"]
+    assert (docs["cijfer"], docs["rijen"]) == ("geen documentgegevens", None)  # None: unknown, not "none found"
+    assert docs["toelichting"] == f"{ZIN} Welke documenttypen (bijna) niet worden gebruikt, is daarom niet te zien."
+    onv = zonder["Zaaktypen die vaak zonder resultaat worden afgesloten"]
+    assert onv["kolommen"] == ["Zaaktype", "Omschrijving", "Afgesloten", "Zonder resultaat"]
+    assert (onv["cijfer"], onv["rijen"]) == ("1", [["ZT-B", "Melding", "1", "100,0%"]])
+    assert onv["toelichting"].endswith(f"{ZIN} Of ze vaak zonder documenten worden afgesloten, is daarom niet te zien.")
+    assert "%" not in docs["cijfer"] + docs["toelichting"] and "documenten had" not in onv["toelichting"]
+    # The notebook's agenda and the published keyuser-overleg.html say the same, never "Niets gevonden" for it.
+    for page in (borging_view.agenda_html(items), intranet.render_agenda_html(
+            {"datum": "2024-03-11", "periode": FEB, "gemeente": "Testdorp", "items": items})):
+        punt = page.split("2. Documenttypen die (bijna) niet worden gebruikt (geen documentgegevens)")[1]
+        punt = punt.split("3. Zaaktypen die vaak zonder resultaat")[0]
+        assert ZIN in punt and "Niets gevonden" not in punt and "<table" not in punt

@@ -114,6 +114,31 @@ def make_document_note(meta: Mapping[str, Any] | None, aanvulling: str = "") -> 
     return f"{GEEN_DOCUMENTGEGEVENS} {aanvulling}".strip()
 
 
+#: What a report that counts documents outside a zaak adds to :func:`make_visibility_note` (the cleanup report, the
+#: evaluation): ``zgw fetch`` leaves the hidden zaken's documents out instead of counting them as outside any zaak.
+NIET_BUITEN_ZAAK = "Ze tellen ook niet als documenten buiten een zaak."
+
+
+def make_visibility_note(meta: Mapping[str, Any] | None, aanvulling: str = "") -> str | None:
+    """The sentence a report shows about zaken and documents the zaaksysteem did not show it, else None.
+
+    ``meta["niet_zichtbaar"]`` is written by ``zgw fetch`` (docs/open-zaak.md):
+    documents that belong to zaken the application may not see (its zaaktypen or
+    maximum vertrouwelijkheidaanduiding), and those zaken. They are in none of
+    the figures, not even as documents outside a zaak, so the reader of every
+    report built on the snapshot must know. ``aanvulling`` is added after the
+    sentence (what it means for this report's figures).
+    """
+    nz = (meta or {}).get("niet_zichtbaar") or {}
+    docs, zaken = int(nz.get("documenten") or 0), int(nz.get("zaken") or 0)
+    if not docs and not zaken:
+        return None
+    return (f"Let op: {nl.getal(docs)} {'document hoort' if docs == 1 else 'documenten horen'} bij "
+            f"{nl.getal(zaken)} {'zaak' if zaken == 1 else 'zaken'} die de koppeling met het zaaksysteem niet mag "
+            "zien (door hun zaaktype of vertrouwelijkheid). Die zaken en documenten tellen niet mee in dit rapport. "
+            f"{aanvulling}").strip()
+
+
 def stukken(*delen: Any) -> Markup:
     """Texts (escaped) and pieces made here joined into one piece, e.g. a list item with an icon."""
     return Markup("".join(_stuk(d) for d in delen))

@@ -23,7 +23,10 @@ last day of ``M``.
   type its zaaktype requires (``zaaktype_informatieobjecttypen`` with richting
   ``inkomend`` or ``uitgaand``; ``intern`` types are not required). A zaaktype
   without required types never makes a dossier incomplete. Without that table
-  the report falls back to "closed without any document".
+  the report falls back to "closed without any document". Without document
+  data (``meta.json`` ``"documenten_bron": "geen"``: the documents are kept in
+  another system) no dossier's completeness can be known: :func:`ontbrekend`
+  and :func:`volledigheid` give None, never every closed zaak as incomplete.
 
 What the data cannot show: when a zaak was archived or transferred (only its
 state now). The backlog month by month therefore uses today's states; a zaak
@@ -42,7 +45,7 @@ import pandas as pd
 
 from zgwlib.core.lookup import index_in, posities
 from zgwlib.core.periods import choose_periode, maand_einde, periode_index, periode_tekst
-from zgwlib.core.terms import ORGANISATIE
+from zgwlib.core.terms import ORGANISATIE, has_document_data
 from zgwlib.data.sources import load_snapshot
 
 #: The archive states of a closed zaak, in report order.
@@ -104,6 +107,12 @@ class Archief:
         if afdeling == ORGANISATIE:
             return self.zaken
         return self.zaken[(self.zaken["afdeling"] == afdeling).to_numpy()]
+
+    @property
+    def documentgegevens(self) -> bool:
+        """Whether the snapshot has document data (:func:`zgwlib.core.terms.has_document_data`); without it the
+        completeness of a dossier is unknown (docs/metrics.md, *Archief*)."""
+        return has_document_data(self.meta)
 
     @property
     def afdelingen(self) -> list[str]:
@@ -305,16 +314,20 @@ def verplichte_typen(zaaktype_informatieobjecttypen: pd.DataFrame) -> dict[str, 
 GEEN_DOCUMENT = "(geen document)"
 
 
-def ontbrekend(archief: Archief, peildatum: str | pd.Timestamp, afdeling: str = ORGANISATIE) -> pd.DataFrame:
+def ontbrekend(archief: Archief, peildatum: str | pd.Timestamp, afdeling: str = ORGANISATIE
+               ) -> pd.DataFrame | None:
     """Closed zaken whose dossier is not complete: per zaak the required types it lacks.
 
     Returns
     -------
-    DataFrame
+    DataFrame or None
         ``identificatie``, ``afdeling``, ``zaaktype`` and ``ontbreekt`` (list of document types, sorted); in the
         zaken's order. Without the table of required types, the closed zaken without any document
-        (``ontbreekt`` = ``["(geen document)"]``).
+        (``ontbreekt`` = ``["(geen document)"]``). None without document data (:attr:`Archief.documentgegevens`):
+        unknown, where an empty ``documenten`` table would make every dossier incomplete.
     """
+    if not archief.documentgegevens:
+        return None
     z = archief.selectie(afdeling)
     z = z[gesloten_op(z, peildatum)]
     docs = archief.documenten  # a document without a zaak finds no row below
@@ -379,19 +392,22 @@ def _ontbrekend_frame(z: pd.DataFrame, lists: list[list[str]]) -> pd.DataFrame:
 
 
 def volledigheid(archief: Archief, peildatum: str | pd.Timestamp, afdeling: str = ORGANISATIE,
-                 per: str = "zaaktype") -> pd.DataFrame:
+                 per: str = "zaaktype") -> pd.DataFrame | None:
     """Per zaaktype (or department): closed zaken, those with an incomplete dossier, and how often each required
     type is missing.
 
     Returns
     -------
-    DataFrame
+    DataFrame or None
         ``zaaktype`` (with ``omschrijving``) or ``afdeling``, ``gesloten``, ``onvolledig``, ``aandeel_onvolledig``
         and ``ontbreekt`` (text: "Besluit (12), Aanvraag (3)"); groups with closed zaken, the most incomplete first.
+        None without document data, like :func:`ontbrekend`.
     """
+    mist = ontbrekend(archief, peildatum, afdeling)
+    if mist is None:
+        return None
     z = archief.selectie(afdeling)
     z = z[gesloten_op(z, peildatum)]
-    mist = ontbrekend(archief, peildatum, afdeling)
     gesloten = z[per].astype("str").value_counts()
     onvolledig = mist[per].value_counts()
     e = mist[[per, "ontbreekt"]].explode("ontbreekt")

@@ -106,11 +106,17 @@ def vragen_html(vragen: pd.DataFrame) -> str:
 
 
 def agenda_html(items: list[dict[str, Any]]) -> str:
-    """The key-user agenda: each item with its headline number and the table behind it (every cell escaped)."""
+    """The key-user agenda: each item with its headline number and the table behind it (every cell escaped).
+
+    An item whose ``rijen`` is None is unknown (no document data): its toelichting says so, and it is not "niets
+    gevonden".
+    """
     parts = []
     for i, item in enumerate(items, 1):
         parts.append(style.kop(f"{i}. {item['titel']} ({item['cijfer']})", 3))
         parts.append(style.alinea(item["toelichting"], zacht=True))
+        if item["rijen"] is None:
+            continue
         if item["rijen"]:
             frame = pd.DataFrame(item["rijen"], columns=[f"k{j}" for j in range(len(item["kolommen"]))])
             kol = {f"k{j}": (h, None) for j, h in enumerate(item["kolommen"])}

@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from zgwlib import style
 from zgwlib.core import nl
 from zgwlib.core.cache import cached_frame
 from zgwlib.core.periods import maand_einde, maand_index, periode_index, periode_tekst
@@ -66,18 +67,21 @@ class Indicator:
         ``1`` higher is better, ``-1`` lower is better.
     eenheid : str
         What one value is: a closed zaak (``zaken``) or one member of staff in one month (``medewerker-maanden``).
+    documenten : bool
+        Needs document data: unknown, so not measured, when the snapshot has none (:func:`indicatoren`).
     """
 
     code: str
     label: str
     richting: int
     eenheid: str
+    documenten: bool = False
 
 
 INDICATOREN: dict[str, Indicator] = {i.code: i for i in (
     Indicator("actief", "Actieve medewerkers", 1, "medewerker-maanden"),
     Indicator("achteraf", "Achteraf geregistreerd", -1, "zaken"),
-    Indicator("zonder_documenten", "Afgesloten zonder documenten", -1, "zaken"),
+    Indicator("zonder_documenten", "Afgesloten zonder documenten", -1, "zaken", documenten=True),
     Indicator("binnen_termijn", "Binnen de wettelijke termijn", 1, "zaken"),
 )}
 
@@ -393,6 +397,16 @@ def verschil_in_verschillen(
     return VerschilInVerschillen(*means, effect, float(laag), float(hoog))
 
 
+def indicatoren(g: Gegevens) -> dict[str, Indicator]:
+    """The indicators of :data:`INDICATOREN` the data can measure, in that order.
+
+    Without document data (``meta.json`` ``"documenten_bron": "geen"``, docs/metrics.md) whether a closed zaak had
+    documents is unknown for every zaak, so *afgesloten zonder documenten* is left out: not measured, rather than an
+    effect on a figure nobody knows.
+    """
+    return {c: i for c, i in INDICATOREN.items() if g.basis.documentgegevens or not i.documenten}
+
+
 def _invoering_maand(g: Gegevens) -> dict[str, int]:
     """Month index of each department's own go-live (``invoering_per_afdeling``, else ``invoeringsdatum``)."""
     meta = g.basis.meta
@@ -428,7 +442,8 @@ def _actief_matrix(g: Gegevens, m0: int, m1: int) -> np.ndarray:
 
 def effect(g: Gegevens, periode: str, instellingen: Instellingen | None = None,
            afdeling: str = ORGANISATIE) -> pd.DataFrame:
-    """The effect of each team's first training or buddy on four adoption indicators (difference-in-differences).
+    """The effect of each team's first training or buddy on the adoption indicators (:func:`indicatoren`: four, or
+    three without document data), a difference-in-differences.
 
     For a team whose first training or buddy was in month *M*: *before* is months *M*-k .. *M*-1, *after* is
     *M*+1 .. *M*+k (k = :attr:`Instellingen.venster_maanden`; *after* stops at the report month, and at least one
@@ -484,6 +499,7 @@ class _EffectGegevens:
     """Per unit (afdeling and team): its zaken, staff, go-live month and first action; per zaak the indicators."""
 
     unit_index: dict[tuple[str, str], int]
+    indicatoren: dict[str, Indicator]
     zk: np.ndarray
     mk: np.ndarray
     unit_golive: np.ndarray
@@ -506,12 +522,12 @@ def _effect_gegevens(g: Gegevens, eerste: pd.DataFrame, m_lo: int, mp: int) -> _
         if i is not None:
             eerste_m[i] = min(eerste_m[i], int(r.maand))
     z = g.basis.zaken
-    waarden = {
-        "achteraf": z["achteraf"].to_numpy(dtype="float64"),
-        "zonder_documenten": (~z["heeft_documenten"].to_numpy(dtype=bool)).astype("float64"),
-        "binnen_termijn": z["binnen_termijn"].to_numpy(dtype="float64"),
-    }
-    return _EffectGegevens(unit_index, zk, mk, unit_golive, eerste_m, z["m_eind"].to_numpy(),
+    meetbaar = indicatoren(g)
+    waarden = {"achteraf": z["achteraf"].to_numpy(dtype="float64"),
+               "binnen_termijn": z["binnen_termijn"].to_numpy(dtype="float64")}
+    if "zonder_documenten" in meetbaar:  # else NA for every zaak, which no bool conversion may read as False
+        waarden["zonder_documenten"] = (~z["heeft_documenten"].to_numpy(dtype=bool)).astype("float64")
+    return _EffectGegevens(unit_index, meetbaar, zk, mk, unit_golive, eerste_m, z["m_eind"].to_numpy(),
                            z["gesloten"].to_numpy(dtype=bool), waarden, _actief_matrix(g, m_lo, mp), m_lo)
 
 
@@ -539,7 +555,7 @@ def _team_effect(e: _EffectGegevens, r: Any, t: int, mp: int, inst: Instellingen
     vergelijk = (e.eerste_m > na_m[-1]) & (units != t)
     eigen = units == t
     rows = []
-    for code, ind in INDICATOREN.items():
+    for code, ind in e.indicatoren.items():
         if code == "actief":
             groepen = [_staf_groep(e, u, mm) for u, mm in ((eigen, voor_m), (eigen, na_m), (vergelijk, voor_m),
                                                            (vergelijk, na_m))]
@@ -762,11 +778,16 @@ def keyuser_agenda(g: Gegevens, periode: str, instellingen: Instellingen | None 
     types never used (with the catalogue), not used any more, or rarely used; zaaktypen whose closed zaken often
     lack documents or a resultaat; statuses that are often skipped. Each item carries the figure behind it.
 
+    Without document data (``meta.json`` ``"documenten_bron": "geen"``) the document types' use is unknown: that item
+    says so (``cijfer`` "geen documentgegevens", ``rijen`` None), instead of listing every type of the catalogue as
+    never used; the zaaktypen item asks only about the resultaat and says why.
+
     Returns
     -------
     list of dict
         ``titel``, ``cijfer`` (the headline number, Dutch), ``toelichting``, ``kolommen`` (headings) and ``rijen``
-        (rows of formatted cells; names from the data, escape them when shown). JSON-serialisable.
+        (rows of formatted cells; names from the data, escape them when shown; None: unknown, which is not "none
+        found"). JSON-serialisable.
     """
     inst = instellingen or Instellingen()
     snap = g.snapshot
@@ -786,34 +807,8 @@ def keyuser_agenda(g: Gegevens, periode: str, instellingen: Instellingen | None 
                                  "gaat dit werk buiten het zaaksysteem om?",
                   "kolommen": [h for h, _ in kol.values()], "rijen": _rijen(leeg, kol)})
 
-    gebruik = catalogue.documenttypen(docs, peil, maanden)
-    rows = []
-    if catalogue.heeft_catalogus(snap.tables.get("informatieobjecttypen")):
-        nooit = catalogue.documenttypen_nooit_gebruikt(docs, snap.informatieobjecttypen, peil)
-        rows += [[str(o), "nooit gebruikt", "0", "nooit"] for o in nooit["omschrijving"]]
-    weinig = gebruik[gebruik["recent"] < inst.zelden_documenten]
-    for r in weinig.itertuples(index=False):
-        rows.append([str(r.informatieobjecttype), "niet meer gebruikt" if r.recent == 0 else "zelden gebruikt",
-                     nl.getal(r.recent), _datum(r.laatste_gebruik)])
-    items.append({"titel": "Documenttypen die (bijna) niet worden gebruikt", "cijfer": nl.getal(len(rows)),
-                  "toelichting": f"Documenttypen met minder dan {inst.zelden_documenten} documenten van "
-                                 f"{periode_tekst_nl}: opruimen, samenvoegen of uitleggen?",
-                  "kolommen": ["Documenttype", "Gebruik", f"Documenten ({maanden} mnd)", "Laatst gebruikt"],
-                  "rijen": rows})
-
-    onv = catalogue.zaaktypen_onvolledig(snap.zaken, snap.documenten, snap.zaaktypen, peil, maanden,
-                                         inst.onvolledig_drempel)
-    onv = onv[onv["meestal_zonder_documenten"] | onv["meestal_zonder_resultaat"]]
-    kol = {"identificatie": ("Zaaktype", None), "omschrijving": ("Omschrijving", None),
-           "gesloten": ("Afgesloten", _getal), "aandeel_zonder_documenten": ("Zonder documenten", _pct),
-           "aandeel_zonder_resultaat": ("Zonder resultaat", _pct)}
-    items.append({"titel": "Zaaktypen die vaak zonder documenten of resultaat worden afgesloten",
-                  "cijfer": nl.getal(len(onv)),
-                  "toelichting": f"Zaaktypen waarvan meer dan {nl.procent(inst.onvolledig_drempel, 0)} van de "
-                                 f"afgesloten zaken ({periode_tekst_nl}) geen documenten had, of meer dan "
-                                 f"{nl.procent(inst.onvolledig_drempel, 0)} geen resultaat: past het zaaktype of de "
-                                 "sjabloon bij het werk?",
-                  "kolommen": [h for h, _ in kol.values()], "rijen": _rijen(onv, kol)})
+    items.append(_documenttypen_item(g, docs, peil, inst, periode_tekst_nl))
+    items.append(_onvolledig_item(g, peil, inst, periode_tekst_nl))
 
     rows = []
     recent = zaken[(zaken["registratiedatum"] >= van)]
@@ -837,6 +832,56 @@ def keyuser_agenda(g: Gegevens, periode: str, instellingen: Instellingen | None 
                   "kolommen": ["Zaaktype", "Status", "Overgeslagen", "Aandeel"],
                   "rijen": [[a, b, nl.getal(c), nl.procent(d, 0)] for a, b, c, d in rows]})
     return items
+
+
+def _documenttypen_item(g: Gegevens, docs: pd.DataFrame, peil: pd.Timestamp, inst: Instellingen,
+                        periode_tekst_nl: str) -> dict[str, Any]:
+    """The agenda item about document types never, no longer or rarely used; unknown without document data."""
+    snap, maanden = g.snapshot, inst.agenda_maanden
+    item: dict[str, Any] = {
+        "titel": "Documenttypen die (bijna) niet worden gebruikt",
+        "kolommen": ["Documenttype", "Gebruik", f"Documenten ({maanden} mnd)", "Laatst gebruikt"]}
+    gebruik = catalogue.documenttypen(docs, peil, maanden, g.basis.documentgegevens)
+    if gebruik is None:  # no document data: every type of the catalogue would look never used
+        return {**item, "cijfer": "geen documentgegevens", "rijen": None, "toelichting": style.make_document_note(
+            g.basis.meta, "Welke documenttypen (bijna) niet worden gebruikt, is daarom niet te zien.")}
+    rows = []
+    if catalogue.heeft_catalogus(snap.tables.get("informatieobjecttypen")):
+        nooit = catalogue.documenttypen_nooit_gebruikt(docs, snap.informatieobjecttypen, peil)
+        rows += [[str(o), "nooit gebruikt", "0", "nooit"] for o in nooit["omschrijving"]]
+    weinig = gebruik[gebruik["recent"] < inst.zelden_documenten]
+    for r in weinig.itertuples(index=False):
+        rows.append([str(r.informatieobjecttype), "niet meer gebruikt" if r.recent == 0 else "zelden gebruikt",
+                     nl.getal(r.recent), _datum(r.laatste_gebruik)])
+    return {**item, "cijfer": nl.getal(len(rows)), "rijen": rows,
+            "toelichting": f"Documenttypen met minder dan {inst.zelden_documenten} documenten van "
+                           f"{periode_tekst_nl}: opruimen, samenvoegen of uitleggen?"}
+
+
+def _onvolledig_item(g: Gegevens, peil: pd.Timestamp, inst: Instellingen, periode_tekst_nl: str) -> dict[str, Any]:
+    """The agenda item about zaaktypen whose closed zaken often lack documents or a resultaat; without document data
+    only the resultaat, and it says why."""
+    snap, documentgegevens = g.snapshot, g.basis.documentgegevens
+    drempel = nl.procent(inst.onvolledig_drempel, 0)
+    onv = catalogue.zaaktypen_onvolledig(snap.zaken, snap.documenten, snap.zaaktypen, peil, inst.agenda_maanden,
+                                         inst.onvolledig_drempel, documentgegevens=documentgegevens)
+    onv = onv[onv["meestal_zonder_documenten"] | onv["meestal_zonder_resultaat"]]
+    kol = {"identificatie": ("Zaaktype", None), "omschrijving": ("Omschrijving", None),
+           "gesloten": ("Afgesloten", _getal), "aandeel_zonder_documenten": ("Zonder documenten", _pct),
+           "aandeel_zonder_resultaat": ("Zonder resultaat", _pct)}
+    if documentgegevens:
+        titel = "Zaaktypen die vaak zonder documenten of resultaat worden afgesloten"
+        toelichting = (f"Zaaktypen waarvan meer dan {drempel} van de afgesloten zaken ({periode_tekst_nl}) geen "
+                       f"documenten had, of meer dan {drempel} geen resultaat: past het zaaktype of de sjabloon bij "
+                       "het werk?")
+    else:  # unknown for every zaaktype, never 100%: the column goes, the question asks about the resultaat alone
+        del kol["aandeel_zonder_documenten"]
+        titel = "Zaaktypen die vaak zonder resultaat worden afgesloten"
+        toelichting = (f"Zaaktypen waarvan meer dan {drempel} van de afgesloten zaken ({periode_tekst_nl}) geen "
+                       "resultaat had: past het zaaktype of de sjabloon bij het werk? " + (style.make_document_note(
+                           g.basis.meta, "Of ze vaak zonder documenten worden afgesloten, is daarom niet te zien.") or ""))
+    return {"titel": titel, "cijfer": nl.getal(len(onv)), "toelichting": toelichting,
+            "kolommen": [h for h, _ in kol.values()], "rijen": _rijen(onv, kol)}
 
 
 def make_agenda_summary(g: Gegevens, periode: str, instellingen: Instellingen | None = None) -> dict[str, Any] | None:

@@ -439,8 +439,7 @@ META: dict[str, str] = {
     "aantallen": "Rows per table.",
     "contract_versie": "Version of this contract the snapshot was written for.",
     "niet_zichtbaar": ("`zgw fetch` only: how many zaken and documents the application was not allowed to see "
-                       "(`{\"zaken\": N, \"documenten\": M}`), see [open-zaak.md](open-zaak.md); the monthly report "
-                       "says so."),
+                       "(`{\"zaken\": N, \"documenten\": M}`), see [open-zaak.md](open-zaak.md); every report says so."),
     DOCUMENTEN_BRON: (
         f"Optional. `{GEEN_DOCUMENTEN}`: the source has no document data (the organisation keeps its documents in "
         "another system), so the table `documenten` is empty on purpose and every report says "

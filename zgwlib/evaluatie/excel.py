@@ -19,7 +19,7 @@ from zgwlib.evaluatie.analysis import Evaluatie
 from zgwlib.evaluatie.findings import bevindingen
 from zgwlib.core.files import standaard_uitvoermap, write_workbook
 from zgwlib.core.terms import slug
-from zgwlib.style import GEEN_DOCUMENTGEGEVENS
+from zgwlib.style import GEEN_DOCUMENTGEGEVENS, NIET_BUITEN_ZAAK, make_visibility_note
 
 
 def standaard_excelpad(ev: Evaluatie, map_: str | os.PathLike[str] | None = None) -> Path:
@@ -42,6 +42,9 @@ def excel_tabellen(ev: Evaluatie) -> dict[str, pd.DataFrame]:
     ]})
     if not ev.documentgegevens:  # the sheets leave the document signals out: say why
         toelichting.loc[len(toelichting)] = ["documentgegevens", GEEN_DOCUMENTGEGEVENS]
+    zichtbaarheid = make_visibility_note(ev.meta, NIET_BUITEN_ZAAK)
+    if zichtbaarheid:  # zaken the application could not see are in no sheet either: say how many
+        toelichting.loc[len(toelichting)] = ["niet zichtbaar", zichtbaarheid]
     ad = ev.adoptie
     adoptie_ = ad.per_afdeling.rename(columns={
         "normaal_per_maand": "zaken per maand (nu)", "voor_per_maand": "zaken per maand vóór de invoering",

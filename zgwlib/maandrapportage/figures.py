@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -126,23 +126,6 @@ VERGELIJKING = (
 
 #: Counts behind ``aandeel_digitaal`` in :func:`maandcijfers` (received zaken by the kind of their channel).
 KANAALTELLINGEN = ("digitaal", "kanaal_bekend", "kanaal_onbekend", "zonder_kanaal")
-
-
-def make_visibility_note(meta: Mapping[str, Any]) -> str | None:
-    """The report's sentence about zaken and documents the zaaksysteem did not show, or None when there were none.
-
-    ``meta["niet_zichtbaar"]`` is written by ``zgw fetch``: documents that belong
-    to zaken the application may not see (its zaaktypen or maximum
-    vertrouwelijkheidaanduiding, see docs/open-zaak.md), and those zaken. They
-    are in none of the figures, so the reader must know.
-    """
-    nz = meta.get("niet_zichtbaar") or {}
-    docs, zaken = int(nz.get("documenten") or 0), int(nz.get("zaken") or 0)
-    if not docs and not zaken:
-        return None
-    return (f"Let op: {nl.getal(docs)} {'document hoort' if docs == 1 else 'documenten horen'} bij "
-            f"{nl.getal(zaken)} {'zaak' if zaken == 1 else 'zaken'} die de koppeling met het zaaksysteem niet mag "
-            "zien (door hun zaaktype of vertrouwelijkheid). Die zaken en documenten tellen niet mee in dit rapport.")
 
 
 # --------------------------------------------------------------------------- settings

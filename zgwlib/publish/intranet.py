@@ -118,7 +118,9 @@ def render_agenda_html(agenda: dict[str, Any]) -> str:
     for i, item in enumerate(agenda.get("items") or [], 1):
         body.append(f"<h2>{i}. {html.escape(str(item.get('titel')))} ({html.escape(str(item.get('cijfer')))})</h2>")
         body.append(f'<p class="zgw-meta">{html.escape(str(item.get("toelichting") or ""))}</p>')
-        rijen = item.get("rijen") or []
+        rijen = item.get("rijen")
+        if rijen is None:  # unknown (no document data): the toelichting says so; it is not "nothing found"
+            continue
         if rijen:
             head = "".join(f"<th>{html.escape(str(k))}</th>" for k in item.get("kolommen") or [])
             rows = "".join("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in r) + "</tr>" for r in rijen)
