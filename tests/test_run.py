@@ -143,6 +143,44 @@ def test_no_secret_in_any_output(site: dict) -> None:
     assert "geheim: None" in executed
 
 
+def test_a_published_notebook_names_its_data_and_files_without_the_servers_paths(site: dict) -> None:
+    root, out, periode, data = site["root"], site["out"], site["periode"], site["data"]
+    assert not data.is_relative_to(root)  # the snapshot lies outside the working directory of the run
+    for report in ("rapport", "tweede"):
+        text = (out / periode / "organisatie" / f"{report}.ipynb").read_text(encoding="utf-8")
+        assert str(data) not in text and str(root) not in text, report
+        nb = json.loads(text)
+        [injected] = [c for c in nb["cells"] if "injected-parameters" in c["metadata"].get("tags", [])]
+        # Outside the working directory: the folder's name only; inside it: relative to it.
+        assert f'data = "{data.name}"\n' in "".join(injected["source"])
+        papermill = nb["metadata"]["papermill"]
+        assert papermill["parameters"]["data"] == data.name
+        assert papermill["input_path"] == f"notebooks/{report}.ipynb"
+        assert papermill["output_path"] == f"outputs/{periode}/organisatie/{report}.ipynb"
+        entry = json.loads((out / periode / "organisatie" / f"{report}.json").read_text(encoding="utf-8"))
+        assert entry["notebook"] == f"notebooks/{report}.ipynb"
+    # The kernel read the real snapshot: the organisation's report counts its zaken.
+    assert "Nieuwe zaken" in (out / periode / "organisatie" / "rapport.html").read_text(encoding="utf-8")
+
+
+def test_a_published_path_is_relative_inside_the_working_directory_else_only_its_name(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert execute.published_path(tmp_path / "parameters" / "archief.yaml") == "parameters/archief.yaml"
+    assert execute.published_path("/srv/zaakdata") == "zaakdata"
+    assert execute.published_path("/srv/www/outputs/2026-10/financien/archief.ipynb") == "archief.ipynb"
+
+
+def test_the_index_entry_of_a_report_names_the_kind_of_source_not_its_path(planted: Path, tmp_path: Path) -> None:
+    data = Path(shutil.copytree(planted, tmp_path / "zaakdata"))
+    meta = json.loads((data / "meta.json").read_text(encoding="utf-8"))
+    (data / "meta.json").write_text(json.dumps({**meta, "bron": "import: /srv/exports/oktober"}), encoding="utf-8")
+    the_plan = run.plan([FIXTURES / "rapport_ok.ipynb"], data=data, out=tmp_path / "o")
+    # What write_files stores in <rapport>.json beside the page, and what its footer and the index show.
+    assert (the_plan.context.data_meta["bron"], the_plan.context.data_meta["map"]) == ("import", "zaakdata")
+    assert "/srv" not in json.dumps(the_plan.context.data_meta)
+
+
 def test_same_command_twice_gives_the_same_reports_with_forked_kernels_or_not(site: dict) -> None:
     second = site["second"]
     assert second.returncode == 0, second.stderr

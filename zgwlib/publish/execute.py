@@ -23,6 +23,7 @@ import datetime as dt
 import errno
 import json
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -309,8 +310,8 @@ def write_files(job: _Job) -> tuple[str, float]:
     stem = nb.name if ok else nb.name + pages.FAILED_INFIX
     text = nbformat.writes(job.executed)
     if job.executed.metadata.get("papermill") is not None:  # say where the notebook ends up, not the temporary folder
-        text = text.replace(json.dumps(str(job.executed_path))[1:-1], json.dumps(str(job.dest / f"{stem}.ipynb"))[1:-1])
-    (job.tmp / f"{stem}.ipynb").write_text(redact(text, ctx.secrets)[0], encoding="utf-8")
+        text = _replace_path(text, job.executed_path, str(job.dest / f"{stem}.ipynb"))
+    (job.tmp / f"{stem}.ipynb").write_text(redact(_without_server_paths(text, job), ctx.secrets)[0], encoding="utf-8")
     (job.tmp / f"{stem}.html").write_text(page_html, encoding="utf-8")
     seconds = time.perf_counter() - job.started_at
     record = pages.entry(
@@ -319,7 +320,7 @@ def write_files(job: _Job) -> tuple[str, float]:
         status=pages.OK if ok else pages.FAILED,
         gemaakt_op=dt.datetime.now().replace(microsecond=0).isoformat(),
         duur_s=seconds,
-        notebook=_display_path(nb.path),
+        notebook=published_path(nb.path),
         samenvatting=read_summary(job.executed) if ok else None,
     )
     (job.tmp / f"{stem}.json").write_text(_entry_text(record, ctx), encoding="utf-8")
@@ -343,7 +344,7 @@ def publish_folder_problem(nb: ReportNotebook, afdeling: str, ctx: RunContext, e
     seconds = time.perf_counter() - started_at
     record = pages.entry(rapport=nb.name, page=page, status=pages.FAILED, duur_s=seconds,
                          gemaakt_op=dt.datetime.now().replace(microsecond=0).isoformat(),
-                         notebook=_display_path(nb.path), samenvatting=None)
+                         notebook=published_path(nb.path), samenvatting=None)
     record.update(html=None, ipynb=None)  # nowhere to write them
     write_text_atomic(pages.no_folder_entry(ctx.out / ctx.periode, folder, nb.name), _entry_text(record, ctx))
     line = f"{nb.name}/{afdeling}: could not write into {ctx.out / ctx.periode / folder}: {exc}"  # the log: the path
@@ -404,8 +405,35 @@ def execute_isolated(nb: ReportNotebook, afdeling: str, ctx: RunContext) -> Outc
                 value.close()
 
 
-def _display_path(path: Path) -> str:
+def published_path(path: str | os.PathLike[str]) -> str:
+    """How a published file names a path on the server: relative to the working directory when it lies inside it
+    (``parameters/archief.yaml``), else only its last name (``zaakdata``, not ``/srv/zaakdata``).
+
+    The published files (the executed notebook and the index entry beside each page) are read by every employee;
+    the run itself uses the real path.
+    """
+    path = Path(path)
     try:
-        return str(path.resolve().relative_to(Path.cwd()))
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
-        return str(path)
+        return path.name
+
+
+def _replace_path(text: str, path: str | os.PathLike[str], by: str) -> str:
+    """``text`` (a notebook's JSON) with ``path`` replaced by ``by`` wherever it is a whole path or the start of one
+    (``/srv/zaakdata/zaken.parquet`` too, ``/srv/zaakdata2`` not)."""
+    def quoted(value: str) -> str:
+        return json.dumps(value, ensure_ascii=False)[1:-1]  # as nbformat writes it (no \u escapes)
+
+    return re.sub(re.escape(quoted(str(path))) + r"(?![\w.-])", lambda _: quoted(by), text)
+
+
+def _without_server_paths(text: str, job: _Job) -> str:
+    """The executed notebook ``text`` with every absolute path the run gave it (its parameters: data, config,
+    teksten; papermill's input path, and its output path in the department's folder) written as
+    :func:`published_path` does."""
+    candidates = [*job.parameters.values(), job.nb.path, job.dest]
+    paths = {str(v) for v in candidates if isinstance(v, (str, os.PathLike)) and os.path.isabs(v) and Path(v).name}
+    for path in sorted(paths, key=len, reverse=True):  # the longest first: a folder's own files before the folder
+        text = _replace_path(text, path, published_path(path))
+    return text
