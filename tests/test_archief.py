@@ -125,6 +125,21 @@ def test_destruction_candidates_run_to_the_end_of_the_coming_quarter() -> None:
     assert kort["identificatie"].tolist() == ["A4", "A1", "A2", "A3"]
 
 
+def test_destruction_candidates_are_described_only_on_request_and_never_when_confidential() -> None:
+    a = _archief()
+    a.zaken["omschrijving"] = [f"Aanvraag van bewoner {z}" for z in a.zaken["identificatie"]]
+    a.zaken["vertrouwelijkheidaanduiding"] = ["zaakvertrouwelijk", "vertrouwelijk", "geheim", None, "openbaar",
+                                              "openbaar", "openbaar", "openbaar", "openbaar", "intern", "openbaar",
+                                              "openbaar"]  # A1 .. A12
+    assert "omschrijving" not in figures.vernietigingskandidaten(a, PERIODE).columns
+    k = figures.vernietigingskandidaten(a, PERIODE, toon_omschrijving=True).set_index("identificatie")
+    # A2 (vertrouwelijk) and A3 (geheim) are never described; zaakvertrouwelijk is below vertrouwelijk, and a zaak
+    # without a level (A4) is not marked confidential.
+    assert k["omschrijving"].to_dict() == {"A4": "Aanvraag van bewoner A4", "A1": "Aanvraag van bewoner A1",
+                                           "A2": "(vertrouwelijk: niet getoond)",
+                                           "A3": "(vertrouwelijk: niet getoond)", "A10": "Aanvraag van bewoner A10"}
+
+
 def test_a_dossier_lacks_the_required_incoming_and_outgoing_types_not_internal_ones() -> None:
     a = _archief()
     assert figures.verplichte_typen(a.zaaktype_informatieobjecttypen) == {"ZT-A": ["Aanvraag", "Besluit"],

@@ -38,7 +38,7 @@ def _nl(n: int) -> str:
 
 def test_notebook_is_committed_clean_with_its_parameters() -> None:
     assert assert_committed_clean(NOTEBOOK) == {"afdeling": '"organisatie"', "periode": "None", "data": '"voorbeeld"',
-                                                "config": "None", "excel_uit": "None"}
+                                                "config": "None", "excel_uit": "None", "toon_omschrijving": "False"}
     assert nbformat.read(NOTEBOOK, as_version=4).metadata["zgw"] == {"publish": True, "titel": "Archief"}
     assert "archief" in [nb.name for nb in notebooks.discover(NOTEBOOK.parent)]  # a monthly report
 
@@ -59,7 +59,8 @@ def test_papermill_organisation_shows_the_planted_backlog(planted: Path, tmp_pat
     geplant = load_snapshot(planted, []).meta["sample"]["geplant"]["archief_achterstand"]
     excel = tmp_path / "lijst.xlsx"
     out = tmp_path / "archief.ipynb"
-    papermill.execute_notebook(str(NOTEBOOK), str(out), parameters={"data": str(planted), "excel_uit": str(excel)},
+    papermill.execute_notebook(str(NOTEBOOK), str(out), parameters={"data": str(planted), "excel_uit": str(excel),
+                                                                    "toon_omschrijving": True},
                                kernel_name="python3", progress_bar=False, cwd=str(NOTEBOOK.parent))
     nb = nbformat.read(out, as_version=4)
     s = outputs(nb, SUMMARY_MIME)[0]
@@ -100,7 +101,13 @@ def test_papermill_organisation_shows_the_planted_backlog(planted: Path, tmp_pat
     ws = openpyxl.load_workbook(excel)["Vernietigingslijst"]
     rows = list(ws.values)
     assert rows[0][-1] == "goedgekeurd" and len(rows) - 1 == len(kandidaten)
-    assert SCRIPT in [r[rows[0].index("omschrijving")] for r in rows[1:]]
+    described = {r[rows[0].index("identificatie")]: r[rows[0].index("omschrijving")] for r in rows[1:]}
+    assert SCRIPT in described.values()
+    # Asked for descriptions, still none of a zaak marked vertrouwelijk or higher (the sample has some).
+    geheim = dicht[kandidaat & dicht["vertrouwelijkheidaanduiding"].isin(
+        ["vertrouwelijk", "confidentieel", "geheim", "zeer_geheim"])]
+    assert len(geheim) > 0 and {described[i] for i in geheim["identificatie"]} == {"(vertrouwelijk: niet getoond)"}
+    assert not set(geheim["omschrijving"]) & set(described.values())
     assert f"Vernietigingslijst geschreven: {excel.resolve()}" in rich
 
 
@@ -115,6 +122,11 @@ def test_zgw_run_publishes_the_destruction_list_beside_the_report(small_sample: 
     assert (folder / lijst).is_file() and f"Vernietigingslijst geschreven: {lijst} (naast dit rapport)" in page
     frame = pd.read_excel(folder / lijst)
     assert set(frame["afdeling"]) == {afdeling}
+    # Published by default: each zaak by identificatie and zaaktype, no description in any cell.
+    zaken = load_snapshot(small_sample).zaken.set_index("identificatie")
+    assert len(frame) > 0 and "omschrijving" not in frame.columns
+    cells = {str(v) for v in frame.to_numpy().ravel()}
+    assert not cells & set(zaken.loc[frame["identificatie"], "omschrijving"])
 
 
 def test_papermill_organisation_on_a_source_without_documents(sample_without_documents: Path,

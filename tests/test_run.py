@@ -6,6 +6,8 @@ and the organisation), because every kernel start costs seconds.
 
 from __future__ import annotations
 
+import errno
+import html
 import json
 import os
 import shutil
@@ -17,6 +19,7 @@ import pandas as pd
 import pytest
 
 from zgwlib.core import nl
+from zgwlib.publish import execute
 from zgwlib.publish import pages as publish
 from zgwlib.publish import runner as run
 from zgwlib.publish import secrets
@@ -140,6 +143,44 @@ def test_no_secret_in_any_output(site: dict) -> None:
     assert "geheim: None" in executed
 
 
+def test_a_published_notebook_names_its_data_and_files_without_the_servers_paths(site: dict) -> None:
+    root, out, periode, data = site["root"], site["out"], site["periode"], site["data"]
+    assert not data.is_relative_to(root)  # the snapshot lies outside the working directory of the run
+    for report in ("rapport", "tweede"):
+        text = (out / periode / "organisatie" / f"{report}.ipynb").read_text(encoding="utf-8")
+        assert str(data) not in text and str(root) not in text, report
+        nb = json.loads(text)
+        [injected] = [c for c in nb["cells"] if "injected-parameters" in c["metadata"].get("tags", [])]
+        # Outside the working directory: the folder's name only; inside it: relative to it.
+        assert f'data = "{data.name}"\n' in "".join(injected["source"])
+        papermill = nb["metadata"]["papermill"]
+        assert papermill["parameters"]["data"] == data.name
+        assert papermill["input_path"] == f"notebooks/{report}.ipynb"
+        assert papermill["output_path"] == f"outputs/{periode}/organisatie/{report}.ipynb"
+        entry = json.loads((out / periode / "organisatie" / f"{report}.json").read_text(encoding="utf-8"))
+        assert entry["notebook"] == f"notebooks/{report}.ipynb"
+    # The kernel read the real snapshot: the organisation's report counts its zaken.
+    assert "Nieuwe zaken" in (out / periode / "organisatie" / "rapport.html").read_text(encoding="utf-8")
+
+
+def test_a_published_path_is_relative_inside_the_working_directory_else_only_its_name(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert execute.published_path(tmp_path / "parameters" / "archief.yaml") == "parameters/archief.yaml"
+    assert execute.published_path("/srv/zaakdata") == "zaakdata"
+    assert execute.published_path("/srv/www/outputs/2026-10/financien/archief.ipynb") == "archief.ipynb"
+
+
+def test_the_index_entry_of_a_report_names_the_kind_of_source_not_its_path(planted: Path, tmp_path: Path) -> None:
+    data = Path(shutil.copytree(planted, tmp_path / "zaakdata"))
+    meta = json.loads((data / "meta.json").read_text(encoding="utf-8"))
+    (data / "meta.json").write_text(json.dumps({**meta, "bron": "import: /srv/exports/oktober"}), encoding="utf-8")
+    the_plan = run.plan([FIXTURES / "rapport_ok.ipynb"], data=data, out=tmp_path / "o")
+    # What write_files stores in <rapport>.json beside the page, and what its footer and the index show.
+    assert (the_plan.context.data_meta["bron"], the_plan.context.data_meta["map"]) == ("import", "zaakdata")
+    assert "/srv" not in json.dumps(the_plan.context.data_meta)
+
+
 def test_same_command_twice_gives_the_same_reports_with_forked_kernels_or_not(site: dict) -> None:
     second = site["second"]
     assert second.returncode == 0, second.stderr
@@ -194,6 +235,51 @@ def test_good_run_clears_the_failure(site: dict, failed_run: dict) -> None:
     bad = failed_run["out"] / periode / terms.slug(failed_run["bad"])
     assert not list(bad.glob("rapport.mislukt.*"))
     assert "Mislukte runs" not in (failed_run["out"] / periode / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_department_whose_folder_cannot_be_made_is_a_failed_run_on_the_index_until_a_good_run(
+        planted: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    dept = afdelingen(planted)[0]
+    periode = periods.last_complete_month(read_meta(planted)["periode_tot"])
+    out = tmp_path / "outputs"
+    (out / periode).mkdir(parents=True)
+    in_the_way = out / periode / terms.slug(dept)  # a file where the department's folder goes
+    in_the_way.write_text("van iemand anders", encoding="utf-8")
+    args = ["run", str(FIXTURES / "rapport_ok.ipynb"), "--data", str(planted), "--out", str(out), "--workers", "2"]
+    assert main([*args, "--afdeling", dept, "organisatie"]) == 4
+    err = capsys.readouterr().err
+    assert "1 of 2 runs failed" in err and "Traceback" not in err
+    assert (out / periode / "organisatie" / "rapport_ok.html").is_file(), "the other department was not published"
+    assert in_the_way.read_text(encoding="utf-8") == "van iemand anders"
+    index = (out / periode / "index.html").read_text(encoding="utf-8")
+    reason = f"de map {terms.slug(dept)} kon niet worden gemaakt: er staat een bestand met die naam"
+    assert "Mislukte runs (1)" in index
+    assert f"<li>{html.escape(dept)}: Testrapport – {reason}</li>" in index
+    # Its department's section says so too, without links to pages that could not be written.
+    section = index.split(f"<h2>{html.escape(dept)}</h2>", 1)[1].split("</section>", 1)[0]
+    assert "is mislukt: " + reason in section and "href" not in section
+    assert "1 mislukt</span>" in (out / "index.html").read_text(encoding="utf-8")
+    # Once the file is moved away, the next good run publishes the department and the failure is gone.
+    in_the_way.unlink()
+    assert main([*args, "--afdeling", dept]) == 0
+    index = (out / periode / "index.html").read_text(encoding="utf-8")
+    assert "Mislukte runs" not in index and f'href="{terms.slug(dept)}/rapport_ok.html"' in index
+    assert "mislukt</span>" not in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_folder_that_cannot_be_written_after_the_run_is_a_failed_run_on_the_index(
+        planted: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def disk_full(*_: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(execute, "move_into_place", disk_full)
+    result = run.run([FIXTURES / "rapport_ok.ipynb"], afdelingen=["organisatie"], data=planted, out=tmp_path / "o",
+                     progress=False)
+    [outcome] = result.outcomes
+    assert not outcome.ok and outcome.error == "de map organisatie kon niet worden bijgewerkt: de schijf is vol"
+    assert "No space left on device" in outcome.log and outcome.attempts == 1
+    index = result.index.read_text(encoding="utf-8")
+    assert "Mislukte runs (1)" in index and outcome.error in index
 
 
 # --------------------------------------------------------------------------- kernel start retry

@@ -33,6 +33,21 @@ def test_the_file_overrides_the_defaults_and_keyword_overrides_win_over_the_file
     assert (overruled.dagen_zonder_statuswijziging, overruled.max_tips) == (10, figures.Instellingen().max_tips)
 
 
+@pytest.mark.parametrize("report", REPORTS_WITH_SETTINGS)
+def test_every_parameter_of_a_report_notebook_in_its_parameters_file_is_left_to_the_notebook(
+        report: str, tmp_path: Path) -> None:
+    # zgw run gives a report's parameters file to the notebook both as parameters (the keys it declares) and as
+    # config; a notebook parameter there (toon_omschrijving: true) must not stop the settings as an unknown key.
+    import papermill
+
+    cls = settings_classes()[report]
+    settings = {f.name for f in dataclasses.fields(cls)}
+    declared = papermill.inspect_notebook(str(ROOT / "notebooks" / f"{report}.ipynb"))
+    cfg = tmp_path / f"{report}.yaml"
+    cfg.write_text(yaml.safe_dump({k: True for k in declared if k not in settings}), encoding="utf-8")
+    assert load_settings(cls, cfg) == cls()
+
+
 def test_a_file_that_is_given_but_missing_is_an_error_not_the_defaults(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match=r"drempls\.yaml: no such parameters file"):
         load_settings(figures.Instellingen, tmp_path / "drempls.yaml")

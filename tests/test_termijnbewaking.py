@@ -103,7 +103,7 @@ def test_the_list_puts_the_most_late_first_and_the_nearest_deadline_next(basis):
 
 
 def test_an_extended_zaak_keeps_its_recorded_date_unless_the_extension_must_be_added(basis):
-    lijst = tb.werklijst(basis, PEIL, INST)
+    lijst = tb.werklijst(basis, PEIL, INST, toon_omschrijving=True)
     rij = lijst.zaken.set_index("identificatie").loc["Z-VERLENGD"]
     assert rij["dagen_over"] == 5 and rij["verlengd"] and rij["verlenging_reden"] == "Advies nodig"
     assert rij["wettelijke_datum"] == D("2026-11-30")
@@ -114,11 +114,29 @@ def test_an_extended_zaak_keeps_its_recorded_date_unless_the_extension_must_be_a
 
 
 def test_a_suspended_zaak_is_listed_apart_with_its_reason_and_never_as_late(basis):
-    lijst = tb.werklijst(basis, PEIL, INST)
+    lijst = tb.werklijst(basis, PEIL, INST, toon_omschrijving=True)
     assert "Z-OPGESCHORT" not in set(lijst.zaken["identificatie"])
     assert lijst.opgeschort["identificatie"].tolist() == ["Z-OPGESCHORT"]
     assert lijst.opgeschort["opschorting_reden"].iloc[0] == "Wacht op aanvulling"
     assert lijst.opgeschort["dagen_over"].iloc[0] == -24 and lijst.opgeschort["dwangsom_risico"].iloc[0] == 0
+
+
+def test_reasons_for_extension_and_suspension_are_given_only_on_request_and_never_for_a_confidential_zaak():
+    zaken = [*ZAKEN, _zaak("Z-GEHEIM-VERLENGD", "2026-11-27", verlenging=10),
+             _zaak("Z-GEHEIM-OPGESCHORT", "2026-11-02", opgeschort=True)]
+    snap = _snapshot(zaken)
+    snap.tables["zaken"]["vertrouwelijkheidaanduiding"] = ["vertrouwelijk" if "GEHEIM" in z["identificatie"]
+                                                           else "zaakvertrouwelijk" for z in zaken]
+    basis = tb.prepare(snap, INST)
+    lijst = tb.werklijst(basis, PEIL, INST)
+    assert lijst.zaken["verlenging_reden"].isna().all() and lijst.opgeschort["opschorting_reden"].isna().all()
+    assert lijst.zaken.set_index("identificatie").loc["Z-GEHEIM-VERLENGD", "verlengd"]  # extended, without why
+    gevraagd = tb.werklijst(basis, PEIL, INST, toon_omschrijving=True)
+    verlengd = gevraagd.zaken.set_index("identificatie")["verlenging_reden"]
+    opgeschort = gevraagd.opgeschort.set_index("identificatie")["opschorting_reden"]
+    assert verlengd[["Z-VERLENGD", "Z-GEHEIM-VERLENGD"]].tolist() == ["Advies nodig", "(vertrouwelijk: niet getoond)"]
+    assert opgeschort.to_dict() == {"Z-OPGESCHORT": "Wacht op aanvulling",
+                                    "Z-GEHEIM-OPGESCHORT": "(vertrouwelijk: niet getoond)"}
 
 
 def test_a_zaak_closed_the_day_before_or_on_the_peildatum_or_registered_after_it_is_not_open(basis):

@@ -31,7 +31,7 @@ pytestmark = pytest.mark.slow
 def test_notebook_is_committed_clean_with_its_parameters_and_weekly_metadata() -> None:
     assert assert_committed_clean(NOTEBOOK) == {
         "afdeling": '"organisatie"', "periode": "None", "data": '"voorbeeld"', "config": "None",
-        "peildatum": "None", "horizon_dagen": "None", "toon_namen": "False"}
+        "peildatum": "None", "horizon_dagen": "None", "toon_namen": "False", "toon_omschrijving": "False"}
     assert nbformat.read(NOTEBOOK, as_version=4).metadata["zgw"] == {
         "publish": True, "titel": "Termijnbewaking", "frequentie": "week"}
 
@@ -67,6 +67,10 @@ def test_papermill_organisation_shows_the_planted_late_zaken(small_sample: Path,
     text = "\n".join(outputs(nb, "text/html"))
     assert "Risico, geen schuld" in text and "schriftelijk in gebreke" in text and "€ 1.442" in text
     assert "Namen van behandelaars staan niet in dit rapport." in text
+    # Published by default: no reason for an extension or a suspension, though the sample has both on the list.
+    redenen = set(open_["verlenging_reden"].dropna()) | set(open_["opschorting_reden"].dropna())
+    assert redenen and not [r for r in redenen if r in text]
+    assert "De redenen van verlenging en opschorting staan niet in dit rapport." in text
     assert len(outputs(nb, "image/png")) == 1  # the trend
     assert not [o for o in outputs(nb, "stream") if "Error" in o]
 
@@ -75,14 +79,21 @@ def test_papermill_department_escapes_a_planted_reason_and_links_each_zaak(small
                                                                            tmp_path: Path) -> None:
     snap = load_snapshot(small_sample)
     z = snap.zaken.copy()
-    sus = z.index[z["opschorting_indicatie"].fillna(False).astype(bool)]
+    sus = z.index[z["opschorting_indicatie"].fillna(False).astype(bool) & z["einddatum"].isna()]
     afdeling = z.loc[sus[0], "afdeling"]
-    z.loc[sus[0], "opschorting_reden"] = SCRIPT
+    z.loc[sus[0], ["opschorting_reden", "vertrouwelijkheidaanduiding"]] = [SCRIPT, "intern"]
+    # A second suspended zaak of the department is confidential: its reason is never shown, even on request.
+    geheim = sus[(z.loc[sus, "afdeling"] == afdeling).to_numpy()][1]
+    z.loc[geheim, ["opschorting_reden", "vertrouwelijkheidaanduiding"]] = ["Wacht op uitspraak in strafzaak", "geheim"]
     data = write_snapshot(dict(snap.tables, zaken=z), tmp_path / "gemeente", snap.meta)
     cfg = tmp_path / "tb.yaml"
-    cfg.write_text('zaak_url: "https://zaken.example.nl/zaak/{identificatie}"\n', encoding="utf-8")
-    nb = run_papermill(NOTEBOOK, data, tmp_path / "afd.ipynb", afdeling=afdeling, config=str(cfg), peildatum=snap.meta["periode_tot"])
+    cfg.write_text('zaak_url: "https://zaken.example.nl/zaak/{identificatie}"\ntoon_omschrijving: true\n',
+                   encoding="utf-8")
+    nb = run_papermill(NOTEBOOK, data, tmp_path / "afd.ipynb", afdeling=afdeling, config=str(cfg),
+                       peildatum=snap.meta["periode_tot"], toon_omschrijving=True)
     text = "\n".join(outputs(nb, "text/html"))
     assert SCRIPT not in text and "&lt;script&gt;alert(&quot;opschorting&quot;)&lt;/script&gt; wacht" in text
+    assert "strafzaak" not in text and "(vertrouwelijk: niet getoond)" in text
+    assert f'<a href="https://zaken.example.nl/zaak/{z.loc[geheim, "identificatie"]}">' in text  # still listed
     assert f'<a href="https://zaken.example.nl/zaak/{z.loc[sus[0], "identificatie"]}">' in text
     assert "Dwangsomrisico" not in text  # no dwangsom zaaktypen in this file

@@ -98,6 +98,9 @@ def export_kandidaten(kandidaten: pd.DataFrame, afdeling: str, periode: str,
                       pad: str | os.PathLike[str] | None = None) -> Path:
     """The destruction candidates as an Excel sheet for the approval procedure (a published appendix).
 
+    Writes the columns ``kandidaten`` has: an ``omschrijving`` column only when
+    :func:`~zgwlib.archief.figures.vernietigingskandidaten` was asked for it (``toon_omschrijving``).
+
     Parameters
     ----------
     pad : path, optional

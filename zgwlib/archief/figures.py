@@ -46,6 +46,7 @@ import pandas as pd
 from zgwlib.core.lookup import index_in, posities
 from zgwlib.core.periods import choose_periode, maand_einde, periode_index, periode_tekst
 from zgwlib.core.terms import ORGANISATIE, has_document_data
+from zgwlib.data.contract import hide_confidential
 from zgwlib.data.sources import load_snapshot
 
 #: The archive states of a closed zaak, in report order.
@@ -61,7 +62,7 @@ VERPLICHTE_RICHTINGEN = ("inkomend", "uitgaand")
 #: Columns :func:`load` reads.
 KOLOMMEN: dict[str, list[str] | None] = {
     "zaken": ["identificatie", "zaaktype", "afdeling", "einddatum", "resultaat", "archiefnominatie",
-              "archiefstatus", "archiefactiedatum", "omschrijving"],
+              "archiefstatus", "archiefactiedatum", "omschrijving", "vertrouwelijkheidaanduiding"],
     "documenten": ["zaak", "informatieobjecttype"],
     "zaaktypen": ["identificatie", "omschrijving", "afdeling"],
     "zaaktype_informatieobjecttypen": None,
@@ -259,15 +260,21 @@ def kwartaal_einde(periode: str, maanden: int) -> pd.Timestamp:
 
 
 def vernietigingskandidaten(archief: Archief, periode: str, instellingen: Instellingen | None = None,
-                            afdeling: str = ORGANISATIE) -> pd.DataFrame:
+                            afdeling: str = ORGANISATIE, *, toon_omschrijving: bool = False) -> pd.DataFrame:
     """The destruction candidates for the coming quarter (module docstring), for the approval procedure.
+
+    The list is published (the Excel appendix beside the report), so a zaak is named by identificatie and
+    zaaktype: its ``omschrijving``, which often holds a citizen's name or address, only with ``toon_omschrijving``
+    (a department that serves its reports privately), and never for a zaak whose vertrouwelijkheidaanduiding is
+    ``vertrouwelijk`` or higher (:func:`zgwlib.data.contract.hide_confidential`), as in the monthly report.
 
     Returns
     -------
     DataFrame
-        ``identificatie``, ``afdeling``, ``zaaktype``, ``zaaktype_omschrijving``, ``omschrijving`` (untrusted
-        text), ``einddatum``, ``resultaat``, ``archiefactiedatum``, ``archiefstatus`` and ``verlopen`` (the date
-        was before the peildatum: already in the backlog); by archiefactiedatum, then identificatie.
+        ``identificatie``, ``afdeling``, ``zaaktype``, ``zaaktype_omschrijving``, with ``toon_omschrijving``
+        ``omschrijving`` (untrusted text), then ``einddatum``, ``resultaat``, ``archiefactiedatum``,
+        ``archiefstatus`` and ``verlopen`` (the date was before the peildatum: already in the backlog); by
+        archiefactiedatum, then identificatie.
     """
     inst = instellingen or Instellingen()
     peil, tot = maand_einde(periode), kwartaal_einde(periode, inst.kwartaal_maanden)
@@ -283,13 +290,15 @@ def vernietigingskandidaten(archief: Archief, periode: str, instellingen: Instel
         "afdeling": k["afdeling"].astype("str").to_numpy(),
         "zaaktype": k["zaaktype"].astype("str").to_numpy(),
         "zaaktype_omschrijving": [str(names.get(c, c)) for c in k["zaaktype"].astype("str")],
-        "omschrijving": k["omschrijving"].to_numpy(dtype=object),
+        "omschrijving": hide_confidential(k["omschrijving"], k.get("vertrouwelijkheidaanduiding")),
         "einddatum": k["einddatum"].to_numpy(),
         "resultaat": k["resultaat"].to_numpy(dtype=object),
         "archiefactiedatum": k["archiefactiedatum"].to_numpy(),
         "archiefstatus": k["archiefstatus"].astype("str").to_numpy(),
         "verlopen": datum[hit] < _dag(peil),
     })
+    if not toon_omschrijving:
+        out = out.drop(columns="omschrijving")
     return out.sort_values(["archiefactiedatum", "identificatie"], kind="stable").reset_index(drop=True)
 
 

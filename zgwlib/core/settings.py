@@ -33,8 +33,13 @@ from zgwlib.core.errors import UsageError
 
 T = TypeVar("T")
 
-#: Keys of a parameters file that are notebook parameters, not settings.
-NOTEBOOK_KEYS = frozenset({"toon_namen", "data", "periode", "config", "afdeling"})
+#: Keys of a parameters file that are notebook parameters, not settings: every parameter of a report notebook that
+#: is not also a setting (``zgw run`` gives the notebook those keys of the file as parameters, and the whole file as
+#: its ``config``). A test keeps this in step with the notebooks' parameters cells.
+NOTEBOOK_KEYS = frozenset({
+    "afdeling", "periode", "data", "config", "toon_namen", "toon_omschrijving", "excel_uit", "peildatum",
+    "invoeringsdatum", "evaluatiedatum", "teksten",
+})
 
 
 def read_yaml_mapping(path: str | os.PathLike[str]) -> dict[str, Any]:

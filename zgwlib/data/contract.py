@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from zgwlib.core.terms import DOCUMENTEN_BRON, GEEN_DOCUMENTEN
@@ -62,6 +63,8 @@ VERTROUWELIJKHEIDAANDUIDING = (
 )
 #: Levels from which a zaak is never described on a published page (its omschrijving stays out).
 VERTROUWELIJK_OF_HOGER = VERTROUWELIJKHEIDAANDUIDING[VERTROUWELIJKHEIDAANDUIDING.index("vertrouwelijk"):]
+#: What a published page or appendix says in place of a text that would describe such a zaak.
+NIET_GETOOND = "(vertrouwelijk: niet getoond)"
 DOCUMENT_STATUS = ("in_bewerking", "ter_vaststelling", "definitief", "gearchiveerd")
 # Catalogi API 1.3: ZaakTypeInformatieObjectType.richting.
 RICHTING = ("inkomend", "intern", "uitgaand")
@@ -448,6 +451,32 @@ META: dict[str, str] = {
         "`documenten` table is an error, and with it a `documenten` table that has rows is an error."
     ),
 }
+
+
+def hide_confidential(texts: Any, vertrouwelijkheid: Any = None) -> np.ndarray:
+    """Free texts about zaken as a published page may show them: never one of a confidential zaak.
+
+    Parameters
+    ----------
+    texts : sequence or Series
+        One text per zaak that describes it (``omschrijving``, ``verlenging_reden``, ...); often a citizen's name,
+        address or circumstances, which is why a report shows them only when asked (``toon_omschrijving``).
+    vertrouwelijkheid : sequence or Series, optional
+        Each zaak's ``vertrouwelijkheidaanduiding``, aligned with ``texts``; None when the data has none.
+
+    Returns
+    -------
+    ndarray of object
+        ``texts`` with every text of a zaak whose vertrouwelijkheidaanduiding is ``vertrouwelijk`` or higher
+        (:data:`VERTROUWELIJK_OF_HOGER`) replaced by :data:`NIET_GETOOND`; a missing text stays missing (it
+        says nothing).
+    """
+    out = np.asarray(texts, dtype=object).copy()
+    if vertrouwelijkheid is None or not len(out):
+        return out
+    geheim = pd.Series(np.asarray(vertrouwelijkheid, dtype=object)).isin(VERTROUWELIJK_OF_HOGER).to_numpy(bool)
+    out[geheim & pd.notna(out)] = NIET_GETOOND
+    return out
 
 
 def conform(table: str, frame: pd.DataFrame) -> pd.DataFrame:

@@ -40,7 +40,7 @@ import pandas as pd
 from zgwlib.core import nl
 
 from zgwlib.core.terms import ORGANISATIE
-from zgwlib.data.contract import VERTROUWELIJK_OF_HOGER
+from zgwlib.data.contract import hide_confidential
 from zgwlib.core.periods import periode_index
 from zgwlib.core.lookup import index_in
 from zgwlib.maandrapportage.facts import dagen_sinds_laatste_status, open_op, open_over_termijn
@@ -260,7 +260,7 @@ def voorbeeldzaken(maand: Maand, afdeling: str, signaaltabel: pd.DataFrame, *,
     A zaak's ``omschrijving`` often holds a citizen's name or address, and the index is one site every employee
     opens: it is shown only with ``toon_omschrijving`` (a department that serves its reports privately), and
     never for a zaak whose vertrouwelijkheidaanduiding is ``vertrouwelijk`` or higher
-    (:data:`zgwlib.data.contract.VERTROUWELIJK_OF_HOGER`).
+    (:func:`zgwlib.data.contract.hide_confidential`).
 
     Returns
     -------
@@ -277,12 +277,14 @@ def voorbeeldzaken(maand: Maand, afdeling: str, signaaltabel: pd.DataFrame, *,
     rows = []
     for zid, code in pairs:
         zt = str(f.at[zid, "zaaktype"])
-        oms = f.at[zid, "omschrijving"] if "omschrijving" in f else None
-        if "vertrouwelijkheidaanduiding" in f and f.at[zid, "vertrouwelijkheidaanduiding"] in VERTROUWELIJK_OF_HOGER:
-            oms = "(vertrouwelijk: niet getoond)"
-        rows.append((zid, SIGNALEN[code].titel.split(" (")[0], names.get(zt, zt), oms))
-    out = pd.DataFrame(rows, columns=["identificatie", "signaal", "zaaktype", "omschrijving"])
-    return out if toon_omschrijving else out.drop(columns="omschrijving")
+        rows.append((zid, SIGNALEN[code].titel.split(" (")[0], names.get(zt, zt)))
+    out = pd.DataFrame(rows, columns=["identificatie", "signaal", "zaaktype"])
+    if not toon_omschrijving:
+        return out
+    ids = out["identificatie"]
+    oms = f["omschrijving"].reindex(ids) if "omschrijving" in f else [None] * len(ids)
+    niveau = f["vertrouwelijkheidaanduiding"].reindex(ids) if "vertrouwelijkheidaanduiding" in f else None
+    return out.assign(omschrijving=hide_confidential(oms, niveau))
 
 
 # --------------------------------------------------------------------------- tips

@@ -11,15 +11,20 @@ steps (as papermill's ``execute.py``):
 4. :func:`write_files` - the notebook, its HTML page and its index entry, into a temporary folder;
 5. :func:`move_into_place` - the files replace the previous ones only now, the index entry last.
 
-A failed run is published as ``<rapport>.mislukt.*`` beside the last good report and never replaces it.
+A failed run is published as ``<rapport>.mislukt.*`` beside the last good report and never replaces it. A run
+whose department folder cannot be made or written (a file in its place, no permission, a full disk) has nowhere to
+put those files: its index entry goes to :data:`zgwlib.publish.pages.NO_FOLDER` instead, so the failure still
+shows on the index, and the other departments' runs go on.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import os
 import queue
+import re
 import shutil
 import tempfile
 import threading
@@ -29,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from zgwlib.core.files import write_text_atomic
 from zgwlib.core.terms import BIJLAGEN_ENV, CACHE_MAP_ENV
 from zgwlib.publish import pages
 from zgwlib.publish.forkserver import ForkServer
@@ -186,9 +192,25 @@ def move_into_place(tmp: Path, dest: Path, stem: str, ok: bool) -> None:
                 os.replace(file, dest / file.name)
     for ext in (".ipynb", ".html", ".json"):
         os.replace(tmp / f"{final}{ext}", dest / f"{final}{ext}")
+    # The folder works again: an earlier failure to write it is resolved, or this run's own failure replaces it.
+    pages.no_folder_entry(dest.parent, dest.name, stem).unlink(missing_ok=True)
     if ok:
         for ext in (".json", ".html", ".ipynb"):  # the failure is resolved
             (dest / f"{failed_stem}{ext}").unlink(missing_ok=True)
+
+
+def folder_problem(folder: str, exc: OSError, done: str = "gemaakt") -> str:
+    """Why a department's ``folder`` could not be ``done`` (made, written), in short Dutch for the index page.
+
+    Names the folder, never the path on the server: the index is read by every employee.
+    """
+    why = {
+        errno.EEXIST: "er staat een bestand met die naam", errno.ENOTDIR: "er staat een bestand met die naam",
+        errno.EACCES: "geen toestemming", errno.EPERM: "geen toestemming",
+        errno.EROFS: "de schijf is alleen-lezen", errno.ENOSPC: "de schijf is vol", errno.EDQUOT: "de schijf is vol",
+        errno.ENAMETOOLONG: "de naam is te lang",
+    }.get(exc.errno or 0, exc.strerror or type(exc).__name__)
+    return f"de map {folder} kon niet worden {done}: {why}"
 
 
 @dataclass
@@ -322,8 +344,8 @@ def write_files(job: _Job) -> tuple[str, float]:
     stem = nb.name if ok else nb.name + pages.FAILED_INFIX
     text = nbformat.writes(job.executed)
     if job.executed.metadata.get("papermill") is not None:  # say where the notebook ends up, not the temporary folder
-        text = text.replace(json.dumps(str(job.executed_path))[1:-1], json.dumps(str(job.dest / f"{stem}.ipynb"))[1:-1])
-    (job.tmp / f"{stem}.ipynb").write_text(redact(text, ctx.secrets)[0], encoding="utf-8")
+        text = _replace_path(text, job.executed_path, str(job.dest / f"{stem}.ipynb"))
+    (job.tmp / f"{stem}.ipynb").write_text(redact(_without_server_paths(text, job), ctx.secrets)[0], encoding="utf-8")
     (job.tmp / f"{stem}.html").write_text(page_html, encoding="utf-8")
     seconds = time.perf_counter() - job.started_at
     record = pages.entry(
@@ -332,24 +354,50 @@ def write_files(job: _Job) -> tuple[str, float]:
         status=pages.OK if ok else pages.FAILED,
         gemaakt_op=dt.datetime.now().replace(microsecond=0).isoformat(),
         duur_s=seconds,
-        notebook=_display_path(nb.path),
+        notebook=published_path(nb.path),
         samenvatting=read_summary(job.executed) if ok else None,
     )
-    record_text = redact(json.dumps(record, indent=2, ensure_ascii=False) + "\n", ctx.secrets)[0]
-    (job.tmp / f"{stem}.json").write_text(record_text, encoding="utf-8")
+    (job.tmp / f"{stem}.json").write_text(_entry_text(record, ctx), encoding="utf-8")
     if job.kernel_log.exists() and job.kernel_log.stat().st_size and not ok:
         tail = job.kernel_log.read_text(encoding="utf-8", errors="replace")[-4000:]
         job.log.append(f"{job.where}: kernel output:\n{tail.rstrip()}")
     return stem, seconds
 
 
+def _entry_text(record: dict[str, Any], ctx: RunContext) -> str:
+    return redact(json.dumps(record, indent=2, ensure_ascii=False) + "\n", ctx.secrets)[0]
+
+
+def publish_folder_problem(nb: ReportNotebook, afdeling: str, ctx: RunContext, exc: OSError, started_at: float,
+                           done: str = "gemaakt", attempts: int = 0, log: str = "") -> Outcome:
+    """A run whose department folder could not be made or written: its failure as an index entry in
+    :data:`~zgwlib.publish.pages.NO_FOLDER`, so the index lists it under the failed runs like any other."""
+    folder = ctx.folders[afdeling]
+    reason = folder_problem(folder, exc, done)
+    page = pages.ReportPage(nb.titel, afdeling, ctx.periode, ctx.data_meta, fout=reason)
+    seconds = time.perf_counter() - started_at
+    record = pages.entry(rapport=nb.name, page=page, status=pages.FAILED, duur_s=seconds,
+                         gemaakt_op=dt.datetime.now().replace(microsecond=0).isoformat(),
+                         notebook=published_path(nb.path), samenvatting=None)
+    record.update(html=None, ipynb=None)  # nowhere to write them
+    write_text_atomic(pages.no_folder_entry(ctx.out / ctx.periode, folder, nb.name), _entry_text(record, ctx))
+    line = f"{nb.name}/{afdeling}: could not write into {ctx.out / ctx.periode / folder}: {exc}"  # the log: the path
+    log = "\n".join(filter(None, [log, line]))
+    return Outcome(nb.name, afdeling, False, seconds, None, reason, attempts, log)
+
+
 def execute_report(nb: ReportNotebook, afdeling: str, ctx: RunContext) -> Outcome:
     """Run one notebook for one department and publish it (or its failure): the steps of the module docstring."""
+    started_at = time.perf_counter()
     period_dir = ctx.out / ctx.periode
     period_dir.mkdir(parents=True, exist_ok=True)
     folder = ctx.folders[afdeling]
+    try:  # before the kernel: a report that cannot be published is not worth its minutes
+        (period_dir / folder).mkdir(exist_ok=True)
+    except OSError as exc:
+        return publish_folder_problem(nb, afdeling, ctx, exc, started_at)
     tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{nb.name}-{folder}-", dir=period_dir))
-    job = _Job(nb, afdeling, ctx, tmp, period_dir / folder)
+    job = _Job(nb, afdeling, ctx, tmp, period_dir / folder, started_at)
     try:
         parameterise(job)
         run_kernel(job)
@@ -359,7 +407,10 @@ def execute_report(nb: ReportNotebook, afdeling: str, ctx: RunContext) -> Outcom
         if ctx.stop.is_set():
             return Outcome(nb.name, afdeling, False, seconds, None, "afgebroken", job.attempts, log)
         ok = job.error is None
-        move_into_place(tmp, job.dest, nb.name, ok)
+        try:
+            move_into_place(tmp, job.dest, nb.name, ok)
+        except OSError as exc:  # the folder became unwritable, or the disk full, while the kernel ran
+            return publish_folder_problem(nb, afdeling, ctx, exc, started_at, "bijgewerkt", job.attempts, log)
         return Outcome(nb.name, afdeling, ok, seconds, job.dest / f"{stem}.html", job.error, job.attempts, log)
     finally:
         with ctx.lock:
@@ -388,8 +439,35 @@ def execute_isolated(nb: ReportNotebook, afdeling: str, ctx: RunContext) -> Outc
                 value.close()
 
 
-def _display_path(path: Path) -> str:
+def published_path(path: str | os.PathLike[str]) -> str:
+    """How a published file names a path on the server: relative to the working directory when it lies inside it
+    (``parameters/archief.yaml``), else only its last name (``zaakdata``, not ``/srv/zaakdata``).
+
+    The published files (the executed notebook and the index entry beside each page) are read by every employee;
+    the run itself uses the real path.
+    """
+    path = Path(path)
     try:
-        return str(path.resolve().relative_to(Path.cwd()))
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
-        return str(path)
+        return path.name
+
+
+def _replace_path(text: str, path: str | os.PathLike[str], by: str) -> str:
+    """``text`` (a notebook's JSON) with ``path`` replaced by ``by`` wherever it is a whole path or the start of one
+    (``/srv/zaakdata/zaken.parquet`` too, ``/srv/zaakdata2`` not)."""
+    def quoted(value: str) -> str:
+        return json.dumps(value, ensure_ascii=False)[1:-1]  # as nbformat writes it (no \u escapes)
+
+    return re.sub(re.escape(quoted(str(path))) + r"(?![\w.-])", lambda _: quoted(by), text)
+
+
+def _without_server_paths(text: str, job: _Job) -> str:
+    """The executed notebook ``text`` with every absolute path the run gave it (its parameters: data, config,
+    teksten; papermill's input path, and its output path in the department's folder) written as
+    :func:`published_path` does."""
+    candidates = [*job.parameters.values(), job.nb.path, job.dest]
+    paths = {str(v) for v in candidates if isinstance(v, (str, os.PathLike)) and os.path.isabs(v) and Path(v).name}
+    for path in sorted(paths, key=len, reverse=True):  # the longest first: a folder's own files before the folder
+        text = _replace_path(text, path, published_path(path))
+    return text

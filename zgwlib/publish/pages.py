@@ -19,6 +19,7 @@ Layout written by :mod:`zgwlib.publish.runner` and read here::
     <out>/<peildatum>/...                     the same for a report published on request (YYYY-MM-DD)
     <out>/<periode>/<afdeling-slug>/<rapport>.html, .ipynb, .json
     <out>/<periode>/<afdeling-slug>/<rapport>.mislukt.html, .ipynb, .json   (last failed run)
+    <out>/<periode>/.zonder-map/<afdeling-slug>.<rapport>.json   (last failed run whose folder could not be written)
 
 The ``.json`` beside each report is its index entry (see :func:`entry`); the
 index pages are rebuilt from those files, so runs for a few departments merge
@@ -57,6 +58,11 @@ MONTH_PIECES: tuple[tuple[str, str], ...] = (
 
 #: Status values in an index entry.
 OK, FAILED = "ok", "mislukt"
+
+#: The folder in a period folder that holds the index entry of a failed run whose department folder could not be
+#: made or written (a file in its place, no permission, a full disk): the failure still shows on the index. Hidden,
+#: so it is never taken for a department's folder (a folder name never starts with a dot, core.terms.slug).
+NO_FOLDER = ".zonder-map"
 
 #: No scripts, no requests to anywhere: images only as data: URIs, styles only inline.
 CSP = (
@@ -392,22 +398,29 @@ def entry(
     }
 
 
+def no_folder_entry(period_dir: str | os.PathLike[str], folder: str, rapport: str) -> Path:
+    """Where the index entry of a failed run of ``rapport`` goes when its department's ``folder`` could not be
+    made or written (:data:`NO_FOLDER`). Unique: a folder name holds no dot."""
+    return Path(period_dir) / NO_FOLDER / f"{folder}.{rapport}.json"
+
+
 def read_entries(period_dir: str | os.PathLike[str]) -> list[dict[str, Any]]:
-    """The index entries (``<afdeling>/<rapport>.json``) of one month, each with ``_map``, its folder name."""
+    """The index entries (``<afdeling>/<rapport>.json``, and those in :data:`NO_FOLDER`) of one month, each with
+    ``_map``, its department's folder name."""
     return _read_entries(Path(period_dir))
 
 
 def _read_entries(period_dir: Path) -> list[dict[str, Any]]:
     entries = []
-    for file in sorted(period_dir.glob("*/*.json")):
-        if file.parent.name.startswith("."):
-            continue
+    in_folders = [(f, f.parent.name) for f in sorted(period_dir.glob("*/*.json")) if not f.parent.name.startswith(".")]
+    without = [(f, f.name.split(".", 1)[0]) for f in sorted((period_dir / NO_FOLDER).glob("*.json"))]
+    for file, folder in in_folders + without:
         try:
             record = json.loads(file.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError):
             continue  # not ours or damaged: the index shows what it can
         if isinstance(record, dict) and {"rapport", "afdeling", "status"} <= record.keys():
-            record["_map"] = file.parent.name
+            record["_map"] = folder
             entries.append(record)
     return entries
 
@@ -459,11 +472,12 @@ def _report_card(good: dict[str, Any] | None, failed: dict[str, Any] | None) -> 
         )
     if failed:
         keep = "Het laatste goede rapport hierboven blijft staan." if good else "Er is nog geen gelukt rapport."
+        # A run whose folder could not be written has no pages to link to (its entry is in NO_FOLDER).
+        links = (f' (<a href="{folder}/{html.escape(failed["html"])}">foutrapport</a>, '
+                 f'<a href="{folder}/{html.escape(failed["ipynb"])}">notebook</a>)' if failed.get("html") else "")
         parts.append(
             f'<p class="zgw-mislukt">Run van {html.escape(_when(failed.get("gemaakt_op")))} is mislukt: '
-            f'{html.escape(str(failed.get("fout") or "onbekende fout"))} '
-            f'(<a href="{folder}/{html.escape(failed["html"])}">foutrapport</a>, '
-            f'<a href="{folder}/{html.escape(failed["ipynb"])}">notebook</a>). {keep}</p>'
+            f'{html.escape(str(failed.get("fout") or "onbekende fout"))}{links}. {keep}</p>'
         )
     return f'<article class="{cls}">{"".join(parts)}</article>'
 

@@ -47,7 +47,7 @@ import pandas as pd
 
 from zgwlib.core.errors import OutputError, RunError, UsageError
 from zgwlib.core import nl
-from zgwlib.core.files import describe_os_error
+from zgwlib.core.files import describe_os_error, kind_of_bron
 from zgwlib.core.periods import (
     check_peildatum, check_periode, check_week, last_complete_month, last_complete_week, maand_einde, week_end,
     week_start,
@@ -357,7 +357,9 @@ def plan(
     if unused:
         notes.append(f"{config}: {', '.join(unused)} is not a parameter of any notebook run; ignored.")
     data_meta = {k: meta.get(k) for k in ("gemeente", "bron", "periode_van", "periode_tot", "aangemaakt_op")}
-    data_meta["map"] = data_path.name
+    # Published in every index entry: the kind of source and the folder's name, never a path or address on the server
+    # ("import: /srv/export" -> "import").
+    data_meta.update(bron=kind_of_bron(meta.get("bron")) or None, map=data_path.name)
     teksten = {nb.name: teksten_file(nb) for nb in reports}
     context = RunContext(
         out=Path(out), periode=periode, data_path=data_path, data_meta=data_meta, config=params,

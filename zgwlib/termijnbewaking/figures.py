@@ -33,6 +33,7 @@ from zgwlib.core.errors import UsageError
 from zgwlib.core.lookup import index_in, posities
 from zgwlib.core.periods import check_week, is_week, week_end
 from zgwlib.core.terms import GEEN_TEAM, ORGANISATIE
+from zgwlib.data.contract import hide_confidential
 from zgwlib.data.sources import load_snapshot
 from zgwlib.maandrapportage.figures import categorie
 
@@ -202,7 +203,7 @@ class Basis:
 KOLOMMEN: dict[str, list[str]] = {
     "zaken": ["identificatie", "zaaktype", "afdeling", "behandelaar", "registratiedatum", "einddatum",
               "einddatum_gepland", "uiterlijke_einddatum_afdoening", "verlenging_reden", "verlenging_duur_dagen",
-              "opschorting_indicatie", "opschorting_reden"],
+              "opschorting_indicatie", "opschorting_reden", "vertrouwelijkheidaanduiding"],
     "medewerkers": ["identificatie", "naam", "afdeling", "team"],
     "zaaktypen": ["identificatie", "omschrijving"],
 }
@@ -335,8 +336,10 @@ def kandidaten(basis: Basis, peildatum: Any, instellingen: Instellingen) -> pd.D
         "einddatum_gepland": datum(basis.gepland[rows]),
         "wettelijke_datum": datum(basis.wettelijk[rows]),
         "verlengd": basis.verlengd[rows],
-        "verlenging_reden": z["verlenging_reden"].astype("object").to_numpy(),
-        "opschorting_reden": z["opschorting_reden"].astype("object").to_numpy(),
+        # Free text about the zaak (why it was extended or suspended: "wacht op medisch advies"): never that of a
+        # confidential zaak, in any list this frame makes.
+        "verlenging_reden": hide_confidential(z["verlenging_reden"], z.get("vertrouwelijkheidaanduiding")),
+        "opschorting_reden": hide_confidential(z["opschorting_reden"], z.get("vertrouwelijkheidaanduiding")),
         "behandelaar": z["behandelaar"].astype("object").to_numpy(),
         "heeft_behandelaar": z["behandelaar"].notna().to_numpy(),
         "dwangsom_van_toepassing": geldt,
@@ -361,7 +364,7 @@ class Werklijst:
         Open zaken, not suspended, late or within the horizon, the nearest deadline first (most days late at the
         top); columns :data:`KOLOMMEN_LIJST`. ``dagen_over`` is negative when late.
     opgeschort : DataFrame
-        Open suspended zaken (any deadline), with their reason; never counted as late.
+        Open suspended zaken (any deadline), with their reason (with ``toon_omschrijving``); never counted as late.
     peildatum : Timestamp
     horizon_dagen : int
     open : int
@@ -388,9 +391,18 @@ class Werklijst:
         return self.zaken[self.zaken["dagen_over"] >= 0]
 
 
-def werklijst(basis: Basis, peildatum: Any, instellingen: Instellingen, afdeling: str = ORGANISATIE) -> Werklijst:
-    """The worklist of ``afdeling`` (``"organisatie"``: every zaak) on ``peildatum`` (docs/metrics.md)."""
+def werklijst(basis: Basis, peildatum: Any, instellingen: Instellingen, afdeling: str = ORGANISATIE, *,
+              toon_omschrijving: bool = False) -> Werklijst:
+    """The worklist of ``afdeling`` (``"organisatie"``: every zaak) on ``peildatum`` (docs/metrics.md).
+
+    The list is published, so a zaak is named by identificatie and zaaktype with its dates: the reasons for its
+    extension and suspension (free text that describes it, often a citizen's circumstances) are empty unless
+    ``toon_omschrijving`` (a department that serves its reports privately), and never given for a zaak whose
+    vertrouwelijkheidaanduiding is ``vertrouwelijk`` or higher (:func:`zgwlib.data.contract.hide_confidential`).
+    """
     alle = kandidaten(basis, peildatum, instellingen)
+    if not toon_omschrijving:
+        alle = alle.assign(verlenging_reden=None, opschorting_reden=None)
     p = _day(peildatum)
     if afdeling == ORGANISATIE:
         mine, rows = alle, slice(None)
