@@ -56,7 +56,7 @@ from zgwlib.core.terms import ORGANISATIE, SAMPLE_NAME, folder_names
 from zgwlib.data.snapshot import read_meta
 from zgwlib.data.sources import afdelingen as data_afdelingen, resolve
 from zgwlib.publish import forkserver, intranet, pages
-from zgwlib.publish.execute import Outcome, RunContext, execute_isolated, one_line
+from zgwlib.publish.execute import Outcome, RunContext, execute_isolated, one_line, published_path
 from zgwlib.publish.notebooks import (
     FREQUENTIES, NOTEBOOK_DIR, ReportNotebook, check_notebook, discover, load_parameters, parameters_file,
     read_report_notebook, teksten_file,
@@ -560,9 +560,11 @@ def _write_log(result: RunResult, ctx: RunContext, argv: str) -> None:
 
 
 def _argv_text(reports: Iterable[ReportNotebook], afdelingen: list[str], data: Path, periode: str, config: Any) -> str:
+    # The log lies in the published month's folder: paths as the published notebooks name them, not the server's.
     which = "--peildatum" if any(nb.op_verzoek for nb in reports) else "--periode"
-    parts = [" ".join(str(nb.path) for nb in reports), f"{which} {periode}", f"--data {data}"]
+    parts = [" ".join(published_path(nb.path) for nb in reports), f"{which} {periode}",
+             f"--data {published_path(data)}"]
     parts += [f"--afdeling {a!r}" for a in afdelingen]
     if config:
-        parts.append(f"--config {config}")
+        parts.append(f"--config {published_path(config)}")
     return " ".join(parts)
