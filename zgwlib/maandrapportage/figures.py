@@ -879,16 +879,16 @@ def per_zaaktype(maand: Maand, afdeling: str = ORGANISATIE) -> pd.DataFrame:
     k = len(cats)
     ok = codes >= 0
 
-    def tel(mask: np.ndarray) -> np.ndarray:
+    def count(mask: np.ndarray) -> np.ndarray:
         return np.bincount(codes[ok & mask], minlength=k).astype(np.int64)
 
     closed = ok & z["gesloten_in_maand"].to_numpy()
     gesl = _gesloten_cijfers(z, closed, codes[closed], k)
-    out = pd.DataFrame({"zaaktype": pd.Series(cats, dtype="str"), "ontvangen": tel(z["ontvangen_in_maand"].to_numpy())})
+    out = pd.DataFrame({"zaaktype": pd.Series(cats, dtype="str"), "ontvangen": count(z["ontvangen_in_maand"].to_numpy())})
     for col in gesl:
         out[col] = gesl[col].to_numpy()
-    out["open_einde_maand"] = tel(z["open_einde_maand"].to_numpy())
-    out["open_over_termijn"] = tel(z["open_over_termijn"].to_numpy())
+    out["open_einde_maand"] = count(z["open_einde_maand"].to_numpy())
+    out["open_over_termijn"] = count(z["open_over_termijn"].to_numpy())
     out = out[(out["ontvangen"] + out["gesloten"] + out["open_einde_maand"] > 0).to_numpy()]
     names = maand.basis.zaaktypen.set_index("identificatie")["omschrijving"].astype("str")
     out.insert(1, "omschrijving", [str(names.get(c, c)) for c in out["zaaktype"]])

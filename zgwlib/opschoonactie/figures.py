@@ -498,12 +498,12 @@ def documenten_per_maand(
     eerste, laatste = int(alle.min()), int(maand_index(np.array([tot.to_datetime64()]))[0])
     n = laatste - eerste + 1  # every date is before the day after tot
 
-    def tel(m: np.ndarray, gewicht: np.ndarray | None = None) -> np.ndarray:
+    def count(m: np.ndarray, gewicht: np.ndarray | None = None) -> np.ndarray:
         return np.bincount(m - eerste, weights=gewicht, minlength=n).astype(np.int64)
 
     maanden = pd.period_range(periode_tekst(eerste), periods=n, freq="M", name="maand")
-    per = pd.DataFrame({"documenten": tel(m_doc), "buiten_zaak": tel(m_doc, buiten), "gesloten": tel(m_zaak),
-                        "zonder_documenten": tel(m_zaak, ~met)}, index=maanden)
+    per = pd.DataFrame({"documenten": count(m_doc), "buiten_zaak": count(m_doc, buiten), "gesloten": count(m_zaak),
+                        "zonder_documenten": count(m_zaak, ~met)}, index=maanden)
     per["aandeel_buiten_zaak"] = per["buiten_zaak"] / per["documenten"].where(per["documenten"] > 0)
     per["aandeel_zonder_documenten"] = per["zonder_documenten"] / per["gesloten"].where(per["gesloten"] > 0)
     if not documentgegevens:
