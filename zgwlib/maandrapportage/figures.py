@@ -884,7 +884,8 @@ def per_zaaktype(maand: Maand, afdeling: str = ORGANISATIE) -> pd.DataFrame:
 
     closed = ok & z["gesloten_in_maand"].to_numpy()
     gesl = _gesloten_cijfers(z, closed, codes[closed], k)
-    out = pd.DataFrame({"zaaktype": pd.Series(cats, dtype="str"), "ontvangen": count(z["ontvangen_in_maand"].to_numpy())})
+    out = pd.DataFrame({"zaaktype": pd.Series(cats, dtype="str"),
+                        "ontvangen": count(z["ontvangen_in_maand"].to_numpy())})
     for col in gesl:
         out[col] = gesl[col].to_numpy()
     out["open_einde_maand"] = count(z["open_einde_maand"].to_numpy())
