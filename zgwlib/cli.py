@@ -187,6 +187,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``zgw`` with all its subcommands."""
+    # Kept long: a flat, declarative list of subcommands, one block each, read like `zgw --help`.
     parser = argparse.ArgumentParser(
         prog="zgw", description="Reporting kit for zaakgericht werken: data, reports and publication."
     )

@@ -1337,21 +1337,63 @@ def generate(
         (``invoeringsdatum``, ``invoering_per_afdeling``, ``sample``,
         ``periode_van``, ``periode_tot``).
     """
+    # The steps draw from the main stream `rng` in a fixed order (staff, zaken, statussen, archived, documents,
+    # cleanup, survey): changing that order changes every table after it.
     n, seed, first, months = _check_args(zaken, seed, start, months)
     rng = np.random.default_rng(seed)
     tl = _Tijdlijn.maak(first, months)
-    n_staff = round(400 * max(1.0, n / DEFAULT_ZAKEN) ** 0.5)
-    staf = _medewerkers(rng, tl, n_staff)
-    staf_per_afd = np.bincount(
-        np.array([staf.teams[t][0] for t in staf.team_id]), minlength=len(AFDELINGEN)
-    ).astype(float)
+    staf, staf_per_afd = _make_staf(rng, tl, n)
     z, extra = _zaken(rng, tl, staf, n)
     # Borging: a generator of its own (seeded from the seed), so the other tables draw the same numbers as before.
     brng = np.random.default_rng([seed, 16])
     acties = _borging_acties(tl)
     sneller = _plant_borging(brng, tl, staf, z, extra["gepland"], acties)
     st_cols, mask, door = _statussen(rng, tl, staf, z)
+    archived, doc_cols, per_zaak, buiten = _make_archived_and_documents(rng, tl, z, n, staf_per_afd)
+    zaken_frame = _make_zaken_frame(seed, tl, z, extra, staf, archived)
+    # After every draw of the main stream, from a generator of their own (see _verlenging_opschorting).
+    vo = _verlenging_opschorting(seed, z, extra)
+    opgeschort = vo.pop("_opgeschort")
+    for col, values in vo.items():
+        zaken_frame[col] = values
+    opschoning, doelen = _opschoning(rng, tl, staf_per_afd)
+    catalogus = _informatieobjecttypen(tl)  # no random draws: every other table stays as it was
+    tables = {
+        "zaken": contract.conform("zaken", zaken_frame),
+        "statussen": contract.conform("statussen", pd.DataFrame(st_cols)),
+        "documenten": contract.conform("documenten", pd.DataFrame(doc_cols)),
+        "zaaktypen": contract.conform("zaaktypen", _make_zaaktypen_frame()),
+        "informatieobjecttypen": catalogus,
+        "zaaktype_informatieobjecttypen": _zaaktype_informatieobjecttypen(),
+        "medewerkers": contract.conform("medewerkers", staf.frame),
+        "opschoning": opschoning,
+        "opschoning_doelen": doelen,
+        "enquete": _enquete(rng, tl, staf_per_afd),
+        "activiteiten": _activiteiten(brng, tl, staf, acties),
+    }
+    geplant = _geplant(tl, z, staf, mask, door, per_zaak, buiten, extra)
+    geplant["documenttypen_nooit_gebruikt"] = _nooit_gebruikt(catalogus, tables["documenten"], tl.einde)
+    geplant["documenttype_beeindigd"] = BEEINDIGD_DOCUMENTTYPE
+    geplant["termijnbewaking"] = _termijnbewaking(tl, z, opgeschort)
+    geplant["archief_achterstand"] = _archief_achterstand(tables["zaken"], tl)
+    geplant["borging"] = _borging_geplant(tl, acties, sneller, staf)
+    return tables, _make_meta(tl, seed, n, first, months, geplant)
 
+
+def _make_staf(rng: np.random.Generator, tl: _Tijdlijn, n: int) -> tuple[_Staf, np.ndarray]:
+    """The medewerkers (more for a larger sample) and their number per afdeling."""
+    n_staff = round(400 * max(1.0, n / DEFAULT_ZAKEN) ** 0.5)
+    staf = _medewerkers(rng, tl, n_staff)
+    staf_per_afd = np.bincount(
+        np.array([staf.teams[t][0] for t in staf.team_id]), minlength=len(AFDELINGEN)
+    ).astype(float)
+    return staf, staf_per_afd
+
+
+def _make_archived_and_documents(
+    rng: np.random.Generator, tl: _Tijdlijn, z: _Zaken, n: int, staf_per_afd: np.ndarray
+) -> tuple[np.ndarray, dict[str, Any], np.ndarray, int]:
+    """The completely archived zaken and the documents (archived, document columns, documents per zaak, buiten)."""
     # Archive: closed long enough ago, with documents and a resultaat; a few are completely archived.
     eligible = z.closed & (z.res >= 0) & ~z.zonder_docs & (z.eind >= tl.golive) & (z.eind <= tl.einde - 182)
     archived = eligible & (rng.random(n) < 0.03)
@@ -1362,7 +1404,13 @@ def generate(
         if len(cand):
             archived[cand[0]] = True  # the milestone "first zaak completely archived" must be reachable
             doc_cols["status"] = _fix_archived_docs(doc_cols, z, cand[0])
+    return archived, doc_cols, per_zaak, buiten
 
+
+def _make_zaken_frame(
+    seed: int, tl: _Tijdlijn, z: _Zaken, extra: dict[str, Any], staf: _Staf, archived: np.ndarray
+) -> pd.DataFrame:
+    """The zaken table (before verlenging and opschorting), with its archive nominatie, status and actiedatum."""
     nominatie = np.array([contract.ARCHIEFNOMINATIE.index(zt.archief) for zt in ZAAKTYPEN])[z.zt]
     jaren = np.array([zt.bewaren_jaren for zt in ZAAKTYPEN])[z.zt]
     with_res = z.res >= 0
@@ -1370,8 +1418,7 @@ def generate(
     # Selectielijst practice: the action is due on 1 January after the retention period.
     actie = (jaar + jaren + 1).astype("datetime64[Y]").astype("datetime64[D]").astype(np.int64)
     actie, archiefstatus = _plant_archief(seed, tl, z, nominatie, archived, actie, with_res)
-
-    zaken_frame = pd.DataFrame({
+    return pd.DataFrame({
         "identificatie": _text(z.ids),
         "zaaktype": _take([zt.ident for zt in ZAAKTYPEN], z.zt),
         "afdeling": _take([a.naam for a in AFDELINGEN], z.afd),
@@ -1389,12 +1436,11 @@ def generate(
         "communicatiekanaal": _take(KANALEN, extra["kanaal"]),
         "omschrijving": _take(extra["oms_vocab"], extra["oms"]),
     })
-    # After every draw of the main stream, from a generator of their own (see _verlenging_opschorting).
-    vo = _verlenging_opschorting(seed, z, extra)
-    opgeschort = vo.pop("_opgeschort")
-    for col, values in vo.items():
-        zaken_frame[col] = values
-    zaaktypen = pd.DataFrame({
+
+
+def _make_zaaktypen_frame() -> pd.DataFrame:
+    """The zaaktypen table from :data:`ZAAKTYPEN` (no random draws)."""
+    return pd.DataFrame({
         "identificatie": [zt.ident for zt in ZAAKTYPEN],
         "omschrijving": [zt.omschrijving for zt in ZAAKTYPEN],
         "afdeling": [zt.afdeling for zt in ZAAKTYPEN],
@@ -1403,28 +1449,12 @@ def generate(
         "verlenging_mogelijk": [zt.verlenging is not None for zt in ZAAKTYPEN],
         "verlengingstermijn_dagen": pd.array([zt.verlenging for zt in ZAAKTYPEN], dtype="Int64"),
     })
-    opschoning, doelen = _opschoning(rng, tl, staf_per_afd)
-    catalogus = _informatieobjecttypen(tl)  # no random draws: every other table stays as it was
-    tables = {
-        "zaken": contract.conform("zaken", zaken_frame),
-        "statussen": contract.conform("statussen", pd.DataFrame(st_cols)),
-        "documenten": contract.conform("documenten", pd.DataFrame(doc_cols)),
-        "zaaktypen": contract.conform("zaaktypen", zaaktypen),
-        "informatieobjecttypen": catalogus,
-        "zaaktype_informatieobjecttypen": _zaaktype_informatieobjecttypen(),
-        "medewerkers": contract.conform("medewerkers", staf.frame),
-        "opschoning": opschoning,
-        "opschoning_doelen": doelen,
-        "enquete": _enquete(rng, tl, staf_per_afd),
-        "activiteiten": _activiteiten(brng, tl, staf, acties),
-    }
-    geplant = _geplant(tl, z, staf, mask, door, per_zaak, buiten, extra)
-    geplant["documenttypen_nooit_gebruikt"] = _nooit_gebruikt(catalogus, tables["documenten"], tl.einde)
-    geplant["documenttype_beeindigd"] = BEEINDIGD_DOCUMENTTYPE
-    geplant["termijnbewaking"] = _termijnbewaking(tl, z, opgeschort)
-    geplant["archief_achterstand"] = _archief_achterstand(tables["zaken"], tl)
-    geplant["borging"] = _borging_geplant(tl, acties, sneller, staf)
-    meta = {
+
+
+def _make_meta(tl: _Tijdlijn, seed: int, n: int, first: pd.Period, months: int,
+               geplant: dict[str, Any]) -> dict[str, Any]:
+    """The sample's extra ``meta.json`` keys: its period, go-live dates, arguments and what was planted."""
+    return {
         "periode_van": _iso(tl.maand_dag[0]),
         "periode_tot": _iso(tl.einde),
         "invoeringsdatum": _iso(tl.golive),
@@ -1433,7 +1463,6 @@ def generate(
         "archief_gelezen_op": _iso(tl.einde),
         "sample": {"seed": seed, "zaken": n, "start": str(first), "months": months, "geplant": geplant},
     }
-    return tables, meta
 
 
 def _fix_archived_docs(doc_cols: dict[str, Any], z: _Zaken, i: int) -> Any:

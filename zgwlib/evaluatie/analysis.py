@@ -309,7 +309,18 @@ def voor_en_na(
         largest improvement first.
     """
     inst = instellingen or Instellingen()
-    z = _eigen(basis, afdeling)
+    z = _select_closed_in_periods(_eigen(basis, afdeling), perioden)
+    out = pd.DataFrame(_compare_zaaktypen(basis, z, inst))
+    if out.empty:
+        kolommen = ["zaaktype", "omschrijving", "afdeling", "n_voor", "n_na", "getest"] + [
+            f"{m}_{s}" for m in ("mediaan", "p90", "termijn") for s in ("voor", "na", "verschil", "laag", "hoog")]
+        return pd.DataFrame(columns=kolommen + ["verandering", "verandering_laag", "verandering_hoog", "oordeel",
+                                                "termijn_oordeel", "reden"])
+    return _judge_voor_en_na(out, inst)
+
+
+def _select_closed_in_periods(z: pd.DataFrame, perioden: Perioden) -> pd.DataFrame:
+    """The zaken closed in the vóór or the na period, with their ``periode`` (``voor`` or ``na``)."""
     z = z[z["gesloten"].to_numpy()]
     voor = _tussen(z["einddatum"], perioden.voor_van, perioden.voor_tot)
     na = _tussen(z["einddatum"], perioden.na_van, perioden.na_tot)
@@ -318,8 +329,12 @@ def voor_en_na(
         start = z["startdatum"]
         voor &= (start >= perioden.voor_van - perioden.aanloop).to_numpy()
         na &= (start >= perioden.na_van - perioden.aanloop).to_numpy()
-    z = z.loc[voor | na, ["zaaktype", "afdeling", "doorlooptijd", "binnen_termijn"]].assign(
+    return z.loc[voor | na, ["zaaktype", "afdeling", "doorlooptijd", "binnen_termijn"]].assign(
         periode=np.where(voor[voor | na], "voor", "na"))
+
+
+def _compare_zaaktypen(basis: metrics.Basis, z: pd.DataFrame, inst: Instellingen) -> list[dict[str, Any]]:
+    """Per zaaktype (in code order, one random stream for all): its counts and each statistic vóór against na."""
     zt = z["zaaktype"].astype("str")
     namen = basis.zaaktypen.set_index("identificatie")["omschrijving"].astype("str")
     eigenaar = basis.zaaktypen.set_index("identificatie")["afdeling"].astype("str")
@@ -348,13 +363,11 @@ def voor_en_na(
             row.update({f"{naam}_voor": v.voor, f"{naam}_na": v.na, f"{naam}_verschil": v.verschil,
                         f"{naam}_laag": v.laag, f"{naam}_hoog": v.hoog, f"_{naam}": v.richting})
         rows.append(row)
-    out = pd.DataFrame(rows)
-    kolommen = ["zaaktype", "omschrijving", "afdeling", "n_voor", "n_na", "getest"] + [
-        f"{m}_{s}" for m in ("mediaan", "p90", "termijn") for s in ("voor", "na", "verschil", "laag", "hoog")]
-    if out.empty:
-        out = pd.DataFrame(columns=kolommen + ["verandering", "verandering_laag", "verandering_hoog", "oordeel",
-                                               "termijn_oordeel", "reden"])
-        return out
+    return rows
+
+
+def _judge_voor_en_na(out: pd.DataFrame, inst: Instellingen) -> pd.DataFrame:
+    """The relative change, the verdicts and the reason a zaaktype was not tested; tested and most improved first."""
     basis_mediaan = out["mediaan_voor"].where(out["mediaan_voor"] > 0)
     for s, bron in (("", "verschil"), ("_laag", "laag"), ("_hoog", "hoog")):
         out[f"verandering{s}"] = out[f"mediaan_{bron}"] / basis_mediaan
@@ -425,6 +438,21 @@ def _zaaktypen_live(z: pd.DataFrame, m0: int, m1: int) -> pd.DataFrame:
 def adoptie(basis: metrics.Basis, perioden: Perioden, instellingen: Instellingen | None = None) -> Adoptie:
     """Share of work registered as zaken, active users against staff and zaaktypes live, per afdeling."""
     inst = instellingen or Instellingen()
+    t, normaal, voor = _make_maandtabel(basis, perioden, inst)
+    totaal = _count_zaaktypen(basis)
+    rows = [_make_adoptie_rij(afd, g, float(normaal.get(afd, 0.0) or 0.0), float(voor.get(afd, math.nan)),
+                              int(totaal.get(afd, 0)), perioden, inst)
+            for afd, g in t.groupby("afdeling", sort=False)]
+    rows.sort(key=lambda r: (r["afdeling"] == ORGANISATIE, str(r["afdeling"]).lower()))
+    per = pd.DataFrame(rows)
+    cols = ["afdeling", "maand", "na_invoering", "ontvangen", "normaal_per_maand", "aandeel_werk",
+            "actieve_gebruikers", "medewerkers", "aandeel_actief", "zaaktypen_live", "achteraf"]
+    return Adoptie(t[cols].reset_index(drop=True), per)
+
+
+def _make_maandtabel(basis: metrics.Basis, perioden: Perioden,
+                     inst: Instellingen) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
+    """The monthly figures per afdeling with share of work and zaaktypes live; the normal and the vóór volume."""
     z = basis.zaken
     eerste_data = int(z["m_reg"].min()) if len(z) else perioden.eerste_maand
     # From the first whole month of the vóór period (or of the data) to the last complete month.
@@ -447,67 +475,72 @@ def adoptie(basis: metrics.Basis, perioden: Perioden, instellingen: Instellingen
     live = _zaaktypen_live(z, perioden.eerste_maand, m1)
     t = t.merge(live, on=["afdeling", "maand"], how="left")
     t["zaaktypen_live"] = t["zaaktypen_live"].fillna(0).astype("int64").where(t["na_invoering"])
+    return t, normaal, voor
 
+
+def _count_zaaktypen(basis: metrics.Basis) -> pd.Series:
+    """Zaaktypes per afdeling (and the organisation): in the catalogue or used, whichever is more."""
+    z = basis.zaken
     catalogus = basis.zaaktypen.groupby(basis.zaaktypen["afdeling"].astype("str")).size()
     gebruikt = z.groupby(z["afdeling"].astype("str"), observed=True)["zaaktype"].nunique()
     totaal = pd.concat([catalogus, gebruikt], axis=1).max(axis=1)
     totaal[ORGANISATIE] = max(len(basis.zaaktypen), int(z["zaaktype"].nunique()))
+    return totaal
 
-    rows = []
-    for afd, g in t.groupby("afdeling", sort=False):
-        g = g.sort_values("m")
-        laatste, ref = g.iloc[-1], g[g["_ref"]]
-        norm = float(normaal.get(afd, 0.0) or 0.0)
-        achteraf = ref["achteraf_aantal"].sum() / ref["gesloten"].sum() if ref["gesloten"].sum() else math.nan
-        share = g.loc[g["na_invoering"], ["m", "aandeel_werk"]].reset_index(drop=True)
-        sinds = None
-        if norm >= inst.min_volume:
-            s = share["aandeel_werk"].to_numpy()
-            # Mean share from each month to the end, so one quiet month later on does not undo adoption.
-            rest = np.cumsum(s[::-1])[::-1] / np.arange(len(s), 0, -1)
-            ok = np.flatnonzero((s >= inst.adoptie_drempel) & (rest >= inst.adoptie_drempel))
-            sinds = int(share["m"].iloc[ok[0]]) if len(ok) else None
-        laat = None if sinds is None else sinds - perioden.eerste_maand
-        wanneer = nl.maand(periods.periode_tekst(sinds)) if sinds is not None else ""
-        if norm == 0:
-            oordeel, uitleg = GEEN_ZAKEN, "geen zaken geregistreerd in de laatste maanden"
-        elif norm < inst.min_volume:
-            oordeel = WEINIG_VOLUME
-            uitleg = (f"{nl.getal(norm, 1)} zaken per maand: te weinig voor een oordeel "
-                      f"(minstens {nl.getal(inst.min_volume)})")
-        elif sinds is None:
-            oordeel = ACHTER
-            uitleg = ("het aantal zaken per maand schommelt nog sterk: nog geen maand waarna steeds minstens "
-                      f"{nl.procent(inst.adoptie_drempel, 0)} van het huidige niveau werd geregistreerd")
-        elif laat is not None and laat > inst.achterstand_maanden:
-            oordeel = ACHTER
-            uitleg = f"registreert pas sinds {wanneer} al het werk als zaak, {nl.getal(laat)} maanden na de invoering"
-        elif pd.notna(achteraf) and achteraf > inst.max_achteraf:
-            oordeel = ACHTER
-            uitleg = (f"registreert {nl.procent(achteraf, 0)} van de afgesloten zaken achteraf (laatste "
-                      f"{nl.getal(len(ref))} maanden)")
-        else:
-            oordeel = GEADOPTEERD
-            uitleg = f"registreert sinds {wanneer} al het werk als zaak"
-        if oordeel != GEADOPTEERD and afd in inst.raadplegende_afdelingen:
-            # What the figures say stays readable; it is not a verdict on use (docs/metrics.md, signals).
-            oordeel, uitleg = RAADPLEEGT, f"{signals.RAADPLEEGT} ({uitleg})"
-        v = float(voor.get(afd, math.nan))
-        rows.append({
-            "afdeling": afd, "normaal_per_maand": norm, "voor_per_maand": v,
-            "t_o_v_voor": norm / v if v > 0 else math.nan, "achteraf": achteraf,
-            "actieve_gebruikers": int(laatste["actieve_gebruikers"]), "medewerkers": int(laatste["medewerkers"]),
-            "aandeel_actief": laatste["aandeel_actief"],
-            "zaaktypen_live": int(laatste["zaaktypen_live"]) if pd.notna(laatste["zaaktypen_live"]) else 0,
-            "zaaktypen_totaal": int(totaal.get(afd, 0)),
-            "geadopteerd_sinds": periods.periode_tekst(sinds) if sinds is not None else None,
-            "maanden_na_invoering": laat, "oordeel": oordeel, "toelichting": uitleg,
-        })
-    rows.sort(key=lambda r: (r["afdeling"] == ORGANISATIE, str(r["afdeling"]).lower()))
-    per = pd.DataFrame(rows)
-    cols = ["afdeling", "maand", "na_invoering", "ontvangen", "normaal_per_maand", "aandeel_werk",
-            "actieve_gebruikers", "medewerkers", "aandeel_actief", "zaaktypen_live", "achteraf"]
-    return Adoptie(t[cols].reset_index(drop=True), per)
+
+def _make_adoptie_rij(afd: Any, g: pd.DataFrame, norm: float, v: float, totaal: int, perioden: Perioden,
+                      inst: Instellingen) -> dict[str, Any]:
+    """One afdeling's row of :attr:`Adoptie.per_afdeling` from its monthly figures ``g``."""
+    g = g.sort_values("m")
+    laatste, ref = g.iloc[-1], g[g["_ref"]]
+    achteraf = ref["achteraf_aantal"].sum() / ref["gesloten"].sum() if ref["gesloten"].sum() else math.nan
+    sinds = _find_adopted_since(g, norm, inst) if norm >= inst.min_volume else None
+    laat = None if sinds is None else sinds - perioden.eerste_maand
+    oordeel, uitleg = _judge_adoptie(norm, sinds, laat, achteraf, len(ref), inst)
+    if oordeel != GEADOPTEERD and afd in inst.raadplegende_afdelingen:
+        # What the figures say stays readable; it is not a verdict on use (docs/metrics.md, signals).
+        oordeel, uitleg = RAADPLEEGT, f"{signals.RAADPLEEGT} ({uitleg})"
+    return {
+        "afdeling": afd, "normaal_per_maand": norm, "voor_per_maand": v,
+        "t_o_v_voor": norm / v if v > 0 else math.nan, "achteraf": achteraf,
+        "actieve_gebruikers": int(laatste["actieve_gebruikers"]), "medewerkers": int(laatste["medewerkers"]),
+        "aandeel_actief": laatste["aandeel_actief"],
+        "zaaktypen_live": int(laatste["zaaktypen_live"]) if pd.notna(laatste["zaaktypen_live"]) else 0,
+        "zaaktypen_totaal": totaal,
+        "geadopteerd_sinds": periods.periode_tekst(sinds) if sinds is not None else None,
+        "maanden_na_invoering": laat, "oordeel": oordeel, "toelichting": uitleg,
+    }
+
+
+def _find_adopted_since(g: pd.DataFrame, norm: float, inst: Instellingen) -> int | None:
+    """*Geadopteerd sinds*: the first month after go-live from which the share of work stays at the threshold."""
+    share = g.loc[g["na_invoering"], ["m", "aandeel_werk"]].reset_index(drop=True)
+    s = share["aandeel_werk"].to_numpy()
+    # Mean share from each month to the end, so one quiet month later on does not undo adoption.
+    rest = np.cumsum(s[::-1])[::-1] / np.arange(len(s), 0, -1)
+    ok = np.flatnonzero((s >= inst.adoptie_drempel) & (rest >= inst.adoptie_drempel))
+    return int(share["m"].iloc[ok[0]]) if len(ok) else None
+
+
+def _judge_adoptie(norm: float, sinds: int | None, laat: int | None, achteraf: float, ref_maanden: int,
+                   inst: Instellingen) -> tuple[str, str]:
+    """The adoption verdict and its Dutch explanation (see the module docstring)."""
+    wanneer = nl.maand(periods.periode_tekst(sinds)) if sinds is not None else ""
+    if norm == 0:
+        return GEEN_ZAKEN, "geen zaken geregistreerd in de laatste maanden"
+    if norm < inst.min_volume:
+        return WEINIG_VOLUME, (f"{nl.getal(norm, 1)} zaken per maand: te weinig voor een oordeel "
+                               f"(minstens {nl.getal(inst.min_volume)})")
+    if sinds is None:
+        return ACHTER, ("het aantal zaken per maand schommelt nog sterk: nog geen maand waarna steeds minstens "
+                        f"{nl.procent(inst.adoptie_drempel, 0)} van het huidige niveau werd geregistreerd")
+    if laat is not None and laat > inst.achterstand_maanden:
+        return ACHTER, (f"registreert pas sinds {wanneer} al het werk als zaak, {nl.getal(laat)} maanden na de "
+                        "invoering")
+    if pd.notna(achteraf) and achteraf > inst.max_achteraf:
+        return ACHTER, (f"registreert {nl.procent(achteraf, 0)} van de afgesloten zaken achteraf (laatste "
+                        f"{nl.getal(ref_maanden)} maanden)")
+    return GEADOPTEERD, f"registreert sinds {wanneer} al het werk als zaak"
 
 
 def shared_adoptie(basis: metrics.Basis, perioden: Perioden, instellingen: Instellingen) -> Adoptie:

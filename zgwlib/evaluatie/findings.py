@@ -10,6 +10,9 @@ wording of a change (days, percentages, intervals) is that of the tables
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
+
+import pandas as pd
 
 from zgwlib.core import nl
 from zgwlib.opschoonactie.figures import ACHTER as OP_ACHTER, GEEN_DOEL, KLAAR
@@ -31,14 +34,29 @@ def bevindingen(ev: Evaluatie, als_html: bool = True) -> dict[str, list[str]]:
     dict of str to list of str
         Heading to sentences; an empty list means nothing to report there.
     """
-    inst = ev.instellingen
 
     def naam(x: object) -> str:
         return f"<strong>{html.escape(str(x))}</strong>" if als_html else str(x)
 
-    out: dict[str, list[str]] = {}
+    return {
+        "Sterkste verbeteringen": _write_verbeteringen(ev, naam),
+        "Achterblijvers en verslechteringen": _write_achterblijvers(ev, naam),
+        "Hardnekkige signalen": _write_hardnekkig(ev),
+        "Medewerkers": _write_medewerkers(ev, naam),
+        "Opschoonactie": _write_opschoonactie(ev, naam),
+    }
+
+
+def _select_getest(ev: Evaluatie) -> pd.DataFrame:
+    """The zaaktypes of the before-and-after comparison that were tested."""
     vn = ev.voor_na
-    getest = vn[vn["getest"]] if len(vn) else vn
+    return vn[vn["getest"]] if len(vn) else vn
+
+
+def _write_verbeteringen(ev: Evaluatie, naam: Callable[[object], str]) -> list[str]:
+    """Zaaktypes with a shorter lead time, then those more often on time (at most ``max_bevindingen`` each)."""
+    inst = ev.instellingen
+    getest = _select_getest(ev)
     beter = getest[getest["oordeel"] == SNELLER].sort_values("verandering", kind="stable")
     zinnen = [
         f"De doorlooptijd van {naam(r['omschrijving'])} is aantoonbaar korter: de mediaan ging van "
@@ -52,8 +70,12 @@ def bevindingen(ev: Evaluatie, als_html: bool = True) -> dict[str, list[str]]:
         f"{nl.procent(r['termijn_voor'], 0)} vóór, {nl.procent(r['termijn_na'], 0)} na de invoering."
         for _, r in op_tijd.head(inst.max_bevindingen).iterrows()
     ]
-    out["Sterkste verbeteringen"] = zinnen
+    return zinnen
 
+
+def _write_achterblijvers(ev: Evaluatie, naam: Callable[[object], str]) -> list[str]:
+    """The afdelingen that lag in adoption, then the zaaktypes with a longer lead time."""
+    getest = _select_getest(ev)
     zinnen = []
     for _, r in ev.adoptie.achterblijvers().iterrows():
         zinnen.append(f"{naam(r['afdeling'])} blijft achter: {r['toelichting']}.")
@@ -61,19 +83,24 @@ def bevindingen(ev: Evaluatie, als_html: bool = True) -> dict[str, list[str]]:
     zinnen += [
         f"De doorlooptijd van {naam(r['omschrijving'])} is aantoonbaar langer: de mediaan ging van "
         f"{dagen_tekst(r['mediaan_voor'])} naar {dagen_tekst(r['mediaan_na'])} ({pct_teken(r['verandering'])})."
-        for _, r in slechter.head(inst.max_bevindingen).iterrows()
+        for _, r in slechter.head(ev.instellingen.max_bevindingen).iterrows()
     ]
-    out["Achterblijvers en verslechteringen"] = zinnen
+    return zinnen
 
+
+def _write_hardnekkig(ev: Evaluatie) -> list[str]:
+    """The monthly report's signals that stayed high since go-live."""
     hard = ev.hardnekkig()
-    hard = hard[hard["hardnekkig"]].head(inst.max_bevindingen)
-
-    out["Hardnekkige signalen"] = [
+    hard = hard[hard["hardnekkig"]].head(ev.instellingen.max_bevindingen)
+    return [
         f"{r['titel']}: {nl.procent(r['laatst'], 0)} van de {r['noemer_tekst']} in de laatste maanden "
         f"(in de eerste maanden na de invoering {nl.procent(r['eerst'], 0)})."
         for _, r in hard.iterrows()
     ]
 
+
+def _write_medewerkers(ev: Evaluatie, naam: Callable[[object], str]) -> list[str]:
+    """The survey: the strongest positive shift, the lowest score and the questions that turned negative."""
     zinnen = []
     s = ev.enquete.verschuiving
     if not s.empty:
@@ -89,9 +116,12 @@ def bevindingen(ev: Evaluatie, als_html: bool = True) -> dict[str, list[str]]:
                           f"{nl.getal(laag['gemiddelde_evaluatie'], 1)} op een schaal van 1 tot 5).")
             neg = s[s["oordeel"] == NEGATIEVER]
             zinnen += [f"Aantoonbaar negatiever: {naam(r['vraag'])}." for _, r in neg.iterrows()]
-    out["Medewerkers"] = zinnen
+    return zinnen
 
-    zinnen = []
+
+def _write_opschoonactie(ev: Evaluatie, naam: Callable[[object], str]) -> list[str]:
+    """The paper cleanup: afdelingen done and behind schedule (organisation), or this afdeling's verdict."""
+    zinnen: list[str] = []
     r = ev.opschoning
     if r is not None and r.heeft_gegevens:
         p = r.prognose if r.is_organisatie else r.prognose[r.prognose["afdeling"] == ev.afdeling]
@@ -105,8 +135,7 @@ def bevindingen(ev: Evaluatie, als_html: bool = True) -> dict[str, list[str]]:
                 zinnen.append("Achter op schema met de opschoonactie: " + ", ".join(naam(a) for a in achter) + ".")
         elif len(p):
             zinnen.append(f"Opschoonactie: {p['oordeel'].iloc[0]}.")
-    out["Opschoonactie"] = zinnen
-    return out
+    return zinnen
 
 
 def bevindingen_tekst(ev: Evaluatie) -> str:

@@ -333,6 +333,23 @@ def prepare(snapshot: Any, bron: Path | None = None) -> Basis:
 
     z = zaken.copy(deep=False)  # new columns only: the snapshot's own frame stays as it was
     reg, eind = z["registratiedatum"].to_numpy("datetime64[us]"), z["einddatum"].to_numpy("datetime64[us]")
+    _add_doorlooptijden(z, reg, eind)
+    status_zaak, st_mw, doc_zaak, beh_mw = _rijnummers(bron, z, statussen, documenten, mw)
+    mw["nooit_actief"] = facts.nooit_actief(mw, z, statussen, beh_mw, st_mw)
+    meta = dict(getattr(snapshot, "meta", {}) or {})
+    documentgegevens = has_document_data(meta)
+    _add_werkwijze(z, statussen, documenten, status_zaak, doc_zaak, documentgegevens)
+    afdelingen = _add_categories_and_team(z, mw, beh_mw)
+    peil = _find_peildatum(meta, reg, eind)
+    st_cols = [c for c in ("zaak", "datum_status_gezet", "gezet_door") if c in statussen]
+    docs, per_maand = _count_documenten_buiten_zaak(documenten)
+    return Basis(z, statussen[st_cols], mw, t["zaaktypen"], docs, per_maand,
+                 maand_index(statussen["datum_status_gezet"]), st_mw, afdelingen, peil.normalize(), meta,
+                 status_zaak=status_zaak, documentgegevens=documentgegevens, bron=bron)
+
+
+def _add_doorlooptijden(z: pd.DataFrame, reg: np.ndarray, eind: np.ndarray) -> None:
+    """Add the month indices, ``gesloten``, ``doorlooptijd`` and ``binnen_norm``/``binnen_termijn`` to ``z``."""
     start = z["startdatum"].to_numpy("datetime64[us]")
     gesloten = ~np.isnat(eind)
     z["m_reg"] = maand_index(reg)
@@ -343,10 +360,11 @@ def prepare(snapshot: Any, bron: Path | None = None) -> Basis:
         norm = z[target].to_numpy("datetime64[us]")
         z[col] = np.where(gesloten & ~np.isnat(norm), (eind <= norm).astype("float64"), np.nan)
 
-    status_zaak, st_mw, doc_zaak, beh_mw = _rijnummers(bron, z, statussen, documenten, mw)
-    mw["nooit_actief"] = facts.nooit_actief(mw, z, statussen, beh_mw, st_mw)
-    meta = dict(getattr(snapshot, "meta", {}) or {})
-    documentgegevens = has_document_data(meta)
+
+def _add_werkwijze(z: pd.DataFrame, statussen: pd.DataFrame, documenten: pd.DataFrame, status_zaak: np.ndarray,
+                   doc_zaak: np.ndarray, documentgegevens: bool) -> None:
+    """Add the per-zaak facts of the way of working (documents, statuses, registered afterwards) to ``z``."""
+    gesloten = z["gesloten"].to_numpy()
     z["heeft_documenten"] = facts.heeft_documenten(z, documenten, doc_zaak)
     z["heeft_tussenstatus"] = facts.heeft_tussenstatus(z, statussen, status_zaak)
     z["achteraf"] = facts.achteraf_geregistreerd(z, z["heeft_tussenstatus"].to_numpy())
@@ -362,6 +380,9 @@ def prepare(snapshot: Any, bron: Path | None = None) -> Basis:
         for col in ("heeft_documenten", "volgens_werkwijze"):
             z[col] = pd.array(np.full(len(z), pd.NA), dtype="boolean")
 
+
+def _add_categories_and_team(z: pd.DataFrame, mw: pd.DataFrame, beh_mw: np.ndarray) -> list[str]:
+    """Make afdeling, zaaktype and kanaal categories of ``z`` and add ``mw`` and ``team``; returns the afdelingen."""
     afd = categorie(z["afdeling"], mw["afdeling"].dropna().astype("str"), key=_lower)
     afdelingen = [str(a) for a in afd.categories]
     z["afdeling"] = afd
@@ -377,21 +398,26 @@ def prepare(snapshot: Any, bron: Path | None = None) -> Basis:
     rij = np.where(beh_mw >= 0, beh_mw, len(mw))
     same = (beh_mw >= 0) & (mw_afd[rij] == afd.codes)
     z["team"] = pd.Categorical.from_codes(np.where(same, mw_team[rij], -1), categories=teams)
+    return afdelingen
 
+
+def _find_peildatum(meta: dict[str, Any], reg: np.ndarray, eind: np.ndarray) -> pd.Timestamp:
+    """The day the data runs to: ``periode_tot`` from meta, else the last registration or end date, else today."""
     if meta.get("periode_tot"):
-        peil = pd.Timestamp(str(meta["periode_tot"])[:10])
-    else:
-        both = np.concatenate([reg[~np.isnat(reg)], eind[gesloten]])
-        peil = pd.Timestamp(both.max()) if len(both) else pd.Timestamp(nl.today_amsterdam())
-    st_cols = [c for c in ("zaak", "datum_status_gezet", "gezet_door") if c in statussen]
+        return pd.Timestamp(str(meta["periode_tot"])[:10])
+    gesloten = ~np.isnat(eind)
+    both = np.concatenate([reg[~np.isnat(reg)], eind[gesloten]])
+    return pd.Timestamp(both.max()) if len(both) else pd.Timestamp(nl.today_amsterdam())
+
+
+def _count_documenten_buiten_zaak(documenten: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    """The documents outside any zaak with their month of creation, and the documents per month of creation."""
     buiten = documenten["zaak"].isna().to_numpy()
     m_doc = maand_index(documenten["creatiedatum"])
     docs = documenten.loc[buiten, ["identificatie", "creatiedatum"]].reset_index(drop=True)
     docs["m_creatie"] = m_doc[buiten]
     per_maand = pd.Series(m_doc).value_counts()
-    return Basis(z, statussen[st_cols], mw, t["zaaktypen"], docs, per_maand,
-                 maand_index(statussen["datum_status_gezet"]), st_mw, afdelingen, peil.normalize(), meta,
-                 status_zaak=status_zaak, documentgegevens=documentgegevens, bron=bron)
+    return docs, per_maand
 
 
 def _rijnummers(bron: Path | None, zaken: pd.DataFrame, statussen: pd.DataFrame, documenten: pd.DataFrame,

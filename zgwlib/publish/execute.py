@@ -104,6 +104,7 @@ class RunContext:
 def _kernel_manager_class(ctx: RunContext, log_file: Any, pids: list[int], sockets: list[Path],
                           bijlagen: Path | None = None) -> type:
     """A kernel manager that starts kernels with a clean environment, over IPC, logging to ``log_file``."""
+    # Kept long: two small nested classes whose methods close over this run's ctx, pids, sockets.
     from jupyter_client.asynchronous import AsyncKernelClient
     from jupyter_client.manager import AsyncKernelManager
 

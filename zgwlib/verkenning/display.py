@@ -34,18 +34,35 @@ def draw_processchema(analyse: Procesanalyse, ax=None, min_aandeel: float = 0.00
     matplotlib.axes.Axes
     """
     import matplotlib.pyplot as plt
-    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
-    from matplotlib.path import Path
 
     typen = analyse.log.statustypen
-    wacht = analyse.wachttijden
     k = len(typen)
     if ax is None:
         _, ax = plt.subplots(figsize=(max(8.0, 2.9 * k), 5.2))
     gap, bw, bh = 3.0, 2.1, 1.3
     x = {str(s): i * gap for i, s in enumerate(typen["statustype"])}
+    _draw_status_boxes(ax, analyse, x, bw, bh)
+    hidden, ymin, ymax = _draw_transitions(ax, analyse, x, bw, bh, min_aandeel, max_pijlen)
+    ax.set_xlim(-bw, (k - 1) * gap + bw)
+    ax.set_ylim(ymin, ymax)
+    ax.set_aspect("auto")
+    ax.axis("off")
+    caption = (
+        "Pijlen: aantal overgangen en mediane wachttijd ervoor. Donker vooruit, groen stap overgeslagen, rood terug;"
+        " gestippeld vak: optionele status."
+    )
+    if hidden:
+        caption += f" {nl.getal(hidden)} zeldzame overgang(en) niet getekend."
+    ax.set_title(caption, fontsize=8.5, loc="left")
+    return ax
+
+
+def _draw_status_boxes(ax, analyse: Procesanalyse, x: dict[str, float], bw: float, bh: float) -> None:
+    """One box per statustype at ``x``: the bottleneck orange, optional ones dashed, with zaken and median wait."""
+    from matplotlib.patches import FancyBboxPatch
+
     knel = None if analyse.knelpunt is None else str(analyse.knelpunt["statustype"])
-    for _, row in wacht.iterrows():
+    for _, row in analyse.wachttijden.iterrows():
         s = str(row["statustype"])
         optioneel = bool(row["optioneel"])
         box = FancyBboxPatch(
@@ -61,6 +78,14 @@ def draw_processchema(analyse: Procesanalyse, ax=None, min_aandeel: float = 0.00
                 wrap=True)
         ax.text(x[s], -0.28, sub, ha="center", va="center", fontsize=8, zorder=4)
 
+
+def _draw_transitions(ax, analyse: Procesanalyse, x: dict[str, float], bw: float, bh: float, min_aandeel: float,
+                      max_pijlen: int) -> tuple[int, float, float]:
+    """The arrows of the frequent transitions with their labels; returns how many were left out and the y range."""
+    from matplotlib.patches import FancyArrowPatch
+    from matplotlib.path import Path
+
+    typen = analyse.log.statustypen
     ov = analyse.overgangen
     drempel = max(1.0, min_aandeel * analyse.log.aantal_zaken)
     shown = ov[ov["aantal"] >= drempel].head(max_pijlen)
@@ -73,46 +98,43 @@ def draw_processchema(analyse: Procesanalyse, ax=None, min_aandeel: float = 0.00
         lw = 0.6 + 5.5 * np.sqrt(t["aantal"] / top)
         colour = {VOORUIT: "#33475b", SPRONG: "#2a9d8f", TERUG: "#c0392b"}[t["soort"]]
         label = f"{nl.getal(t['aantal'])}×\n{nl.getal(t['mediane_wachttijd_dagen'], 1)} d"
-        span = pos[b] - pos[a]
-        # Curves are built in data coordinates (not matplotlib's arc3, which bends in pixels),
-        # so the label can sit exactly on the curve's middle.
-        if span == 1:
-            verts = [(x[a] + bw / 2 + 0.05, 0.0), (x[b] - bw / 2 - 0.05, 0.0)]
-            codes = [Path.MOVETO, Path.LINETO]
-            lx, ly = (verts[0][0] + verts[1][0]) / 2, 0.42
-        elif span != 0:
-            up = span > 0  # forward past a box arcs above the boxes, steps back below
-            y0 = bh / 2 + 0.05 if up else -bh / 2 - 0.05
-            h = (0.5 + 0.45 * abs(span)) * (1 if up else -1)
-            # Leave right of centre, arrive left of it (mirrored going back); longer spans further out so
-            # arcs from one box do not share a starting point.
-            off = min(bw / 2 - 0.15, 0.1 + 0.2 * abs(span)) * (1 if up else -1)
-            p0, p2 = (x[a] + off, y0), (x[b] - off, y0)
-            c = ((p0[0] + p2[0]) / 2, y0 + 2 * h)
-            verts, codes = [p0, c, p2], [Path.MOVETO, Path.CURVE3, Path.CURVE3]
-            lx, ly = c[0], y0 + h  # middle of a quadratic Bezier: halfway to its control point
-        else:  # the same status again: a small loop under the box
-            y0 = -bh / 2 - 0.05
-            verts = [(x[a] + 0.4, y0), (x[a] + 0.8, y0 - 1.1), (x[a] - 0.8, y0 - 1.1), (x[a] - 0.4, y0)]
-            codes = [Path.MOVETO, Path.CURVE4, Path.CURVE4, Path.CURVE4]
-            lx, ly = x[a], y0 - 0.83
+        verts, codes, lx, ly = _make_arrow_path(x[a], x[b], pos[b] - pos[a], bw, bh)
         ax.add_patch(FancyArrowPatch(path=Path(verts, codes), arrowstyle="-|>", mutation_scale=14,
                                      linewidth=lw, color=colour, zorder=2))
         ymax, ymin = max(ymax, ly + 0.5), min(ymin, ly - 0.5)
         ax.text(lx, ly, label, ha="center", va="center", fontsize=7.5, color=colour, zorder=5,
                 bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.85})
-    ax.set_xlim(-bw, (k - 1) * gap + bw)
-    ax.set_ylim(ymin, ymax)
-    ax.set_aspect("auto")
-    ax.axis("off")
-    caption = (
-        "Pijlen: aantal overgangen en mediane wachttijd ervoor. Donker vooruit, groen stap overgeslagen, rood terug;"
-        " gestippeld vak: optionele status."
-    )
-    if hidden:
-        caption += f" {nl.getal(hidden)} zeldzame overgang(en) niet getekend."
-    ax.set_title(caption, fontsize=8.5, loc="left")
-    return ax
+    return hidden, ymin, ymax
+
+
+def _make_arrow_path(xa: float, xb: float, span: int, bw: float,
+                     bh: float) -> tuple[list[tuple[float, float]], list[int], float, float]:
+    """The curve from the box at ``xa`` to the box at ``xb`` (``span`` positions on) and where its label sits."""
+    from matplotlib.path import Path
+
+    # Curves are built in data coordinates (not matplotlib's arc3, which bends in pixels),
+    # so the label can sit exactly on the curve's middle.
+    if span == 1:
+        verts = [(xa + bw / 2 + 0.05, 0.0), (xb - bw / 2 - 0.05, 0.0)]
+        codes = [Path.MOVETO, Path.LINETO]
+        lx, ly = (verts[0][0] + verts[1][0]) / 2, 0.42
+    elif span != 0:
+        up = span > 0  # forward past a box arcs above the boxes, steps back below
+        y0 = bh / 2 + 0.05 if up else -bh / 2 - 0.05
+        h = (0.5 + 0.45 * abs(span)) * (1 if up else -1)
+        # Leave right of centre, arrive left of it (mirrored going back); longer spans further out so
+        # arcs from one box do not share a starting point.
+        off = min(bw / 2 - 0.15, 0.1 + 0.2 * abs(span)) * (1 if up else -1)
+        p0, p2 = (xa + off, y0), (xb - off, y0)
+        c = ((p0[0] + p2[0]) / 2, y0 + 2 * h)
+        verts, codes = [p0, c, p2], [Path.MOVETO, Path.CURVE3, Path.CURVE3]
+        lx, ly = c[0], y0 + h  # middle of a quadratic Bezier: halfway to its control point
+    else:  # the same status again: a small loop under the box
+        y0 = -bh / 2 - 0.05
+        verts = [(xa + 0.4, y0), (xa + 0.8, y0 - 1.1), (xa - 0.8, y0 - 1.1), (xa - 0.4, y0)]
+        codes = [Path.MOVETO, Path.CURVE4, Path.CURVE4, Path.CURVE4]
+        lx, ly = xa, y0 - 0.83
+    return verts, codes, lx, ly
 
 
 def draw_doorlooptijd(

@@ -282,55 +282,11 @@ def event_log(statussen: pd.DataFrame, zaken: pd.DataFrame | pd.Index | None = N
         Only the statussen of these zaken (a frame with ``identificatie`` or an
         index of identificaties). Default: all statussen given.
     """
-    st = statussen
-    if zaken is not None:
-        ids = zaken["identificatie"] if isinstance(zaken, pd.DataFrame) else pd.Series(zaken)
-        st = st[isin(st["zaak"], ids)]
-    cols = ["zaak", "statustype", "volgnummer", "datum_status_gezet", "is_eindstatus"]
-    st = st[cols]
-
-    # Sequence order of statustypes: by (typical) volgnummer, ties by name.
-    typen = (
-        st.groupby("statustype", observed=True)
-        .agg(volgnummer=("volgnummer", "median"), is_eindstatus=("is_eindstatus", "max"))
-        .reset_index()
-    )
-    typen["volgnummer"] = typen["volgnummer"].round().astype("Int64")
-    typen["is_eindstatus"] = typen["is_eindstatus"].astype("boolean")
-    typen = typen.sort_values(["volgnummer", "statustype"], kind="stable").reset_index(drop=True)
-    typen["positie"] = np.arange(len(typen), dtype=np.int64)
-
-    st_code = pd.Categorical(st["statustype"], categories=typen["statustype"]).codes.astype(np.int64)
-    zaak_code, zaak_ids = pd.factorize(st["zaak"], sort=False)
-    ts = st["datum_status_gezet"].to_numpy(dtype="datetime64[us]").astype(np.int64)
-    vn = st["volgnummer"].to_numpy(dtype=np.int64, na_value=0)
-    # Same timestamp: the lower volgnummer happened first (a status set twice in one click keeps its order).
-    order = np.lexsort((vn, ts, zaak_code))
-    zaak_code, st_code, ts = zaak_code[order], st_code[order], ts[order]
-
-    n = len(order)
-    same_next = np.zeros(n, dtype=bool)
-    if n:
-        same_next[:-1] = zaak_code[1:] == zaak_code[:-1]
-    nxt = np.full(n, -1, dtype=np.int64)
-    nxt[:-1][same_next[:-1]] = st_code[1:][same_next[:-1]]
-    wait = np.full(n, np.nan)
-    wait[:-1][same_next[:-1]] = (ts[1:] - ts[:-1])[same_next[:-1]] / 86_400e6  # microseconds -> days
-    starts = np.flatnonzero(np.r_[True, zaak_code[1:] != zaak_code[:-1]]) if n else np.array([], int)
-    stap = np.arange(n) - np.repeat(starts, np.diff(np.r_[starts, n])) if n else np.array([], int)
-
-    k = len(typen)
-    visited = np.zeros((len(zaak_ids), k), dtype=bool)
-    visited[zaak_code, st_code] = True
-    furthest = np.maximum.reduceat(st_code, starts) if n else np.array([], dtype=np.int64)
-    voorbij = furthest[:, None] > np.arange(k)[None, :]  # zaak got past the status
-    n_voorbij = voorbij.sum(axis=0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        gehad = np.where(n_voorbij > 0, (visited & voorbij).sum(axis=0) / np.maximum(n_voorbij, 1), np.nan)
-    typen["aandeel_gehad"] = gehad
-    # Nothing lies beyond the final status, so it can never be optional; neither can a status nobody got past.
-    typen["optioneel"] = (gehad < OPTIONEEL_ONDER) & ~np.isnan(gehad)
-
+    st = _select_statussen(statussen, zaken)
+    typen = _order_statustypen(st)
+    order, zaak_code, zaak_ids, st_code, ts = _sort_events(st, typen)
+    nxt, wait, starts, stap = _link_events(zaak_code, st_code, ts)
+    visited, furthest = _find_optional(typen, zaak_code, st_code, starts, len(zaak_ids))
     cats = pd.CategoricalDtype(typen["statustype"].tolist(), ordered=True)
     base = st.iloc[order]
     events = pd.DataFrame(
@@ -347,6 +303,74 @@ def event_log(statussen: pd.DataFrame, zaken: pd.DataFrame | pd.Index | None = N
         }
     )
     return EventLog(events, typen, pd.Index(zaak_ids, dtype="str"), zaak_code, st_code, nxt, visited, furthest)
+
+
+def _select_statussen(statussen: pd.DataFrame, zaken: pd.DataFrame | pd.Index | None) -> pd.DataFrame:
+    """The statussen of ``zaken`` (all when None), with only the columns the event log needs."""
+    st = statussen
+    if zaken is not None:
+        ids = zaken["identificatie"] if isinstance(zaken, pd.DataFrame) else pd.Series(zaken)
+        st = st[isin(st["zaak"], ids)]
+    cols = ["zaak", "statustype", "volgnummer", "datum_status_gezet", "is_eindstatus"]
+    return st[cols]
+
+
+def _order_statustypen(st: pd.DataFrame) -> pd.DataFrame:
+    """The statustypes in sequence order (``positie``), with their typical ``volgnummer`` and ``is_eindstatus``."""
+    # Sequence order of statustypes: by (typical) volgnummer, ties by name.
+    typen = (
+        st.groupby("statustype", observed=True)
+        .agg(volgnummer=("volgnummer", "median"), is_eindstatus=("is_eindstatus", "max"))
+        .reset_index()
+    )
+    typen["volgnummer"] = typen["volgnummer"].round().astype("Int64")
+    typen["is_eindstatus"] = typen["is_eindstatus"].astype("boolean")
+    typen = typen.sort_values(["volgnummer", "statustype"], kind="stable").reset_index(drop=True)
+    typen["positie"] = np.arange(len(typen), dtype=np.int64)
+    return typen
+
+
+def _sort_events(st: pd.DataFrame, typen: pd.DataFrame) -> tuple[np.ndarray, ...]:
+    """The events by zaak and time as codes: the order, zaak codes, zaak identificaties, statustype codes, times."""
+    st_code = pd.Categorical(st["statustype"], categories=typen["statustype"]).codes.astype(np.int64)
+    zaak_code, zaak_ids = pd.factorize(st["zaak"], sort=False)
+    ts = st["datum_status_gezet"].to_numpy(dtype="datetime64[us]").astype(np.int64)
+    vn = st["volgnummer"].to_numpy(dtype=np.int64, na_value=0)
+    # Same timestamp: the lower volgnummer happened first (a status set twice in one click keeps its order).
+    order = np.lexsort((vn, ts, zaak_code))
+    return order, zaak_code[order], zaak_ids, st_code[order], ts[order]
+
+
+def _link_events(zaak_code: np.ndarray, st_code: np.ndarray, ts: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Per sorted event: the next status of its zaak (-1: none), the wait until it (days), zaak starts, step."""
+    n = len(zaak_code)
+    same_next = np.zeros(n, dtype=bool)
+    if n:
+        same_next[:-1] = zaak_code[1:] == zaak_code[:-1]
+    nxt = np.full(n, -1, dtype=np.int64)
+    nxt[:-1][same_next[:-1]] = st_code[1:][same_next[:-1]]
+    wait = np.full(n, np.nan)
+    wait[:-1][same_next[:-1]] = (ts[1:] - ts[:-1])[same_next[:-1]] / 86_400e6  # microseconds -> days
+    starts = np.flatnonzero(np.r_[True, zaak_code[1:] != zaak_code[:-1]]) if n else np.array([], int)
+    stap = np.arange(n) - np.repeat(starts, np.diff(np.r_[starts, n])) if n else np.array([], int)
+    return nxt, wait, starts, stap
+
+
+def _find_optional(typen: pd.DataFrame, zaak_code: np.ndarray, st_code: np.ndarray, starts: np.ndarray,
+                   n_zaken: int) -> tuple[np.ndarray, np.ndarray]:
+    """Add ``aandeel_gehad`` and ``optioneel`` to ``typen``; returns the statuses each zaak had and its furthest."""
+    k = len(typen)
+    visited = np.zeros((n_zaken, k), dtype=bool)
+    visited[zaak_code, st_code] = True
+    furthest = np.maximum.reduceat(st_code, starts) if len(st_code) else np.array([], dtype=np.int64)
+    voorbij = furthest[:, None] > np.arange(k)[None, :]  # zaak got past the status
+    n_voorbij = voorbij.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        gehad = np.where(n_voorbij > 0, (visited & voorbij).sum(axis=0) / np.maximum(n_voorbij, 1), np.nan)
+    typen["aandeel_gehad"] = gehad
+    # Nothing lies beyond the final status, so it can never be optional; neither can a status nobody got past.
+    typen["optioneel"] = (gehad < OPTIONEEL_ONDER) & ~np.isnan(gehad)
+    return visited, furthest
 
 
 # --------------------------------------------------------------------------- discovery

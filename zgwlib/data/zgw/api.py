@@ -745,15 +745,7 @@ def fetch(
     secret = read_secret() if secret is None else secret
     sinds_date = _parse_date(sinds, "--sinds")
     hr = zm.read_medewerkers_csv(medewerkers) if medewerkers else None  # fail on a bad file before any request
-    previous = None if full else _previous(out, zaken_url, bronorganisatie)
-    if sinds_date is None and previous is not None and previous.get("opgehaald_op"):
-        sinds_date = _parse_date(previous["opgehaald_op"], f"{out}/meta.json opgehaald_op")
-    old = None
-    if sinds_date is not None and previous is not None:
-        old = load_snapshot(out).tables
-    elif sinds_date is not None and (out / "meta.json").exists() and not full:
-        raise UsageError(f"{out} holds a snapshot that was not fetched from {zaken_url}; an incremental fetch "
-                         "cannot be merged into it. Choose another --out, or leave out --sinds.")
+    previous, sinds_date, old = _read_previous(out, zaken_url, bronorganisatie, full, sinds_date)
 
     client = ZgwClient(zaken_url=zaken_url, catalogi_url=catalogi_url, documenten_url=documenten_url,
                        client_id=client_id, secret=secret, timeout=timeout, retries=retries, backoff=backoff,
@@ -763,6 +755,36 @@ def fetch(
         run.read(per_zaak)
         requests_made = client.requests
 
+    tables, niet_zichtbaar, notes = _map_tables(run, old)
+    prev_meta = previous or {}
+    staff_source = _add_hr_medewerkers(tables, hr, old, prev_meta, medewerkers, notes)
+    declared = _check_tables(tables, client, notes)
+    meta = _make_fetch_meta(
+        tables, client, gemeente=gemeente, bronorganisatie=bronorganisatie, prev_meta=prev_meta, started=started,
+        sinds_date=sinds_date, merged=old is not None, archive_read=run.archive_rows is not None,
+        staff_source=staff_source, niet_zichtbaar=niet_zichtbaar, declared=declared)
+    path = write_snapshot(tables, out, meta, force=force, sources=[medewerkers])
+    return FetchResult(path, {k: int(len(v)) for k, v in tables.items()}, sinds_date, old is not None,
+                       requests_made, notes)
+
+
+def _read_previous(out: Path, zaken_url: str, bronorganisatie: str | None, full: bool, sinds_date: dt.date | None
+                   ) -> tuple[dict[str, Any] | None, dt.date | None, dict[str, pd.DataFrame] | None]:
+    """The earlier fetch at ``out`` to build on: its meta.json, the day to read from and its tables (or None)."""
+    previous = None if full else _previous(out, zaken_url, bronorganisatie)
+    if sinds_date is None and previous is not None and previous.get("opgehaald_op"):
+        sinds_date = _parse_date(previous["opgehaald_op"], f"{out}/meta.json opgehaald_op")
+    old = None
+    if sinds_date is not None and previous is not None:
+        old = load_snapshot(out).tables
+    elif sinds_date is not None and (out / "meta.json").exists() and not full:
+        raise UsageError(f"{out} holds a snapshot that was not fetched from {zaken_url}; an incremental fetch "
+                         "cannot be merged into it. Choose another --out, or leave out --sinds.")
+    return previous, sinds_date, old
+
+
+def _map_tables(run: _Run, old: dict[str, pd.DataFrame] | None) -> tuple[dict[str, pd.DataFrame], Any, list[str]]:
+    """The contract tables from the answers, merged into the earlier fetch's; the zaken not visible; the notes."""
     mapped = zm.map_fetch(run.catalogue, run.raw, run.kanalen, documents_listed=run.documents_listed,
                           old_links=run.old_links, extra_zaken=run.extra_zaken, hidden=run.hidden)
     notes = run.notes + mapped.notes
@@ -772,7 +794,13 @@ def fetch(
         tables["zaaktypen"] = zm.map_zaaktypen(run.catalogue, tables["zaken"])
         if run.archive_rows is not None:
             tables["zaken"] = zm.update_archive_states(tables["zaken"], run.archive_rows)
-    prev_meta = previous or {}
+    return tables, mapped.niet_zichtbaar, notes
+
+
+def _add_hr_medewerkers(tables: dict[str, pd.DataFrame], hr: pd.DataFrame | None,
+                        old: dict[str, pd.DataFrame] | None, prev_meta: Mapping[str, Any],
+                        medewerkers: str | os.PathLike[str] | None, notes: list[str]) -> str:
+    """Put the HR export (this run's or the earlier run's) in ``tables``; returns where the staff came from."""
     staff_source = f"HR-export: {Path(medewerkers).name}" if medewerkers else "rollen"
     if hr is None and old is not None and str(prev_meta.get("medewerkers_bron", "")).startswith("HR-export"):
         # An incremental run without --medewerkers keeps the HR export of the earlier run (its teams and
@@ -782,7 +810,11 @@ def fetch(
         used = set(tables["zaken"]["behandelaar"].dropna()) | set(tables["statussen"]["gezet_door"].dropna())
         tables["medewerkers"], more = zm.complete_medewerkers(hr, tables["medewerkers"], used)
         notes += more
+    return staff_source
 
+
+def _check_tables(tables: dict[str, pd.DataFrame], client: ZgwClient, notes: list[str]) -> dict[str, str]:
+    """Validate the tables (errors stop the fetch, warnings become notes); returns the declared meta keys."""
     # An organisation that keeps its documents in another system has none here: say so, so that the reports say
     # "geen documentgegevens" instead of "every zaak closed without documents".
     declared = {DOCUMENTEN_BRON: GEEN_DOCUMENTEN} if tables["documenten"].empty else {}
@@ -795,8 +827,15 @@ def fetch(
     if any(p.severity == "error" for p in problems):
         raise ValidationError(problems, source=f"the data read from {client.bases[ZAKEN]}")
     notes += [p.describe() for p in problems]
+    return declared
 
-    meta = build_meta(
+
+def _make_fetch_meta(tables: dict[str, pd.DataFrame], client: ZgwClient, *, gemeente: str | None,
+                     bronorganisatie: str | None, prev_meta: Mapping[str, Any], started: dt.datetime,
+                     sinds_date: dt.date | None, merged: bool, archive_read: bool, staff_source: str,
+                     niet_zichtbaar: Any, declared: dict[str, str]) -> dict[str, Any]:
+    """The snapshot's meta.json: where and when it was read, how far the data runs and what it lacks."""
+    return build_meta(
         tables,
         gemeente or prev_meta.get("gemeente") or (f"organisatie {bronorganisatie}" if bronorganisatie
                                                   else "onbekende gemeente"),
@@ -806,21 +845,18 @@ def fetch(
         periode_tot=(started.date() - dt.timedelta(days=1)).isoformat(),
         opgehaald_op=started.isoformat(),
         sinds=sinds_date.isoformat() if sinds_date else None,
-        laatste_volledige_fetch=(prev_meta.get("laatste_volledige_fetch") if old is not None
+        laatste_volledige_fetch=(prev_meta.get("laatste_volledige_fetch") if merged
                                  else started.isoformat()),
         # The day the archive states were read: today, when every zaak whose archive can have changed was read
         # again; else (the server refused the archive filters) that of the earlier fetch, which the report states.
-        archief_gelezen_op=(started.date().isoformat() if old is None or run.archive_rows is not None
+        archief_gelezen_op=(started.date().isoformat() if not merged or archive_read
                             else (prev_meta.get("archief_gelezen_op") or prev_meta.get("laatste_volledige_fetch"))),
         medewerkers_bron=staff_source,
-        niet_zichtbaar=mapped.niet_zichtbaar,
+        niet_zichtbaar=niet_zichtbaar,
         **declared,
         zgw_api={"zaken_url": client.bases[ZAKEN], "catalogi_url": client.bases[CATALOGI],
                  "documenten_url": client.bases.get(DOCUMENTEN), "bronorganisatie": bronorganisatie},
     )
-    path = write_snapshot(tables, out, meta, force=force, sources=[medewerkers])
-    return FetchResult(path, {k: int(len(v)) for k, v in tables.items()}, sinds_date, old is not None,
-                       requests_made, notes)
 
 
 class _Run:
