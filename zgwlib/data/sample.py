@@ -393,7 +393,7 @@ class _Tijdlijn:
     achterblijver: int
 
     @classmethod
-    def maak(cls, start: pd.Period, months: int) -> _Tijdlijn:
+    def make(cls, start: pd.Period, months: int) -> _Tijdlijn:
         maand_dag = np.array([_day(start + m) for m in range(months + 1)], dtype=np.int64)
         # Go-live 4 months in by default; proportionally earlier for short periods.
         org = min(4, max(1, months // 6))
@@ -1341,7 +1341,7 @@ def generate(
     # cleanup, survey): changing that order changes every table after it.
     n, seed, first, months = _check_args(zaken, seed, start, months)
     rng = np.random.default_rng(seed)
-    tl = _Tijdlijn.maak(first, months)
+    tl = _Tijdlijn.make(first, months)
     staf, staf_per_afd = _make_staf(rng, tl, n)
     z, extra = _zaken(rng, tl, staf, n)
     # Borging: a generator of its own (seeded from the seed), so the other tables draw the same numbers as before.
