@@ -54,6 +54,8 @@ def test_positions_of_identificaties_in_runs_and_with_gaps(monkeypatch: pytest.M
     assert got[1].tolist() == [2, 2, -1, -1, 0, 2, -1]
     assert got[2].tolist() == [] and got[3].tolist() == [-1, -1]
     assert lookup.index_in(pd.Series(["b", "x"], dtype="str"), ["a", "b"]).tolist() == [1, -1]
+    # Which zaken any status (or document) points at: Z1 and Z3, not Z2; a missing or unknown value points nowhere.
+    assert lookup.pointed_at(pool, gaps).tolist() == [True, False, True]
 
 
 # --------------------------------------------------------------------------- per-zaak definitions

@@ -86,3 +86,15 @@ def posities(pool: pd.Series | pd.Index | list[str], *kolommen: pd.Series) -> li
 def index_in(values: pd.Series | np.ndarray, pool: pd.Series | pd.Index | list[str]) -> np.ndarray:
     """Position of each text value in ``pool`` (``-1`` when absent or missing), fast on millions of rows."""
     return posities(pool, values)[0]
+
+
+def mark(n: int, rij: np.ndarray) -> np.ndarray:
+    """``n`` flags, True at each row number in ``rij`` (``-1``, no row, is left out)."""
+    out = np.zeros(n, dtype=bool)
+    out[rij[rij >= 0]] = True
+    return out
+
+
+def pointed_at(pool: pd.Series | pd.Index | list[str], kolom: pd.Series) -> np.ndarray:
+    """Per value of ``pool``, whether any value of ``kolom`` is it: which zaken have a document, for example."""
+    return mark(len(pool), posities(pool, kolom)[0])

@@ -15,17 +15,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from zgwlib.core.lookup import posities
+from zgwlib.core.lookup import mark, posities
 
 
 def _rijen(zaken: pd.DataFrame, kolom: pd.Series, rij: np.ndarray | None) -> np.ndarray:
     return posities(zaken["identificatie"], kolom)[0] if rij is None else np.asarray(rij)
-
-
-def _mark(n: int, rij: np.ndarray) -> np.ndarray:
-    out = np.zeros(n, dtype=bool)
-    out[rij[rij >= 0]] = True
-    return out
 
 
 # --------------------------------------------------------------------------- per-zaak definitions
@@ -54,12 +48,12 @@ def heeft_tussenstatus(zaken: pd.DataFrame, statussen: pd.DataFrame, rij: np.nda
     volgnummer = statussen["volgnummer"].to_numpy(dtype="float64", na_value=np.nan)
     eind = statussen["is_eindstatus"].to_numpy(dtype=bool, na_value=False)
     tussen = (volgnummer != 1) & ~eind
-    return _mark(len(zaken), rij[tussen])
+    return mark(len(zaken), rij[tussen])
 
 
 def heeft_documenten(zaken: pd.DataFrame, documenten: pd.DataFrame, rij: np.ndarray | None = None) -> np.ndarray:
     """Whether each zaak has at least one row in ``documenten`` (``rij``: per document, its zaak's row)."""
-    return _mark(len(zaken), _rijen(zaken, documenten["zaak"], rij))
+    return mark(len(zaken), _rijen(zaken, documenten["zaak"], rij))
 
 
 def achteraf_geregistreerd(zaken: pd.DataFrame, tussenstatus: np.ndarray) -> np.ndarray:
@@ -142,7 +136,7 @@ def nooit_actief(
     if behandelaar_rij is None or gezet_door_rij is None:
         behandelaar_rij, gezet_door_rij = posities(medewerkers["identificatie"], zaken["behandelaar"],
                                                    statussen["gezet_door"])
-    gezien = _mark(len(medewerkers), np.asarray(behandelaar_rij)) | _mark(len(medewerkers),
+    gezien = mark(len(medewerkers), np.asarray(behandelaar_rij)) | mark(len(medewerkers),
                                                                                  np.asarray(gezet_door_rij))
     return medewerkers["actief_sinds"].isna().to_numpy() & ~gezien
 

@@ -51,7 +51,7 @@ import pandas as pd
 
 from zgwlib.core import nl
 from zgwlib.core.errors import UsageError
-from zgwlib.core.lookup import posities
+from zgwlib.core.lookup import pointed_at
 from zgwlib.core.periods import last_complete_month, maand_einde, maand_index, periode_tekst
 from zgwlib.core.terms import ORGANISATIE, has_document_data
 from zgwlib.data.opschoning import (
@@ -486,10 +486,7 @@ def documenten_per_maand(
     einde = z["einddatum"].to_numpy("datetime64[us]")
     dicht = einde < eind
     m_zaak = maand_index(einde[dicht])
-    # Which closed zaken any document (of any date) points at: every document's zaak as a row number.
-    rij = posities(z["identificatie"][dicht], documenten["zaak"])[0]
-    met = np.zeros(int(dicht.sum()), dtype=bool)
-    met[rij[rij >= 0]] = True
+    met = pointed_at(z["identificatie"][dicht], documenten["zaak"])  # by a document of any date
     alle = np.concatenate([m_doc, m_zaak])
     if len(alle) == 0:
         return pd.DataFrame(columns=["documenten", "buiten_zaak", "aandeel_buiten_zaak", "gesloten",
